@@ -1,0 +1,1 @@
+//! PCM, resample, join, encode (skeleton)

@@ -1,0 +1,16 @@
+//! narrator: news article → narrated audio.
+//!
+//! Data flows one way through the stages, one module each:
+//! `source` (fetch/read) → `extract` (HTML → [`extract::Article`]) →
+//! `normalize` (written → spoken text) → `script` (article → ordered segments) →
+//! `engine` (segment → PCM) → `audio` (join, resample, encode).
+
+pub mod audio;
+pub mod config;
+pub mod engine;
+pub mod extract;
+pub mod normalize;
+pub mod pipeline;
+pub mod script;
+pub mod source;
+pub mod voices;

@@ -1,0 +1,1 @@
+//! voices (skeleton)
