@@ -1,1 +1,331 @@
-//! Article → Script (skeleton)
+//! Article → Script: the ordered segments a voice reads, each with the pause after it.
+//!
+//! Segments are sentences (long sentences are cut at clause or word boundaries under
+//! the engine's input limit), so they can be synthesized concurrently and joined
+//! with pauses that follow the article's structure: sentence < paragraph < heading.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::extract::{Article, BlockKind};
+
+/// Pause lengths between segments, in milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Pauses {
+    pub sentence_ms: u64,
+    pub paragraph_ms: u64,
+    pub heading_ms: u64,
+}
+
+impl Default for Pauses {
+    fn default() -> Self {
+        Self { sentence_ms: 250, paragraph_ms: 600, heading_ms: 900 }
+    }
+}
+
+/// What a segment is part of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SegmentKind {
+    Title,
+    Byline,
+    Heading,
+    Paragraph,
+    Quote,
+    ListItem,
+}
+
+/// One unit of synthesis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Segment {
+    pub id: usize,
+    pub kind: SegmentKind,
+    /// Index of the article block this segment came from (title/byline: none).
+    pub block: Option<usize>,
+    /// The text as written.
+    pub written: String,
+    /// The text the engine reads.
+    pub spoken: String,
+    /// Silence after this segment.
+    pub pause_after: Duration,
+}
+
+/// The ordered segments of one narration.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Script {
+    pub segments: Vec<Segment>,
+}
+
+/// How to build a script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptOptions {
+    pub pauses: Pauses,
+    /// Read the title and byline before the body.
+    pub intro: bool,
+    /// Longest segment, in characters (the engine's input limit).
+    pub max_chars: usize,
+}
+
+impl Default for ScriptOptions {
+    fn default() -> Self {
+        Self { pauses: Pauses::default(), intro: true, max_chars: 1_000 }
+    }
+}
+
+impl Script {
+    /// Build the script of `article`, turning written text into spoken text with
+    /// `speak` (the normalizer).
+    pub fn build(article: &Article, opts: &ScriptOptions, speak: impl Fn(&str) -> String) -> Self {
+        let p = opts.pauses;
+        let ms = Duration::from_millis;
+        let mut units: Vec<(SegmentKind, Option<usize>, String)> = Vec::new();
+        if opts.intro {
+            if let Some(title) = article.title.as_deref().filter(|t| !t.trim().is_empty()) {
+                let first_is_title = article
+                    .blocks
+                    .first()
+                    .is_some_and(|b| b.kind == BlockKind::Heading && b.text.trim() == title.trim());
+                if !first_is_title {
+                    units.push((SegmentKind::Title, None, title.trim().to_string()));
+                }
+            }
+            if let Some(by) = article.byline.as_deref().filter(|t| !t.trim().is_empty()) {
+                let by = by.trim();
+                let text = if by.to_ascii_lowercase().starts_with("by ") {
+                    by.to_string()
+                } else {
+                    format!("By {by}")
+                };
+                units.push((SegmentKind::Byline, None, text));
+            }
+        }
+        for (i, b) in article.blocks.iter().enumerate() {
+            let kind = match b.kind {
+                BlockKind::Heading => SegmentKind::Heading,
+                BlockKind::Paragraph => SegmentKind::Paragraph,
+                BlockKind::Quote => SegmentKind::Quote,
+                BlockKind::ListItem => SegmentKind::ListItem,
+            };
+            units.push((kind, Some(i), b.text.clone()));
+        }
+
+        let mut segments = Vec::new();
+        for (kind, block, text) in units {
+            let text = collapse_ws(&text);
+            if text.is_empty() {
+                continue;
+            }
+            let pieces = split_sentences(&text, opts.max_chars.max(16));
+            let n = pieces.len();
+            for (k, written) in pieces.into_iter().enumerate() {
+                let spoken = collapse_ws(&speak(&written));
+                if !spoken.chars().any(char::is_alphanumeric) {
+                    continue;
+                }
+                let last = k + 1 == n;
+                let pause_after = match (kind, last) {
+                    (_, false) => ms(p.sentence_ms),
+                    (SegmentKind::Title | SegmentKind::Heading | SegmentKind::Byline, true) => {
+                        ms(p.heading_ms)
+                    }
+                    (_, true) => ms(p.paragraph_ms),
+                };
+                segments.push(Segment {
+                    id: segments.len(),
+                    kind,
+                    block,
+                    written,
+                    spoken,
+                    pause_after,
+                });
+            }
+        }
+        // No pause after the very end of the programme.
+        if let Some(last) = segments.last_mut() {
+            last.pause_after = Duration::ZERO;
+        }
+        Script { segments }
+    }
+
+    /// Total characters the engine will read.
+    pub fn spoken_chars(&self) -> usize {
+        self.segments.iter().map(|s| s.spoken.chars().count()).sum()
+    }
+}
+
+fn collapse_ws(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Common abbreviations that end with a period but do not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "st", "mt", "ft", "gov", "sen", "rep", "capt", "sgt", "gen",
+    "col", "lt", "maj", "jr", "sr", "inc", "ltd", "corp", "co", "vs", "approx", "etc", "no", "jan",
+    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k",
+    "e.g", "i.e", "a.m", "p.m", "pres", "rev", "hon", "ave", "blvd", "dept", "fig", "vol", "pp",
+];
+
+/// Split text into sentences, then cut any sentence longer than `max_chars` at a
+/// clause boundary (`,;:` or a dash) or, failing that, a space.
+pub fn split_sentences(text: &str, max_chars: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in sentences(text) {
+        cut_long(&s, max_chars, &mut out);
+    }
+    out
+}
+
+fn sentences(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if matches!(c, '.' | '!' | '?' | '…') {
+            // Take the whole run of terminal punctuation and closing quotes/brackets.
+            let mut j = i + 1;
+            while j < chars.len()
+                && matches!(chars[j], '.' | '!' | '?' | '…' | '"' | '\'' | '”' | '’' | ')' | ']' | '»')
+            {
+                j += 1;
+            }
+            let at_end = j >= chars.len();
+            let next_starts = !at_end
+                && chars[j].is_whitespace()
+                && chars[j..]
+                    .iter()
+                    .find(|c| !c.is_whitespace())
+                    .is_some_and(|c| {
+                        c.is_uppercase() || c.is_numeric() || matches!(c, '"' | '“' | '‘' | '\'' | '(' | '«')
+                    });
+            if at_end || (next_starts && !(c == '.' && is_abbreviation(&chars[start..i]))) {
+                let s: String = chars[start..j].iter().collect();
+                let s = s.trim();
+                if !s.is_empty() {
+                    out.push(s.to_string());
+                }
+                start = j;
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    let rest: String = chars[start.min(chars.len())..].iter().collect();
+    if !rest.trim().is_empty() {
+        out.push(rest.trim().to_string());
+    }
+    out
+}
+
+/// Whether the word just before a period is an abbreviation or an initial.
+fn is_abbreviation(before: &[char]) -> bool {
+    let word: String = before
+        .iter()
+        .rev()
+        .take_while(|c| !c.is_whitespace() && !matches!(c, '(' | '"' | '“'))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let lower = word.to_lowercase();
+    // A single capital letter is an initial ("Donald J. Trump").
+    if word.chars().count() == 1 && word.chars().all(char::is_uppercase) {
+        return true;
+    }
+    ABBREVIATIONS.contains(&lower.as_str())
+}
+
+fn cut_long(s: &str, max_chars: usize, out: &mut Vec<String>) {
+    let mut rest = s.trim();
+    while rest.chars().count() > max_chars {
+        // Byte index of the max_chars-th char.
+        let limit = rest.char_indices().nth(max_chars).map_or(rest.len(), |(b, _)| b);
+        let head = &rest[..limit];
+        let cut = head
+            .rfind([',', ';', ':', '—', '–'])
+            .map(|b| b + head[b..].chars().next().map_or(1, char::len_utf8))
+            .filter(|&b| b > limit / 3)
+            .or_else(|| head.rfind(' ').filter(|&b| b > 0))
+            .unwrap_or(limit);
+        let (a, b) = rest.split_at(cut);
+        if !a.trim().is_empty() {
+            out.push(a.trim().to_string());
+        }
+        rest = b.trim_start();
+    }
+    if !rest.trim().is_empty() {
+        out.push(rest.trim().to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::Block;
+
+    #[test]
+    fn splits_sentences_but_not_abbreviations() {
+        let s = split_sentences(
+            "U.S. President Donald J. Trump spoke on Monday. \"We agreed,\" Ushakov said. Then Dr. Smith left! Why?",
+            1000,
+        );
+        assert_eq!(
+            s,
+            vec![
+                "U.S. President Donald J. Trump spoke on Monday.",
+                "\"We agreed,\" Ushakov said.",
+                "Then Dr. Smith left!",
+                "Why?"
+            ]
+        );
+    }
+
+    #[test]
+    fn cuts_long_sentences_under_the_limit() {
+        let long = "word, ".repeat(100);
+        for piece in split_sentences(&long, 50) {
+            assert!(piece.chars().count() <= 50, "{piece}");
+        }
+        let unbroken = "x".repeat(120);
+        let pieces = split_sentences(&unbroken, 50);
+        assert_eq!(pieces.concat(), unbroken);
+    }
+
+    #[test]
+    fn multibyte_text_never_panics() {
+        let s = "Київ — це столиця. «Ми погодились», — сказав він… ".repeat(40);
+        for piece in split_sentences(&s, 17) {
+            assert!(piece.chars().count() <= 17);
+        }
+    }
+
+    #[test]
+    fn pauses_follow_structure() {
+        let article = Article {
+            title: Some("Title".into()),
+            byline: Some("Jane Doe".into()),
+            blocks: vec![
+                Block { kind: BlockKind::Paragraph, text: "One. Two.".into() },
+                Block { kind: BlockKind::Heading, text: "Section".into() },
+                Block { kind: BlockKind::Paragraph, text: "Three.".into() },
+            ],
+            ..Default::default()
+        };
+        let p = Pauses { sentence_ms: 1, paragraph_ms: 2, heading_ms: 3 };
+        let opts = ScriptOptions { pauses: p, intro: true, max_chars: 100 };
+        let script = Script::build(&article, &opts, |s| s.to_string());
+        let got: Vec<(&str, u128)> = script
+            .segments
+            .iter()
+            .map(|s| (s.spoken.as_str(), s.pause_after.as_millis()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![("Title", 3), ("By Jane Doe", 3), ("One.", 1), ("Two.", 2), ("Section", 3), ("Three.", 0)]
+        );
+    }
+}

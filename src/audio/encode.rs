@@ -1,0 +1,202 @@
+use std::fs::File;
+use std::io::{BufWriter, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use mp3lame_encoder::{Builder as LameBuilder, Encoder as Lame, FlushNoGap, MonoPcm};
+use tempfile::NamedTempFile;
+
+use super::AudioError;
+
+/// Output container/codec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AudioFormat {
+    Wav,
+    Mp3,
+}
+
+impl AudioFormat {
+    /// Pick the format from a file name's extension.
+    pub fn from_path(path: &Path) -> Result<Self, AudioError> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        Self::from_name(&ext)
+    }
+
+    pub fn from_name(name: &str) -> Result<Self, AudioError> {
+        match name.to_ascii_lowercase().as_str() {
+            "wav" | "wave" => Ok(Self::Wav),
+            "mp3" => Ok(Self::Mp3),
+            other => Err(AudioError::UnsupportedFormat(other.to_string())),
+        }
+    }
+}
+
+/// Encoder settings.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct EncodeOptions {
+    /// Constant MP3 bitrate in kbit/s (mono speech: 48–64 is transparent enough).
+    pub mp3_bitrate_kbps: u32,
+}
+
+impl Default for EncodeOptions {
+    fn default() -> Self {
+        Self { mp3_bitrate_kbps: 64 }
+    }
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> AudioError + '_ {
+    move |source| AudioError::Io { path: path.to_path_buf(), source }
+}
+
+enum Sink {
+    Wav(hound::WavWriter<BufWriter<File>>),
+    Mp3 { lame: Box<Lame>, file: BufWriter<File>, buf: Vec<u8>, pcm: Vec<i16> },
+}
+
+/// An audio file being written: a temp file beside `path`, renamed onto `path` by
+/// [`OutputFile::finish`]. Dropped unfinished (error, panic, Ctrl-C unwinding), the
+/// temp file is removed and `path` is left untouched.
+pub struct OutputFile {
+    path: PathBuf,
+    tmp: NamedTempFile,
+    sink: Sink,
+    sample_rate: u32,
+}
+
+fn to_i16(samples: &[f32], out: &mut Vec<i16>) {
+    out.clear();
+    out.extend(samples.iter().map(|&s| (s.clamp(-1.0, 1.0) * 32767.0).round() as i16));
+}
+
+fn lame_bitrate(kbps: u32) -> mp3lame_encoder::Bitrate {
+    use mp3lame_encoder::Bitrate::*;
+    match kbps {
+        0..=8 => Kbps8,
+        9..=16 => Kbps16,
+        17..=24 => Kbps24,
+        25..=32 => Kbps32,
+        33..=40 => Kbps40,
+        41..=48 => Kbps48,
+        49..=64 => Kbps64,
+        65..=80 => Kbps80,
+        81..=96 => Kbps96,
+        97..=112 => Kbps112,
+        113..=128 => Kbps128,
+        129..=160 => Kbps160,
+        161..=192 => Kbps192,
+        193..=224 => Kbps224,
+        225..=256 => Kbps256,
+        _ => Kbps320,
+    }
+}
+
+impl OutputFile {
+    /// Start writing mono audio at `sample_rate` to `path` in `format`.
+    pub fn create(
+        path: &Path,
+        format: AudioFormat,
+        sample_rate: u32,
+        opts: &EncodeOptions,
+    ) -> Result<Self, AudioError> {
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("narration");
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".part")
+            .tempfile_in(&dir)
+            .map_err(io_err(path))?;
+        let file = tmp.reopen().map_err(io_err(path))?;
+        let writer = BufWriter::with_capacity(1 << 16, file);
+        let sink = match format {
+            AudioFormat::Wav => {
+                let spec = hound::WavSpec {
+                    channels: 1,
+                    sample_rate,
+                    bits_per_sample: 16,
+                    sample_format: hound::SampleFormat::Int,
+                };
+                Sink::Wav(hound::WavWriter::new(writer, spec)?)
+            }
+            AudioFormat::Mp3 => {
+                let mp3 = |e: &dyn std::fmt::Display| AudioError::Mp3(e.to_string());
+                let mut b = LameBuilder::new().ok_or_else(|| mp3(&"cannot allocate LAME encoder"))?;
+                b.set_num_channels(1).map_err(|e| mp3(&e))?;
+                b.set_sample_rate(sample_rate).map_err(|e| mp3(&e))?;
+                b.set_brate(lame_bitrate(opts.mp3_bitrate_kbps)).map_err(|e| mp3(&e))?;
+                b.set_quality(mp3lame_encoder::Quality::Good).map_err(|e| mp3(&e))?;
+                // The LAME/Xing tag carries encoder delay and padding, so decoders
+                // (symphonia with gapless on, browsers, players) trim them and the
+                // MP3 lasts exactly as long as the PCM.
+                b.set_to_write_vbr_tag(true).map_err(|e| mp3(&e))?;
+                let lame = b.build().map_err(|e| mp3(&e))?;
+                Sink::Mp3 { lame: Box::new(lame), file: writer, buf: Vec::new(), pcm: Vec::new() }
+            }
+        };
+        Ok(Self { path: path.to_path_buf(), tmp, sink, sample_rate })
+    }
+
+    pub fn sample_rate(&self) -> u32 {
+        self.sample_rate
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Append mono samples in [-1, 1].
+    pub fn write(&mut self, samples: &[f32]) -> Result<(), AudioError> {
+        match &mut self.sink {
+            Sink::Wav(w) => {
+                for &s in samples {
+                    w.write_sample((s.clamp(-1.0, 1.0) * 32767.0).round() as i16)?;
+                }
+                Ok(())
+            }
+            Sink::Mp3 { lame, file, buf, pcm } => {
+                for chunk in samples.chunks(8192) {
+                    to_i16(chunk, pcm);
+                    buf.clear();
+                    buf.reserve(mp3lame_encoder::max_required_buffer_size(pcm.len()));
+                    lame.encode_to_vec(MonoPcm(pcm.as_slice()), buf)
+                        .map_err(|e| AudioError::Mp3(e.to_string()))?;
+                    file.write_all(buf).map_err(io_err(&self.path))?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Flush the encoder, then atomically rename the temp file onto the target path.
+    pub fn finish(self) -> Result<(), AudioError> {
+        let OutputFile { path, tmp, sink, .. } = self;
+        match sink {
+            Sink::Wav(w) => w.finalize()?,
+            Sink::Mp3 { mut lame, mut file, mut buf, .. } => {
+                buf.clear();
+                buf.reserve(7200);
+                lame.flush_to_vec::<FlushNoGap>(&mut buf)
+                    .map_err(|e| AudioError::Mp3(e.to_string()))?;
+                file.write_all(&buf).map_err(io_err(&path))?;
+                // Rewrite the first (reserved) frame with the final LAME tag.
+                let mut tag = Vec::with_capacity(lame.lame_tag_size().max(1));
+                if lame.lame_tag_encode_to_vec(&mut tag).is_some() {
+                    file.seek(SeekFrom::Start(lame.id3v2_tag_size() as u64))
+                        .map_err(io_err(&path))?;
+                    file.write_all(&tag).map_err(io_err(&path))?;
+                }
+                file.flush().map_err(io_err(&path))?;
+                file.get_ref().sync_all().map_err(io_err(&path))?;
+            }
+        }
+        tmp.persist(&path).map_err(|e| AudioError::Io { path: path.clone(), source: e.error })?;
+        Ok(())
+    }
+}
