@@ -1,1 +1,115 @@
-//! config (skeleton)
+//! The user's config file (TOML): engine, voice, pauses and output settings, so a
+//! user does not repeat flags. Command-line flags override it.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::audio::EncodeOptions;
+use crate::script::Pauses;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("invalid config file {path}: {reason}")]
+    Parse { path: PathBuf, reason: String },
+}
+
+/// Contents of `config.toml`. Every field is optional.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// espeak | piper | piper-http | openai
+    pub engine: Option<String>,
+    /// Voice id from `narrator voices`, a path to a Piper .onnx, or (openai) a voice name.
+    pub voice: Option<String>,
+    /// Base URL of an HTTP engine.
+    pub engine_url: Option<String>,
+    /// Model name for the openai engine.
+    pub model: Option<String>,
+    /// Environment variable holding the API key for the openai engine.
+    pub api_key_env: Option<String>,
+    /// Speaking-rate multiplier.
+    pub rate: Option<f32>,
+    /// Segments synthesized concurrently.
+    pub jobs: Option<usize>,
+    /// Read title and byline before the article.
+    pub intro: Option<bool>,
+    /// Extra directories with voice catalogs and models.
+    pub voices_dirs: Vec<PathBuf>,
+    pub pauses: Pauses,
+    pub output: EncodeOptions,
+}
+
+impl Config {
+    /// Load `path`, or the per-user default location when `path` is None (a missing
+    /// default file is not an error). Returns the config and the file it came from.
+    pub fn load(path: Option<&Path>) -> Result<(Self, Option<PathBuf>), ConfigError> {
+        let (path, required) = match path {
+            Some(p) => (p.to_path_buf(), true),
+            None => match default_path() {
+                Some(p) => (p, false),
+                None => return Ok((Self::default(), None)),
+            },
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok((Self::default(), None))
+            }
+            Err(source) => return Err(ConfigError::Read { path, source }),
+        };
+        let cfg = toml::from_str(&text)
+            .map_err(|e| ConfigError::Parse { path: path.clone(), reason: e.to_string() })?;
+        Ok((cfg, Some(path)))
+    }
+}
+
+/// `$NARRATOR_CONFIG`, else `$XDG_CONFIG_HOME/narrator/config.toml`, else
+/// `~/.config/narrator/config.toml`.
+pub fn default_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("NARRATOR_CONFIG") {
+        return Some(PathBuf::from(p));
+    }
+    if let Some(d) = std::env::var_os("XDG_CONFIG_HOME") {
+        return Some(PathBuf::from(d).join("narrator").join("config.toml"));
+    }
+    std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config/narrator/config.toml"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_full_config() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("c.toml");
+        std::fs::write(
+            &p,
+            "engine = \"piper\"\nvoice = \"en_US-joe-medium\"\nrate = 1.1\njobs = 2\n\
+             [pauses]\nsentence_ms = 100\n[output]\nmp3_bitrate_kbps = 96\n",
+        )
+        .expect("write");
+        let (c, from) = Config::load(Some(&p)).expect("load");
+        assert_eq!(from.as_deref(), Some(p.as_path()));
+        assert_eq!(c.engine.as_deref(), Some("piper"));
+        assert_eq!(c.pauses.sentence_ms, 100);
+        assert_eq!(c.pauses.paragraph_ms, Pauses::default().paragraph_ms);
+        assert_eq!(c.output.mp3_bitrate_kbps, 96);
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_naming_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, "engnie = \"piper\"\n").expect("write");
+        let err = Config::load(Some(&p)).expect_err("must fail").to_string();
+        assert!(err.contains("c.toml") && err.contains("engnie"), "{err}");
+    }
+}

@@ -1,1 +1,283 @@
-//! pipeline (skeleton)
+//! The whole run: input → article → script → concurrent synthesis → ordered,
+//! streamed join → encoded file.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::audio::{AudioError, AudioFormat, EncodeOptions, Muxer, OutputFile};
+use crate::engine::{Engine, EngineError, Pcm, SynthesisSettings};
+use crate::extract::Article;
+use crate::normalize::{self, NormalizeOptions};
+use crate::script::{Script, ScriptOptions};
+
+#[derive(Debug, thiserror::Error)]
+pub enum NarrateError {
+    #[error("the article has nothing to read (no text after extraction and normalization)")]
+    EmptyScript,
+    #[error("segment {id} (\"{excerpt}\") failed: {source}")]
+    Segment {
+        id: usize,
+        excerpt: String,
+        #[source]
+        source: EngineError,
+    },
+    #[error(transparent)]
+    Audio(#[from] AudioError),
+}
+
+/// Reports progress; the CLI draws a bar, tests and libraries pass [`NoProgress`].
+pub trait Progress: Sync {
+    fn start(&self, _total_segments: usize) {}
+    fn segment_done(&self) {}
+    fn finish(&self) {}
+}
+
+/// A [`Progress`] that reports nothing.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// How to synthesize and write one narration.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    pub output: PathBuf,
+    pub format: AudioFormat,
+    pub encode: EncodeOptions,
+    pub settings: SynthesisSettings,
+    /// Segments synthesized concurrently.
+    pub jobs: usize,
+    pub script: ScriptOptions,
+    pub normalize: NormalizeOptions,
+}
+
+/// What a run did (`narrate --json`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Summary {
+    pub output: PathBuf,
+    pub duration_s: f64,
+    pub segments: usize,
+    pub engine: String,
+    pub voice: String,
+    pub sample_rate: u32,
+    /// Wall time from the first synthesis request to the last segment written.
+    pub synth_s: f64,
+    pub total_s: f64,
+}
+
+/// Build the script of an article with the normalizer, sized for this engine.
+pub fn script_for(article: &Article, engine: &dyn Engine, opts: &RenderOptions) -> Script {
+    let mut script_opts = opts.script.clone();
+    script_opts.max_chars = script_opts.max_chars.min(engine.info().max_chars).max(16);
+    Script::build(article, &script_opts, |s| normalize::normalize(s, &opts.normalize))
+}
+
+/// Synthesize `script` with `engine` and write it to `opts.output`.
+///
+/// `opts.jobs` worker threads take segments in order; the calling thread writes
+/// each finished segment as soon as all before it are written, so encoding overlaps
+/// synthesis and at most a small window of segments is held in memory. On any
+/// error the workers stop and the temp output is removed.
+pub fn render(
+    script: &Script,
+    engine: &dyn Engine,
+    opts: &RenderOptions,
+    progress: &dyn Progress,
+) -> Result<Summary, NarrateError> {
+    let started = Instant::now();
+    if script.segments.is_empty() {
+        return Err(NarrateError::EmptyScript);
+    }
+    let info = engine.info();
+    let jobs = opts.jobs.max(1);
+    // Workers may run at most this many segments ahead of the writer.
+    let window = jobs * 4;
+    let next = AtomicUsize::new(0);
+    let written = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = mpsc::channel::<(usize, Result<Pcm, EngineError>)>();
+    progress.start(script.segments.len());
+
+    let result = std::thread::scope(|scope| {
+        for _ in 0..jobs.min(script.segments.len()) {
+            let tx = tx.clone();
+            let (next, written, stop) = (&next, &written, &stop);
+            scope.spawn(move || loop {
+                if stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                // Claim the next segment, waiting if we are too far ahead.
+                let i = next.load(Ordering::SeqCst);
+                if i >= script.segments.len() {
+                    return;
+                }
+                if i >= written.load(Ordering::SeqCst) + window {
+                    std::thread::sleep(Duration::from_millis(2));
+                    continue;
+                }
+                if next.compare_exchange(i, i + 1, Ordering::SeqCst, Ordering::SeqCst).is_err() {
+                    continue;
+                }
+                let seg = &script.segments[i];
+                let pcm = engine.synthesize(&seg.spoken, &opts.settings);
+                let failed = pcm.is_err();
+                if tx.send((i, pcm)).is_err() || failed {
+                    return;
+                }
+            });
+        }
+        drop(tx);
+        write_in_order(script, &info, opts, &rx, &written, progress)
+            .inspect_err(|_| stop.store(true, Ordering::SeqCst))
+    });
+    progress.finish();
+    let (duration, rate) = result?;
+    Ok(Summary {
+        output: opts.output.clone(),
+        duration_s: duration.as_secs_f64(),
+        segments: script.segments.len(),
+        engine: info.engine,
+        voice: info.voice,
+        sample_rate: rate,
+        synth_s: started.elapsed().as_secs_f64(),
+        total_s: started.elapsed().as_secs_f64(),
+    })
+}
+
+fn write_in_order(
+    script: &Script,
+    info: &crate::engine::EngineInfo,
+    opts: &RenderOptions,
+    rx: &mpsc::Receiver<(usize, Result<Pcm, EngineError>)>,
+    written: &AtomicUsize,
+    progress: &dyn Progress,
+) -> Result<(Duration, u32), NarrateError> {
+    let mut pending: BTreeMap<usize, Pcm> = BTreeMap::new();
+    let mut muxer: Option<Muxer> = None;
+    let mut want = 0usize;
+    while want < script.segments.len() {
+        let Ok((i, pcm)) = rx.recv() else {
+            // All workers gone without delivering `want`: only after an error.
+            break;
+        };
+        let seg = &script.segments[i];
+        let pcm = pcm.map_err(|source| NarrateError::Segment {
+            id: seg.id,
+            excerpt: excerpt(&seg.written),
+            source,
+        })?;
+        pending.insert(i, pcm);
+        while let Some(pcm) = pending.remove(&want) {
+            let m = match muxer.as_mut() {
+                Some(m) => m,
+                None => {
+                    // Programme rate: the engine's, else the first segment's.
+                    let rate = if info.sample_rate > 0 { info.sample_rate } else { pcm.sample_rate };
+                    let out = OutputFile::create(&opts.output, opts.format, rate, &opts.encode)?;
+                    muxer.insert(Muxer::new(out))
+                }
+            };
+            m.push(pcm, script.segments[want].pause_after)?;
+            want += 1;
+            written.store(want, Ordering::SeqCst);
+            progress.segment_done();
+        }
+    }
+    match muxer {
+        Some(m) if want == script.segments.len() => {
+            let rate = m.sample_rate();
+            Ok((m.finish()?, rate))
+        }
+        _ => Err(NarrateError::EmptyScript),
+    }
+}
+
+fn excerpt(s: &str) -> String {
+    let mut e: String = s.chars().take(60).collect();
+    if s.chars().count() > 60 {
+        e.push('…');
+    }
+    e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::silence::SilenceEngine;
+    use crate::engine::EngineInfo;
+    use crate::extract::{Block, BlockKind};
+    use crate::script::Pauses;
+
+    fn opts(dir: &std::path::Path, jobs: usize) -> RenderOptions {
+        RenderOptions {
+            output: dir.join("out.wav"),
+            format: AudioFormat::Wav,
+            encode: EncodeOptions::default(),
+            settings: SynthesisSettings::default(),
+            jobs,
+            script: ScriptOptions {
+                pauses: Pauses { sentence_ms: 100, paragraph_ms: 500, heading_ms: 1000 },
+                intro: true,
+                max_chars: 1000,
+            },
+            normalize: NormalizeOptions::default(),
+        }
+    }
+
+    fn article() -> Article {
+        Article {
+            title: Some("Head".into()),
+            blocks: vec![
+                Block { kind: BlockKind::Paragraph, text: "Aa. Bb.".into() },
+                Block { kind: BlockKind::Paragraph, text: "Cc.".into() },
+            ],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn exact_duration_with_silence_engine() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let engine = SilenceEngine { sample_rate: 1000, samples_per_char: 10 };
+        for jobs in [1, 3] {
+            let o = opts(dir.path(), jobs);
+            let script = script_for(&article(), &engine, &o);
+            let s = render(&script, &engine, &o, &NoProgress).expect("render");
+            // "Head"(4)+1000 ms, "Aa."(3)+100, "Bb."(3)+500, "Cc."(3)+0 → 130 + 1600 samples.
+            let samples = 10 * (4 + 3 + 3 + 3) + 1000 + 100 + 500;
+            assert_eq!(s.duration_s, samples as f64 / 1000.0);
+            let r = hound::WavReader::open(&o.output).expect("wav");
+            assert_eq!(r.duration() as usize, samples);
+        }
+    }
+
+    struct FailOn(&'static str);
+    impl Engine for FailOn {
+        fn info(&self) -> EngineInfo {
+            EngineInfo { engine: "fail".into(), voice: "v".into(), sample_rate: 8000, max_chars: 100 }
+        }
+        fn synthesize(&self, text: &str, _: &SynthesisSettings) -> Result<Pcm, EngineError> {
+            if text.contains(self.0) {
+                Err(EngineError::Synthesis("boom".into()))
+            } else {
+                Ok(Pcm::new(8000, vec![0.0; 80]))
+            }
+        }
+    }
+
+    #[test]
+    fn failing_segment_is_named_and_leaves_no_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let o = opts(dir.path(), 2);
+        let engine = FailOn("Cc");
+        let script = script_for(&article(), &engine, &o);
+        let err = render(&script, &engine, &o, &NoProgress).expect_err("must fail");
+        let msg = err.to_string();
+        assert!(msg.contains("segment 3") && msg.contains("Cc."), "{msg}");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").collect();
+        assert!(left.is_empty(), "files left behind: {left:?}");
+    }
+}

@@ -114,3 +114,67 @@ pub trait Engine: Send + Sync {
 #[cfg(feature = "espeak")]
 pub mod espeak;
 pub mod silence;
+
+/// The engines this build knows, by command-line name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EngineKind {
+    Espeak,
+    Piper,
+    PiperHttp,
+    Openai,
+    Silence,
+}
+
+impl EngineKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            EngineKind::Espeak => "espeak",
+            EngineKind::Piper => "piper",
+            EngineKind::PiperHttp => "piper-http",
+            EngineKind::Openai => "openai",
+            EngineKind::Silence => "silence",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        registry().into_iter().find(|k| k.name() == name)
+    }
+}
+
+/// The engines the enabled cargo features provide, in order of preference.
+pub fn registry() -> Vec<EngineKind> {
+    let mut kinds = Vec::new();
+    #[cfg(feature = "espeak")]
+    kinds.push(EngineKind::Espeak);
+    kinds.push(EngineKind::Silence);
+    kinds
+}
+
+/// Load-time configuration of one engine: plain data, validated by [`EngineConfig::build`].
+#[derive(Debug, Clone)]
+pub enum EngineConfig {
+    #[cfg(feature = "espeak")]
+    Espeak(espeak::EspeakConfig),
+    Silence(silence::SilenceEngine),
+}
+
+impl EngineConfig {
+    /// Validate the configuration and return the live engine; bad config (missing
+    /// model, engine down) fails here, before any synthesis.
+    pub fn build(&self) -> Result<Box<dyn Engine>, EngineError> {
+        Ok(match self {
+            #[cfg(feature = "espeak")]
+            EngineConfig::Espeak(c) => Box::new(c.build()?),
+            EngineConfig::Silence(c) => Box::new(c.clone()),
+        })
+    }
+
+    pub fn kind(&self) -> EngineKind {
+        match self {
+            #[cfg(feature = "espeak")]
+            EngineConfig::Espeak(_) => EngineKind::Espeak,
+            EngineConfig::Silence(_) => EngineKind::Silence,
+        }
+    }
+}
