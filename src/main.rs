@@ -1,1 +1,436 @@
-fn main() {}
+//! The `narrator` command line: clap arguments → a validated plan → library calls.
+//! Exit codes: 0 success, 1 runtime error, 2 usage error.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{anyhow, Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use narrator::audio::{AudioFormat, EncodeOptions};
+use narrator::config::Config;
+use narrator::engine::{self, EngineConfig, EngineKind, SynthesisSettings};
+use narrator::extract::{self, Article, ExtractOptions};
+use narrator::normalize::{self, NormalizeOptions};
+use narrator::pipeline::{self, Progress, RenderOptions};
+use narrator::script::ScriptOptions;
+use narrator::source::{self, FetchOptions, Input};
+use narrator::voices::{self, Catalog};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "narrator",
+    version,
+    about = "Turn news articles into narrated audio",
+    long_about = "Turn news articles into narrated audio: fetch or read an article, extract the story, \
+                  normalize it for speech, synthesize it with a TTS engine and join it into one WAV or MP3.",
+    after_help = "Examples:\n  narrator narrate https://example.com/news/story -o story.mp3\n  \
+                  narrator narrate examples/article.md -o article.wav --engine piper --voice en_US-joe-medium\n  \
+                  echo 'On March 13 it cost $49.95.' | narrator normalize\n  \
+                  narrator extract examples/kyiv-independent.html --format json\n  narrator voices"
+)]
+struct Cli {
+    /// More log output on stderr (-v info, -vv debug, -vvv trace).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    /// No progress bar, no log output below errors.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// Config file (default: $NARRATOR_CONFIG or ~/.config/narrator/config.toml).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Narrate an article (URL, .html/.htm, .md, .txt, or - for stdin) into a WAV or MP3 file.
+    #[command(after_help = "Examples:\n  narrator narrate examples/kyiv-independent.html -o article.mp3\n  \
+        narrator narrate https://example.com/story -o story.wav --engine piper --voice en_US-joe-medium --jobs 2\n  \
+        narrator narrate story.txt -o story.mp3 --engine piper --voice ./voices/en_GB-alan-medium.onnx --rate 1.1\n  \
+        narrator narrate story.md -o s.wav --engine piper-http --engine-url http://127.0.0.1:5000\n  \
+        narrator narrate story.md -o s.mp3 --engine openai --engine-url http://127.0.0.1:8000/v1 --voice en_US-joe-medium\n  \
+        cat story.txt | narrator narrate - -o story.mp3 --json")]
+    Narrate(NarrateArgs),
+    /// Print the spoken form of text: one output line per input line, flushed per line.
+    #[command(after_help = "Examples:\n  echo 'The $49.95 plan starts July 5, 2024 at 1:34 PM.' | narrator normalize\n  \
+        narrator normalize article.txt > spoken.txt")]
+    Normalize {
+        /// Text file to read (default: stdin).
+        file: Option<PathBuf>,
+    },
+    /// Show the article as the pipeline will read it.
+    #[command(after_help = "Examples:\n  narrator extract https://example.com/story\n  \
+        narrator extract examples/kyiv-independent.html --format json")]
+    Extract {
+        /// URL, .html/.htm, .md, .txt file, or - for stdin.
+        input: String,
+        #[arg(long, value_enum, default_value_t = ExtractFormat::Text)]
+        format: ExtractFormat,
+        #[command(flatten)]
+        read: ReadFlags,
+    },
+    /// List every voice the engines can use now.
+    #[command(after_help = "Examples:\n  narrator voices\n  narrator voices --json")]
+    Voices {
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ExtractFormat {
+    Text,
+    Json,
+}
+
+#[derive(clap::Args, Debug, Clone, Default)]
+struct ReadFlags {
+    /// Read image captions.
+    #[arg(long)]
+    read_captions: bool,
+    /// Read code blocks.
+    #[arg(long)]
+    read_code: bool,
+    /// Read tables.
+    #[arg(long)]
+    read_tables: bool,
+}
+
+#[derive(clap::Args, Debug)]
+struct NarrateArgs {
+    /// URL, .html/.htm, .md, .txt file, or - for stdin.
+    input: String,
+    /// Output file; its extension (.wav, .mp3) picks the format unless --format is given.
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Output format (default: from the output file's extension).
+    #[arg(long, value_parser = ["wav", "mp3"])]
+    format: Option<String>,
+    /// Engine: espeak (embedded), piper (in-process), piper-http, openai.
+    #[arg(long)]
+    engine: Option<String>,
+    /// Voice id (see `narrator voices`), a path to a Piper .onnx model, or an openai voice name.
+    #[arg(long)]
+    voice: Option<String>,
+    /// Base URL of an HTTP engine (piper-http: http://HOST:PORT; openai: http://HOST:PORT/v1).
+    #[arg(long)]
+    engine_url: Option<String>,
+    /// Model name for the openai engine (default tts-1).
+    #[arg(long)]
+    model: Option<String>,
+    /// Speaking rate multiplier (1.0 normal, 1.2 = 20 % faster).
+    #[arg(long)]
+    rate: Option<f32>,
+    /// Speaker index for multi-speaker Piper voices.
+    #[arg(long)]
+    speaker: Option<i64>,
+    /// Piper noise scale (0 = deterministic).
+    #[arg(long)]
+    noise_scale: Option<f32>,
+    /// Piper phoneme-width noise (0 = deterministic).
+    #[arg(long)]
+    noise_w: Option<f32>,
+    /// Segments synthesized concurrently.
+    #[arg(long, short)]
+    jobs: Option<usize>,
+    /// MP3 bitrate in kbit/s.
+    #[arg(long)]
+    bitrate: Option<u32>,
+    /// Do not read the title and byline first.
+    #[arg(long)]
+    no_intro: bool,
+    /// Print a JSON summary on stdout.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    read: ReadFlags,
+}
+
+/// An error in what the user asked for (exit code 2), as opposed to a failure
+/// while doing it (exit code 1).
+#[derive(Debug)]
+struct UsageError(anyhow::Error);
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:#}", self.0)
+    }
+}
+impl std::error::Error for UsageError {}
+
+fn usage(e: impl Into<anyhow::Error>) -> anyhow::Error {
+    anyhow::Error::new(UsageError(e.into()))
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    init_logging(cli.verbose, cli.quiet);
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let is_usage = e.downcast_ref::<UsageError>().is_some();
+            eprintln!("narrator: error: {e:#}");
+            ExitCode::from(if is_usage { 2 } else { 1 })
+        }
+    }
+}
+
+fn init_logging(verbose: u8, quiet: bool) {
+    let level = match (quiet, verbose) {
+        (true, _) => "error",
+        (_, 0) => "warn",
+        (_, 1) => "info",
+        (_, 2) => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("NARRATOR_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("narrator={level}")));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let (config, config_path) = Config::load(cli.config.as_deref()).map_err(usage)?;
+    if let Some(p) = &config_path {
+        tracing::info!("config: {}", p.display());
+    }
+    match cli.command {
+        Command::Narrate(args) => narrate(args, &config, cli.quiet),
+        Command::Normalize { file } => normalize_cmd(file.as_deref()),
+        Command::Extract { input, format, read } => extract_cmd(&input, format, &read),
+        Command::Voices { json } => voices_cmd(&config, json),
+    }
+}
+
+fn extract_options(read: &ReadFlags) -> ExtractOptions {
+    ExtractOptions {
+        read_captions: read.read_captions,
+        read_code: read.read_code,
+        read_tables: read.read_tables,
+        ..Default::default()
+    }
+}
+
+fn load_article(input: &str, read: &ReadFlags) -> Result<Article> {
+    let input = Input::parse(input).map_err(usage)?;
+    if let Input::File(p) = &input {
+        if !p.exists() {
+            return Err(usage(anyhow!("input file {} does not exist", p.display())));
+        }
+    }
+    let doc = source::load(&input, &FetchOptions::default())?;
+    Ok(extract::extract(&doc, &extract_options(read))?)
+}
+
+fn normalize_cmd(file: Option<&Path>) -> Result<()> {
+    let reader: Box<dyn BufRead> = match file {
+        Some(p) if p != Path::new("-") => Box::new(std::io::BufReader::new(
+            std::fs::File::open(p).with_context(|| format!("cannot open {}", p.display())).map_err(usage)?,
+        )),
+        _ => Box::new(std::io::stdin().lock()),
+    };
+    let opts = NormalizeOptions::default();
+    let mut out = std::io::stdout().lock();
+    let mut reader = reader;
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        if reader.read_until(b'\n', &mut buf)? == 0 {
+            break;
+        }
+        let line = String::from_utf8_lossy(&buf);
+        let line = line.strip_suffix('\n').unwrap_or(&line);
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        writeln!(out, "{}", normalize::normalize(line, &opts))?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+fn extract_cmd(input: &str, format: ExtractFormat, read: &ReadFlags) -> Result<()> {
+    let article = load_article(input, read)?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        ExtractFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&article)?)?,
+        ExtractFormat::Text => {
+            if let Some(t) = &article.title {
+                writeln!(out, "{t}")?;
+            }
+            if let Some(b) = &article.byline {
+                writeln!(out, "By {}", b.trim_start_matches("By ").trim_start_matches("by "))?;
+            }
+            if let Some(d) = &article.published {
+                writeln!(out, "{d}")?;
+            }
+            for b in &article.blocks {
+                writeln!(out, "\n{}", b.text)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn catalog(config: &Config) -> Result<Catalog> {
+    Catalog::load(&voices::voice_dirs(&config.voices_dirs)).map_err(usage)
+}
+
+fn voices_cmd(config: &Config, json: bool) -> Result<()> {
+    let list = catalog(config)?.list();
+    let list: Vec<_> = list
+        .into_iter()
+        .filter(|v| EngineKind::parse(&v.engine).is_some())
+        .collect();
+    let mut out = std::io::stdout().lock();
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
+        return Ok(());
+    }
+    writeln!(out, "{:<24} {:<8} {:<9} {:>8}  LOCATION", "ID", "ENGINE", "LANGUAGE", "RATE")?;
+    for v in list {
+        let rate = v.sample_rate.map(|r| format!("{r} Hz")).unwrap_or_else(|| "-".into());
+        writeln!(
+            out,
+            "{:<24} {:<8} {:<9} {:>8}  {}",
+            v.id,
+            v.engine,
+            v.language.as_deref().unwrap_or("-"),
+            rate,
+            v.location
+        )?;
+    }
+    Ok(())
+}
+
+/// Decide the engine and its load-time config from flags, config file and catalog.
+fn engine_config(args: &NarrateArgs, config: &Config) -> Result<EngineConfig> {
+    let engine_name = args.engine.clone().or_else(|| config.engine.clone());
+    let voice = args.voice.clone().or_else(|| config.voice.clone());
+    let catalog = catalog(config)?;
+    let kind = match &engine_name {
+        Some(name) => EngineKind::parse(name).ok_or_else(|| {
+            let known: Vec<&str> = engine::registry().iter().map(|k| k.name()).collect();
+            usage(anyhow!("unknown engine '{name}' (this build has: {})", known.join(", ")))
+        })?,
+        None => match &voice {
+            Some(v) => {
+                let rv = catalog.resolve(v).map_err(usage)?;
+                EngineKind::parse(&rv.engine)
+                    .ok_or_else(|| usage(anyhow!("voice '{v}' needs engine '{}', not in this build", rv.engine)))?
+            }
+            None => *engine::registry()
+                .first()
+                .filter(|k| **k != EngineKind::Silence)
+                .ok_or_else(|| usage(anyhow!("no engine configured: pass --engine piper --voice MODEL")))?,
+        },
+    };
+    let url = args.engine_url.clone().or_else(|| config.engine_url.clone());
+    engine::config_for(kind, voice.as_deref(), url.as_deref(), args.model.as_deref().or(config.model.as_deref()), config.api_key_env.as_deref(), &catalog)
+        .map_err(usage)
+}
+
+struct Bar(Option<indicatif::ProgressBar>);
+impl Progress for Bar {
+    fn start(&self, total: usize) {
+        if let Some(b) = &self.0 {
+            b.set_length(total as u64);
+        }
+    }
+    fn segment_done(&self) {
+        if let Some(b) = &self.0 {
+            b.inc(1);
+        }
+    }
+    fn finish(&self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
+
+fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
+    let started = Instant::now();
+    let format = match &args.format {
+        Some(f) => AudioFormat::from_name(f),
+        None => AudioFormat::from_path(&args.output),
+    }
+    .map_err(usage)?;
+    if let Some(r) = args.rate.or(config.rate) {
+        if !(0.25..=4.0).contains(&r) {
+            return Err(usage(anyhow!("--rate {r} is out of range (0.25 to 4.0)")));
+        }
+    }
+    if let Some(parent) = args.output.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if !parent.is_dir() {
+            return Err(usage(anyhow!("output directory {} does not exist", parent.display())));
+        }
+    }
+    let engine_cfg = engine_config(&args, config)?;
+    let catalog_rate = None::<f32>;
+    let settings = SynthesisSettings {
+        rate: args.rate.or(config.rate).or(catalog_rate).unwrap_or(1.0),
+        speaker: args.speaker,
+        noise_scale: args.noise_scale,
+        noise_w: args.noise_w,
+    };
+    let jobs = args.jobs.or(config.jobs).unwrap_or_else(default_jobs).max(1);
+    let mut encode = config.output.clone();
+    if let Some(b) = args.bitrate {
+        encode = EncodeOptions { mp3_bitrate_kbps: b };
+    }
+    // Build the engine first: a bad voice or a down server fails before any fetch.
+    let engine = engine_cfg.build()?;
+    let article = load_article(&args.input, &args.read)?;
+    let opts = RenderOptions {
+        output: args.output.clone(),
+        format,
+        encode,
+        settings,
+        jobs,
+        script: ScriptOptions {
+            pauses: config.pauses,
+            intro: !args.no_intro && config.intro.unwrap_or(true),
+            ..ScriptOptions::default()
+        },
+        normalize: NormalizeOptions::default(),
+    };
+    let script = pipeline::script_for(&article, engine.as_ref(), &opts);
+    let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+        let b = indicatif::ProgressBar::new(script.segments.len() as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} segments, ETA {eta}",
+        ) {
+            b.set_style(style);
+        }
+        b
+    });
+    let mut summary = pipeline::render(&script, engine.as_ref(), &opts, &Bar(bar))?;
+    summary.total_s = started.elapsed().as_secs_f64();
+    if args.json {
+        println!("{}", serde_json::to_string(&summary)?);
+    } else if !quiet {
+        eprintln!(
+            "wrote {} ({:.1} s of audio, {} segments, {} / {}) in {:.1} s",
+            summary.output.display(),
+            summary.duration_s,
+            summary.segments,
+            summary.engine,
+            summary.voice,
+            summary.total_s
+        );
+    }
+    Ok(())
+}
+
+fn default_jobs() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(4)
+}

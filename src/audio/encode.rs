@@ -2,7 +2,7 @@ use std::fs::File;
 use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use mp3lame_encoder::{Builder as LameBuilder, Encoder as Lame, FlushNoGap, MonoPcm};
+use mp3lame_encoder::{Builder as LameBuilder, Encoder as Lame, FlushGap, MonoPcm};
 use tempfile::NamedTempFile;
 
 use super::AudioError;
@@ -137,6 +137,11 @@ impl OutputFile {
                 // MP3 lasts exactly as long as the PCM.
                 b.set_to_write_vbr_tag(true).map_err(|e| mp3(&e))?;
                 let lame = b.build().map_err(|e| mp3(&e))?;
+                // LAME does not put the tag frame in the stream: reserve room for it
+                // at the start and fill it in when the stream is finished.
+                let mut writer = writer;
+                let reserved = vec![0u8; lame.lame_tag_size()];
+                writer.write_all(&reserved).map_err(io_err(path))?;
                 Sink::Mp3 { lame: Box::new(lame), file: writer, buf: Vec::new(), pcm: Vec::new() }
             }
         };
@@ -182,14 +187,13 @@ impl OutputFile {
             Sink::Mp3 { mut lame, mut file, mut buf, .. } => {
                 buf.clear();
                 buf.reserve(7200);
-                lame.flush_to_vec::<FlushNoGap>(&mut buf)
+                lame.flush_to_vec::<FlushGap>(&mut buf)
                     .map_err(|e| AudioError::Mp3(e.to_string()))?;
                 file.write_all(&buf).map_err(io_err(&path))?;
-                // Rewrite the first (reserved) frame with the final LAME tag.
+                // Fill the reserved first frame with the final LAME tag.
                 let mut tag = Vec::with_capacity(lame.lame_tag_size().max(1));
                 if lame.lame_tag_encode_to_vec(&mut tag).is_some() {
-                    file.seek(SeekFrom::Start(lame.id3v2_tag_size() as u64))
-                        .map_err(io_err(&path))?;
+                    file.seek(SeekFrom::Start(0)).map_err(io_err(&path))?;
                     file.write_all(&tag).map_err(io_err(&path))?;
                 }
                 file.flush().map_err(io_err(&path))?;

@@ -5,11 +5,13 @@
 //! of the narration. The encoder writes to a temp file beside the target, which is
 //! renamed into place only when the whole programme has been written.
 
+mod decode;
 mod encode;
 mod resample;
 
 pub use encode::{AudioFormat, EncodeOptions, OutputFile};
 pub use resample::resample;
+pub use decode::decode;
 
 use std::path::PathBuf;
 use std::time::Duration;

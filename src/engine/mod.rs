@@ -178,3 +178,39 @@ impl EngineConfig {
         }
     }
 }
+
+/// Turn the user's choice (engine, voice, URL) into an engine config, resolving the
+/// voice through the catalog.
+pub fn config_for(
+    kind: EngineKind,
+    voice: Option<&str>,
+    _url: Option<&str>,
+    _model: Option<&str>,
+    _api_key_env: Option<&str>,
+    catalog: &crate::voices::Catalog,
+) -> Result<EngineConfig, crate::voices::VoiceError> {
+    use crate::voices::VoiceError;
+    let wrong = |v: &str, e: &str| VoiceError::WrongEngine {
+        voice: v.to_string(),
+        voice_engine: e.to_string(),
+        engine: kind.name().to_string(),
+    };
+    match kind {
+        #[cfg(feature = "espeak")]
+        EngineKind::Espeak => {
+            let language = match voice {
+                None => "en-us".to_string(),
+                Some(v) => match catalog.resolve(v) {
+                    Ok(rv) if rv.engine == "espeak" => rv.espeak.unwrap_or_else(|| "en-us".into()),
+                    Ok(rv) => return Err(wrong(v, &rv.engine)),
+                    // A raw espeak-ng voice name such as "en-us" or "en-rp".
+                    Err(_) if v.starts_with("en") => v.to_string(),
+                    Err(e) => return Err(e),
+                },
+            };
+            Ok(EngineConfig::Espeak(espeak::EspeakConfig { language }))
+        }
+        EngineKind::Silence => Ok(EngineConfig::Silence(silence::SilenceEngine::default())),
+        other => Err(VoiceError::Unknown { voice: format!("engine {} is not in this build", other.name()) }),
+    }
+}
