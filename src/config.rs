@@ -64,8 +64,10 @@ impl Config {
             }
             Err(source) => return Err(ConfigError::Read { path, source }),
         };
-        let cfg = toml::from_str(&text)
-            .map_err(|e| ConfigError::Parse { path: path.clone(), reason: e.to_string() })?;
+        let cfg = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
         Ok((cfg, Some(path)))
     }
 }

@@ -48,23 +48,29 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Narrate an article (URL, .html/.htm, .md, .txt, or - for stdin) into a WAV or MP3 file.
-    #[command(after_help = "Examples:\n  narrator narrate examples/kyiv-independent.html -o article.mp3\n  \
+    #[command(
+        after_help = "Examples:\n  narrator narrate examples/kyiv-independent.html -o article.mp3\n  \
         narrator narrate https://example.com/story -o story.wav --engine piper --voice en_US-joe-medium --jobs 2\n  \
         narrator narrate story.txt -o story.mp3 --engine piper --voice ./voices/en_GB-alan-medium.onnx --rate 1.1\n  \
         narrator narrate story.md -o s.wav --engine piper-http --engine-url http://127.0.0.1:5000\n  \
         narrator narrate story.md -o s.mp3 --engine openai --engine-url http://127.0.0.1:8000/v1 --voice en_US-joe-medium\n  \
-        cat story.txt | narrator narrate - -o story.mp3 --json")]
+        cat story.txt | narrator narrate - -o story.mp3 --json"
+    )]
     Narrate(NarrateArgs),
     /// Print the spoken form of text: one output line per input line, flushed per line.
-    #[command(after_help = "Examples:\n  echo 'The $49.95 plan starts July 5, 2024 at 1:34 PM.' | narrator normalize\n  \
-        narrator normalize article.txt > spoken.txt")]
+    #[command(
+        after_help = "Examples:\n  echo 'The $49.95 plan starts July 5, 2024 at 1:34 PM.' | narrator normalize\n  \
+        narrator normalize article.txt > spoken.txt"
+    )]
     Normalize {
         /// Text file to read (default: stdin).
         file: Option<PathBuf>,
     },
     /// Show the article as the pipeline will read it.
-    #[command(after_help = "Examples:\n  narrator extract https://example.com/story\n  \
-        narrator extract examples/kyiv-independent.html --format json")]
+    #[command(
+        after_help = "Examples:\n  narrator extract https://example.com/story\n  \
+        narrator extract examples/kyiv-independent.html --format json"
+    )]
     Extract {
         /// URL, .html/.htm, .md, .txt file, or - for stdin.
         input: String,
@@ -196,7 +202,10 @@ fn init_logging(verbose: u8, quiet: bool) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("NARRATOR_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("narrator={level}")));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -207,7 +216,11 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Narrate(args) => narrate(args, &config, cli.quiet),
         Command::Normalize { file } => normalize_cmd(file.as_deref()),
-        Command::Extract { input, format, read } => extract_cmd(&input, format, &read),
+        Command::Extract {
+            input,
+            format,
+            read,
+        } => extract_cmd(&input, format, &read),
         Command::Voices { json } => voices_cmd(&config, json),
     }
 }
@@ -235,7 +248,9 @@ fn load_article(input: &str, read: &ReadFlags) -> Result<Article> {
 fn normalize_cmd(file: Option<&Path>) -> Result<()> {
     let reader: Box<dyn BufRead> = match file {
         Some(p) if p != Path::new("-") => Box::new(std::io::BufReader::new(
-            std::fs::File::open(p).with_context(|| format!("cannot open {}", p.display())).map_err(usage)?,
+            std::fs::File::open(p)
+                .with_context(|| format!("cannot open {}", p.display()))
+                .map_err(usage)?,
         )),
         _ => Box::new(std::io::stdin().lock()),
     };
@@ -267,7 +282,11 @@ fn extract_cmd(input: &str, format: ExtractFormat, read: &ReadFlags) -> Result<(
                 writeln!(out, "{t}")?;
             }
             if let Some(b) = &article.byline {
-                writeln!(out, "By {}", b.trim_start_matches("By ").trim_start_matches("by "))?;
+                writeln!(
+                    out,
+                    "By {}",
+                    b.trim_start_matches("By ").trim_start_matches("by ")
+                )?;
             }
             if let Some(d) = &article.published {
                 writeln!(out, "{d}")?;
@@ -295,9 +314,16 @@ fn voices_cmd(config: &Config, json: bool) -> Result<()> {
         writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
         return Ok(());
     }
-    writeln!(out, "{:<24} {:<8} {:<9} {:>8}  LOCATION", "ID", "ENGINE", "LANGUAGE", "RATE")?;
+    writeln!(
+        out,
+        "{:<24} {:<8} {:<9} {:>8}  LOCATION",
+        "ID", "ENGINE", "LANGUAGE", "RATE"
+    )?;
     for v in list {
-        let rate = v.sample_rate.map(|r| format!("{r} Hz")).unwrap_or_else(|| "-".into());
+        let rate = v
+            .sample_rate
+            .map(|r| format!("{r} Hz"))
+            .unwrap_or_else(|| "-".into());
         writeln!(
             out,
             "{:<24} {:<8} {:<9} {:>8}  {}",
@@ -319,23 +345,44 @@ fn engine_config(args: &NarrateArgs, config: &Config) -> Result<EngineConfig> {
     let kind = match &engine_name {
         Some(name) => EngineKind::parse(name).ok_or_else(|| {
             let known: Vec<&str> = engine::registry().iter().map(|k| k.name()).collect();
-            usage(anyhow!("unknown engine '{name}' (this build has: {})", known.join(", ")))
+            usage(anyhow!(
+                "unknown engine '{name}' (this build has: {})",
+                known.join(", ")
+            ))
         })?,
         None => match &voice {
             Some(v) => {
                 let rv = catalog.resolve(v).map_err(usage)?;
-                EngineKind::parse(&rv.engine)
-                    .ok_or_else(|| usage(anyhow!("voice '{v}' needs engine '{}', not in this build", rv.engine)))?
+                EngineKind::parse(&rv.engine).ok_or_else(|| {
+                    usage(anyhow!(
+                        "voice '{v}' needs engine '{}', not in this build",
+                        rv.engine
+                    ))
+                })?
             }
             None => *engine::registry()
                 .first()
                 .filter(|k| **k != EngineKind::Silence)
-                .ok_or_else(|| usage(anyhow!("no engine configured: pass --engine piper --voice MODEL")))?,
+                .ok_or_else(|| {
+                    usage(anyhow!(
+                        "no engine configured: pass --engine piper --voice MODEL"
+                    ))
+                })?,
         },
     };
-    let url = args.engine_url.clone().or_else(|| config.engine_url.clone());
-    engine::config_for(kind, voice.as_deref(), url.as_deref(), args.model.as_deref().or(config.model.as_deref()), config.api_key_env.as_deref(), &catalog)
-        .map_err(usage)
+    let url = args
+        .engine_url
+        .clone()
+        .or_else(|| config.engine_url.clone());
+    engine::config_for(
+        kind,
+        voice.as_deref(),
+        url.as_deref(),
+        args.model.as_deref().or(config.model.as_deref()),
+        config.api_key_env.as_deref(),
+        &catalog,
+    )
+    .map_err(usage)
 }
 
 struct Bar(Option<indicatif::ProgressBar>);
@@ -371,7 +418,10 @@ fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
     }
     if let Some(parent) = args.output.parent().filter(|p| !p.as_os_str().is_empty()) {
         if !parent.is_dir() {
-            return Err(usage(anyhow!("output directory {} does not exist", parent.display())));
+            return Err(usage(anyhow!(
+                "output directory {} does not exist",
+                parent.display()
+            )));
         }
     }
     let engine_cfg = engine_config(&args, config)?;
@@ -382,10 +432,16 @@ fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
         noise_scale: args.noise_scale,
         noise_w: args.noise_w,
     };
-    let jobs = args.jobs.or(config.jobs).unwrap_or_else(default_jobs).max(1);
+    let jobs = args
+        .jobs
+        .or(config.jobs)
+        .unwrap_or_else(default_jobs)
+        .max(1);
     let mut encode = config.output.clone();
     if let Some(b) = args.bitrate {
-        encode = EncodeOptions { mp3_bitrate_kbps: b };
+        encode = EncodeOptions {
+            mp3_bitrate_kbps: b,
+        };
     }
     // Build the engine first: a bad voice or a down server fails before any fetch.
     let engine = engine_cfg.build()?;
@@ -432,5 +488,8 @@ fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
 }
 
 fn default_jobs() -> usize {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(4)
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(4)
 }

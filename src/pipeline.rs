@@ -72,7 +72,9 @@ pub struct Summary {
 pub fn script_for(article: &Article, engine: &dyn Engine, opts: &RenderOptions) -> Script {
     let mut script_opts = opts.script.clone();
     script_opts.max_chars = script_opts.max_chars.min(engine.info().max_chars).max(16);
-    Script::build(article, &script_opts, |s| normalize::normalize(s, &opts.normalize))
+    Script::build(article, &script_opts, |s| {
+        normalize::normalize(s, &opts.normalize)
+    })
 }
 
 /// Synthesize `script` with `engine` and write it to `opts.output`.
@@ -118,7 +120,10 @@ pub fn render(
                     std::thread::sleep(Duration::from_millis(2));
                     continue;
                 }
-                if next.compare_exchange(i, i + 1, Ordering::SeqCst, Ordering::SeqCst).is_err() {
+                if next
+                    .compare_exchange(i, i + 1, Ordering::SeqCst, Ordering::SeqCst)
+                    .is_err()
+                {
                     continue;
                 }
                 let seg = &script.segments[i];
@@ -175,7 +180,11 @@ fn write_in_order(
                 Some(m) => m,
                 None => {
                     // Programme rate: the engine's, else the first segment's.
-                    let rate = if info.sample_rate > 0 { info.sample_rate } else { pcm.sample_rate };
+                    let rate = if info.sample_rate > 0 {
+                        info.sample_rate
+                    } else {
+                        pcm.sample_rate
+                    };
                     let out = OutputFile::create(&opts.output, opts.format, rate, &opts.encode)?;
                     muxer.insert(Muxer::new(out))
                 }
@@ -219,7 +228,11 @@ mod tests {
             settings: SynthesisSettings::default(),
             jobs,
             script: ScriptOptions {
-                pauses: Pauses { sentence_ms: 100, paragraph_ms: 500, heading_ms: 1000 },
+                pauses: Pauses {
+                    sentence_ms: 100,
+                    paragraph_ms: 500,
+                    heading_ms: 1000,
+                },
                 intro: true,
                 max_chars: 1000,
             },
@@ -231,8 +244,14 @@ mod tests {
         Article {
             title: Some("Head".into()),
             blocks: vec![
-                Block { kind: BlockKind::Paragraph, text: "Aa. Bb.".into() },
-                Block { kind: BlockKind::Paragraph, text: "Cc.".into() },
+                Block {
+                    kind: BlockKind::Paragraph,
+                    text: "Aa. Bb.".into(),
+                },
+                Block {
+                    kind: BlockKind::Paragraph,
+                    text: "Cc.".into(),
+                },
             ],
             ..Default::default()
         }
@@ -241,7 +260,10 @@ mod tests {
     #[test]
     fn exact_duration_with_silence_engine() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let engine = SilenceEngine { sample_rate: 1000, samples_per_char: 10 };
+        let engine = SilenceEngine {
+            sample_rate: 1000,
+            samples_per_char: 10,
+        };
         for jobs in [1, 3] {
             let o = opts(dir.path(), jobs);
             let script = script_for(&article(), &engine, &o);
@@ -257,7 +279,12 @@ mod tests {
     struct FailOn(&'static str);
     impl Engine for FailOn {
         fn info(&self) -> EngineInfo {
-            EngineInfo { engine: "fail".into(), voice: "v".into(), sample_rate: 8000, max_chars: 100 }
+            EngineInfo {
+                engine: "fail".into(),
+                voice: "v".into(),
+                sample_rate: 8000,
+                max_chars: 100,
+            }
         }
         fn synthesize(&self, text: &str, _: &SynthesisSettings) -> Result<Pcm, EngineError> {
             if text.contains(self.0) {

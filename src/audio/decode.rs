@@ -18,7 +18,10 @@ pub fn decode(bytes: Vec<u8>, ext_hint: Option<&str>) -> Result<Pcm, String> {
     if let Some(e) = ext_hint {
         hint.with_extension(e);
     }
-    let fmt_opts = FormatOptions { enable_gapless: true, ..Default::default() };
+    let fmt_opts = FormatOptions {
+        enable_gapless: true,
+        ..Default::default()
+    };
     let probed = symphonia::default::get_probe()
         .format(&hint, mss, &fmt_opts, &MetadataOptions::default())
         .map_err(|e| e.to_string())?;
@@ -70,10 +73,19 @@ mod tests {
 
     fn roundtrip(format: AudioFormat, rate: u32, n: usize) -> Pcm {
         let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join(format!("t.{}", if format == AudioFormat::Mp3 { "mp3" } else { "wav" }));
-        let mut f = OutputFile::create(&path, format, rate, &EncodeOptions::default()).expect("create");
-        let tone: Vec<f32> =
-            (0..n).map(|i| (i as f32 * 300.0 * std::f32::consts::TAU / rate as f32).sin() * 0.3).collect();
+        let path = dir.path().join(format!(
+            "t.{}",
+            if format == AudioFormat::Mp3 {
+                "mp3"
+            } else {
+                "wav"
+            }
+        ));
+        let mut f =
+            OutputFile::create(&path, format, rate, &EncodeOptions::default()).expect("create");
+        let tone: Vec<f32> = (0..n)
+            .map(|i| (i as f32 * 300.0 * std::f32::consts::TAU / rate as f32).sin() * 0.3)
+            .collect();
         f.write(&tone).expect("write");
         f.finish().expect("finish");
         decode(std::fs::read(&path).expect("read"), None).expect("decode")

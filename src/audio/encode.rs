@@ -45,17 +45,27 @@ pub struct EncodeOptions {
 
 impl Default for EncodeOptions {
     fn default() -> Self {
-        Self { mp3_bitrate_kbps: 64 }
+        Self {
+            mp3_bitrate_kbps: 64,
+        }
     }
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> AudioError + '_ {
-    move |source| AudioError::Io { path: path.to_path_buf(), source }
+    move |source| AudioError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 enum Sink {
     Wav(hound::WavWriter<BufWriter<File>>),
-    Mp3 { lame: Box<Lame>, file: BufWriter<File>, buf: Vec<u8>, pcm: Vec<i16> },
+    Mp3 {
+        lame: Box<Lame>,
+        file: BufWriter<File>,
+        buf: Vec<u8>,
+        pcm: Vec<i16>,
+    },
 }
 
 /// An audio file being written: a temp file beside `path`, renamed onto `path` by
@@ -70,7 +80,11 @@ pub struct OutputFile {
 
 fn to_i16(samples: &[f32], out: &mut Vec<i16>) {
     out.clear();
-    out.extend(samples.iter().map(|&s| (s.clamp(-1.0, 1.0) * 32767.0).round() as i16));
+    out.extend(
+        samples
+            .iter()
+            .map(|&s| (s.clamp(-1.0, 1.0) * 32767.0).round() as i16),
+    );
 }
 
 fn lame_bitrate(kbps: u32) -> mp3lame_encoder::Bitrate {
@@ -107,7 +121,10 @@ impl OutputFile {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("narration");
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("narration");
         let tmp = tempfile::Builder::new()
             .prefix(&format!(".{name}."))
             .suffix(".part")
@@ -127,11 +144,14 @@ impl OutputFile {
             }
             AudioFormat::Mp3 => {
                 let mp3 = |e: &dyn std::fmt::Display| AudioError::Mp3(e.to_string());
-                let mut b = LameBuilder::new().ok_or_else(|| mp3(&"cannot allocate LAME encoder"))?;
+                let mut b =
+                    LameBuilder::new().ok_or_else(|| mp3(&"cannot allocate LAME encoder"))?;
                 b.set_num_channels(1).map_err(|e| mp3(&e))?;
                 b.set_sample_rate(sample_rate).map_err(|e| mp3(&e))?;
-                b.set_brate(lame_bitrate(opts.mp3_bitrate_kbps)).map_err(|e| mp3(&e))?;
-                b.set_quality(mp3lame_encoder::Quality::Good).map_err(|e| mp3(&e))?;
+                b.set_brate(lame_bitrate(opts.mp3_bitrate_kbps))
+                    .map_err(|e| mp3(&e))?;
+                b.set_quality(mp3lame_encoder::Quality::Good)
+                    .map_err(|e| mp3(&e))?;
                 // The LAME/Xing tag carries encoder delay and padding, so decoders
                 // (symphonia with gapless on, browsers, players) trim them and the
                 // MP3 lasts exactly as long as the PCM.
@@ -142,10 +162,20 @@ impl OutputFile {
                 let mut writer = writer;
                 let reserved = vec![0u8; lame.lame_tag_size()];
                 writer.write_all(&reserved).map_err(io_err(path))?;
-                Sink::Mp3 { lame: Box::new(lame), file: writer, buf: Vec::new(), pcm: Vec::new() }
+                Sink::Mp3 {
+                    lame: Box::new(lame),
+                    file: writer,
+                    buf: Vec::new(),
+                    pcm: Vec::new(),
+                }
             }
         };
-        Ok(Self { path: path.to_path_buf(), tmp, sink, sample_rate })
+        Ok(Self {
+            path: path.to_path_buf(),
+            tmp,
+            sink,
+            sample_rate,
+        })
     }
 
     pub fn sample_rate(&self) -> u32 {
@@ -165,7 +195,12 @@ impl OutputFile {
                 }
                 Ok(())
             }
-            Sink::Mp3 { lame, file, buf, pcm } => {
+            Sink::Mp3 {
+                lame,
+                file,
+                buf,
+                pcm,
+            } => {
                 for chunk in samples.chunks(8192) {
                     to_i16(chunk, pcm);
                     buf.clear();
@@ -181,10 +216,17 @@ impl OutputFile {
 
     /// Flush the encoder, then atomically rename the temp file onto the target path.
     pub fn finish(self) -> Result<(), AudioError> {
-        let OutputFile { path, tmp, sink, .. } = self;
+        let OutputFile {
+            path, tmp, sink, ..
+        } = self;
         match sink {
             Sink::Wav(w) => w.finalize()?,
-            Sink::Mp3 { mut lame, mut file, mut buf, .. } => {
+            Sink::Mp3 {
+                mut lame,
+                mut file,
+                mut buf,
+                ..
+            } => {
                 buf.clear();
                 buf.reserve(7200);
                 lame.flush_to_vec::<FlushGap>(&mut buf)
@@ -200,7 +242,10 @@ impl OutputFile {
                 file.get_ref().sync_all().map_err(io_err(&path))?;
             }
         }
-        tmp.persist(&path).map_err(|e| AudioError::Io { path: path.clone(), source: e.error })?;
+        tmp.persist(&path).map_err(|e| AudioError::Io {
+            path: path.clone(),
+            source: e.error,
+        })?;
         Ok(())
     }
 }

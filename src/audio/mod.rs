@@ -9,9 +9,9 @@ mod decode;
 mod encode;
 mod resample;
 
+pub use decode::decode;
 pub use encode::{AudioFormat, EncodeOptions, OutputFile};
 pub use resample::resample;
-pub use decode::decode;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -48,7 +48,11 @@ pub struct Muxer {
 impl Muxer {
     pub fn new(out: OutputFile) -> Self {
         let sample_rate = out.sample_rate();
-        Self { out, sample_rate, written: 0 }
+        Self {
+            out,
+            sample_rate,
+            written: 0,
+        }
     }
 
     pub fn sample_rate(&self) -> u32 {

@@ -21,7 +21,11 @@ pub struct Pauses {
 
 impl Default for Pauses {
     fn default() -> Self {
-        Self { sentence_ms: 250, paragraph_ms: 600, heading_ms: 900 }
+        Self {
+            sentence_ms: 250,
+            paragraph_ms: 600,
+            heading_ms: 900,
+        }
     }
 }
 
@@ -70,7 +74,11 @@ pub struct ScriptOptions {
 
 impl Default for ScriptOptions {
     fn default() -> Self {
-        Self { pauses: Pauses::default(), intro: true, max_chars: 1_000 }
+        Self {
+            pauses: Pauses::default(),
+            intro: true,
+            max_chars: 1_000,
+        }
     }
 }
 
@@ -188,7 +196,10 @@ fn sentences(text: &str) -> Vec<String> {
             // Take the whole run of terminal punctuation and closing quotes/brackets.
             let mut j = i + 1;
             while j < chars.len()
-                && matches!(chars[j], '.' | '!' | '?' | '…' | '"' | '\'' | '”' | '’' | ')' | ']' | '»')
+                && matches!(
+                    chars[j],
+                    '.' | '!' | '?' | '…' | '"' | '\'' | '”' | '’' | ')' | ']' | '»'
+                )
             {
                 j += 1;
             }
@@ -199,7 +210,9 @@ fn sentences(text: &str) -> Vec<String> {
                     .iter()
                     .find(|c| !c.is_whitespace())
                     .is_some_and(|c| {
-                        c.is_uppercase() || c.is_numeric() || matches!(c, '"' | '“' | '‘' | '\'' | '(' | '«')
+                        c.is_uppercase()
+                            || c.is_numeric()
+                            || matches!(c, '"' | '“' | '‘' | '\'' | '(' | '«')
                     });
             if at_end || (next_starts && !(c == '.' && is_abbreviation(&chars[start..i]))) {
                 let s: String = chars[start..j].iter().collect();
@@ -243,7 +256,10 @@ fn cut_long(s: &str, max_chars: usize, out: &mut Vec<String>) {
     let mut rest = s.trim();
     while rest.chars().count() > max_chars {
         // Byte index of the max_chars-th char.
-        let limit = rest.char_indices().nth(max_chars).map_or(rest.len(), |(b, _)| b);
+        let limit = rest
+            .char_indices()
+            .nth(max_chars)
+            .map_or(rest.len(), |(b, _)| b);
         let head = &rest[..limit];
         let cut = head
             .rfind([',', ';', ':', '—', '–'])
@@ -309,14 +325,31 @@ mod tests {
             title: Some("Title".into()),
             byline: Some("Jane Doe".into()),
             blocks: vec![
-                Block { kind: BlockKind::Paragraph, text: "One. Two.".into() },
-                Block { kind: BlockKind::Heading, text: "Section".into() },
-                Block { kind: BlockKind::Paragraph, text: "Three.".into() },
+                Block {
+                    kind: BlockKind::Paragraph,
+                    text: "One. Two.".into(),
+                },
+                Block {
+                    kind: BlockKind::Heading,
+                    text: "Section".into(),
+                },
+                Block {
+                    kind: BlockKind::Paragraph,
+                    text: "Three.".into(),
+                },
             ],
             ..Default::default()
         };
-        let p = Pauses { sentence_ms: 1, paragraph_ms: 2, heading_ms: 3 };
-        let opts = ScriptOptions { pauses: p, intro: true, max_chars: 100 };
+        let p = Pauses {
+            sentence_ms: 1,
+            paragraph_ms: 2,
+            heading_ms: 3,
+        };
+        let opts = ScriptOptions {
+            pauses: p,
+            intro: true,
+            max_chars: 100,
+        };
         let script = Script::build(&article, &opts, |s| s.to_string());
         let got: Vec<(&str, u128)> = script
             .segments
@@ -325,7 +358,14 @@ mod tests {
             .collect();
         assert_eq!(
             got,
-            vec![("Title", 3), ("By Jane Doe", 3), ("One.", 1), ("Two.", 2), ("Section", 3), ("Three.", 0)]
+            vec![
+                ("Title", 3),
+                ("By Jane Doe", 3),
+                ("One.", 1),
+                ("Two.", 2),
+                ("Section", 3),
+                ("Three.", 0)
+            ]
         );
     }
 }
