@@ -1,0 +1,192 @@
+//! The real binary on real files in temp dirs, with the embedded espeak voice.
+
+mod support;
+
+use narrator::audio::decode;
+use support::*;
+
+fn decoded(path: &std::path::Path) -> narrator::engine::Pcm {
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_string);
+    decode(std::fs::read(path).expect("read output"), ext.as_deref()).expect("decode output")
+}
+
+fn secs(p: &narrator::engine::Pcm) -> f64 {
+    p.samples.len() as f64 / f64::from(p.sample_rate)
+}
+
+#[test]
+fn narrates_every_example_to_wav_and_mp3_of_equal_length() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for name in ["kyiv-independent.html", "article.md", "article.txt"] {
+        let stem = name.split('.').next().unwrap_or(name);
+        let wav = dir.path().join(format!("{stem}.wav"));
+        let mp3 = dir.path().join(format!("{stem}.mp3"));
+        for out in [&wav, &mp3] {
+            let o = run(narrator(dir.path()).arg("narrate").arg(example(name)).arg("-o").arg(out).arg("--quiet"));
+            assert!(o.status.success(), "{name} → {}: {}", out.display(), stderr(&o));
+        }
+        let (w, m) = (decoded(&wav), decoded(&mp3));
+        assert_eq!(w.sample_rate, 22_050, "{name}");
+        assert_eq!(m.sample_rate, 22_050, "{name}");
+        assert!(secs(&w) > 10.0, "{name}: only {:.1} s", secs(&w));
+        let diff = (secs(&w) - secs(&m)).abs();
+        assert!(diff < 0.1, "{name}: wav {:.3} s vs mp3 {:.3} s", secs(&w), secs(&m));
+        // Real speech, not silence.
+        let peak = w.samples.iter().fold(0f32, |a, s| a.max(s.abs()));
+        assert!(peak > 0.1, "{name}: peak {peak}");
+    }
+}
+
+#[test]
+fn json_summary_matches_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("s.wav");
+    let o = run(narrator(dir.path())
+        .args(["narrate", "-", "-o", "s.wav", "--json", "--jobs", "3"])
+        .stdin(std::fs::File::open(example("short.txt")).expect("short.txt")));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json on stdout");
+    for key in ["duration_s", "segments", "engine", "voice", "synth_s", "total_s"] {
+        assert!(v.get(key).is_some(), "missing {key} in {v}");
+    }
+    assert_eq!(v["engine"], "espeak");
+    let d = v["duration_s"].as_f64().expect("duration");
+    assert!((d - secs(&decoded(&out))).abs() < 0.001);
+    assert!(v["segments"].as_u64().expect("segments") >= 2);
+}
+
+#[test]
+fn normalize_prints_one_line_per_line_and_flushes() {
+    use std::io::{BufRead, BufReader, Write};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut child = narrator(dir.path())
+        .arg("normalize")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    // Each answer must arrive before the next line is sent (a pipe, not a batch).
+    for line in ["It cost $5 on March 13.", "", "No numbers here."] {
+        writeln!(stdin, "{line}").expect("write");
+        stdin.flush().expect("flush");
+        let mut got = String::new();
+        stdout.read_line(&mut got).expect("read");
+        assert!(got.ends_with('\n'), "{got:?}");
+        assert!(!got.chars().any(|c| c.is_ascii_digit()), "{got:?}");
+        if line.is_empty() {
+            assert_eq!(got, "\n");
+        }
+    }
+    drop(stdin);
+    assert!(child.wait().expect("wait").success());
+}
+
+#[test]
+fn extract_json_has_the_article_shape() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = run(narrator(dir.path()).arg("extract").arg(example("kyiv-independent.html")).args(["--format", "json"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert!(v["title"].as_str().is_some_and(|t| t.contains("Kremlin") || t.contains("ceasefire")), "{v}");
+    let blocks = v["blocks"].as_array().expect("blocks");
+    assert!(blocks.len() > 5);
+    for b in blocks {
+        let kind = b["kind"].as_str().expect("kind");
+        assert!(["heading", "paragraph", "quote", "list_item"].contains(&kind), "{kind}");
+    }
+    let text = String::from_utf8_lossy(&o.stdout);
+    for junk in ["Subscribe", "indicates required", "News Feed", "AI assistance"] {
+        assert!(!text.contains(junk), "extract output contains {junk:?}");
+    }
+}
+
+#[test]
+fn voices_lists_the_embedded_voice() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = run(narrator(dir.path()).arg("voices"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = String::from_utf8_lossy(&o.stdout);
+    let line = s.lines().find(|l| l.starts_with("espeak:en-us")).expect("espeak voice listed");
+    assert!(line.contains("22050 Hz") && line.contains("en-US"), "{line}");
+}
+
+#[test]
+fn config_file_sets_defaults_and_flags_override_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = dir.path().join("narrator.toml");
+    std::fs::write(&cfg, "engine = \"silence\"\n[pauses]\nparagraph_ms = 0\nheading_ms = 0\nsentence_ms = 0\n")
+        .expect("write config");
+    let run_json = |extra: &[&str]| {
+        let mut c = narrator(dir.path());
+        c.arg("--config").arg(&cfg).arg("narrate").arg(example("short.txt")).args(["-o", "x.wav", "--json"]);
+        c.args(extra);
+        let o = run(&mut c);
+        assert!(o.status.success(), "{}", stderr(&o));
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).expect("json")
+    };
+    assert_eq!(run_json(&[])["engine"], "silence");
+    assert_eq!(run_json(&["--engine", "espeak"])["engine"], "espeak");
+}
+
+#[test]
+fn help_shows_examples_for_every_command() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for cmd in [&["--help"][..], &["narrate", "--help"], &["normalize", "--help"], &["extract", "--help"], &["voices", "--help"]] {
+        let o = run(narrator(dir.path()).args(cmd));
+        assert!(o.status.success());
+        assert!(String::from_utf8_lossy(&o.stdout).contains("Examples:"), "{cmd:?}");
+    }
+}
+
+// ---- bad input: one clear line, the right exit code, no output left behind ----
+
+fn expect_failure(args: &[&str], code: i32, needle: &str) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = run(narrator(dir.path()).args(args));
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(code), "{args:?}: {err}");
+    assert!(err.to_lowercase().contains(&needle.to_lowercase()), "{args:?}: expected {needle:?} in {err}");
+    assert!(err.starts_with("narrator: error:") || code == 2, "{err}");
+    let left: Vec<String> = files_in(dir.path()).into_iter().filter(|f| !f.starts_with("no-config")).collect();
+    assert!(left.is_empty(), "{args:?} left {left:?}");
+}
+
+#[test]
+fn bad_inputs_fail_clearly() {
+    let page = std::fs::read(example("kyiv-independent.html")).expect("page");
+    let base = serve(vec![
+        ("/page", Reply { status: 200, content_type: "text/html; charset=utf-8", body: page }),
+        ("/doc.pdf", Reply { status: 200, content_type: "application/pdf", body: b"%PDF-1.4\n".to_vec() }),
+        ("/pic.png", Reply { status: 200, content_type: "image/png", body: vec![0x89, b'P', b'N', b'G'] }),
+        ("/empty", Reply { status: 200, content_type: "text/html", body: b"<html><body><nav>Home</nav></body></html>".to_vec() }),
+        ("/oops", Reply { status: 500, content_type: "text/plain", body: b"boom".to_vec() }),
+    ]);
+    let url = |p: &str| format!("{base}{p}");
+    let closed = format!("http://127.0.0.1:{}/story", closed_port());
+    let ex = example("short.txt");
+    let ex = ex.to_str().expect("utf-8 path");
+
+    expect_failure(&["narrate", &closed, "-o", "a.mp3"], 1, "127.0.0.1");
+    expect_failure(&["narrate", &url("/missing"), "-o", "a.mp3"], 1, "404");
+    expect_failure(&["narrate", &url("/oops"), "-o", "a.mp3"], 1, "500");
+    expect_failure(&["narrate", &url("/doc.pdf"), "-o", "a.mp3"], 1, "application/pdf");
+    expect_failure(&["narrate", &url("/pic.png"), "-o", "a.mp3"], 1, "image/png");
+    expect_failure(&["narrate", &url("/empty"), "-o", "a.mp3"], 1, "no readable");
+    expect_failure(&["narrate", ex, "-o", "a.mp3", "--voice", "no-such-voice"], 2, "unknown voice");
+    expect_failure(&["narrate", ex, "-o", "a.mp3", "--engine", "piper", "--voice", "/nonexistent/v.onnx"], 2, "/nonexistent/v.onnx");
+    expect_failure(&["narrate", ex, "-o", "a.ogg"], 2, "unsupported output format");
+    expect_failure(&["narrate", "does-not-exist.html", "-o", "a.mp3"], 2, "does-not-exist.html");
+    expect_failure(&["narrate", "ftp://example.com/x", "-o", "a.mp3"], 2, "ftp");
+    expect_failure(&["narrate", ex, "-o", "a.mp3", "--engine", "nope"], 2, "unknown engine");
+    expect_failure(
+        &["narrate", ex, "-o", "a.mp3", "--engine", "piper-http", "--engine-url", &format!("http://127.0.0.1:{}", closed_port())],
+        1,
+        "127.0.0.1",
+    );
+    // A good page still works through the same server.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = run(narrator(dir.path()).args(["narrate", &url("/page"), "-o", "ok.wav", "--quiet", "--no-intro"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+}
