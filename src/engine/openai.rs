@@ -205,11 +205,10 @@ fn permanent_failure(status: u16, body: &[u8]) -> bool {
     let error = json.get("error").unwrap_or(&json);
     let code = error.get("code").and_then(|c| c.as_str());
     let kind = error.get("type").and_then(|c| c.as_str());
-    let permanent = [code, kind]
-        .into_iter()
+    [code, kind]
+        .iter()
         .flatten()
-        .any(|c| PERMANENT_CODES.contains(&c));
-    permanent
+        .any(|c| PERMANENT_CODES.contains(c))
 }
 
 impl OpenAiEngine {
