@@ -254,6 +254,18 @@ fn piper_http_real_server_synthesizes_speech() {
         normal.duration()
     );
 
+    // Worker threads share one engine.
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = ["One.", "Two."]
+            .into_iter()
+            .map(|t| scope.spawn(|| engine.synthesize(t, &SynthesisSettings::default())))
+            .collect();
+        for worker in workers {
+            let pcm = worker.join().expect("worker").expect("synthesize");
+            assert_speech(&pcm, 22_050, 0.2..=3.0);
+        }
+    });
+
     // The server answers these with a 500; the engine must not send them.
     for quiet in ["", "   ", "…", " — ?! "] {
         let pcm = engine
