@@ -529,10 +529,17 @@ fn openai_at(url: &str, retries: u32) -> OpenAiConfig {
 #[test]
 fn a_down_server_fails_at_build_naming_the_url() {
     let url = format!("http://127.0.0.1:{}", free_port());
+    let start = Instant::now();
     let err = piper_at(&url, 3)
         .build()
         .expect_err("nothing listens there");
     let message = err.to_string();
+    eprintln!("{message}");
+    assert!(
+        start.elapsed() < Duration::from_secs(3), // 3 retries would back off 3.5 s
+        "a server that is down is not retried at build: {:?}",
+        start.elapsed()
+    );
     assert!(matches!(err, EngineError::Unreachable { .. }), "{message}");
     assert!(message.contains(&url), "{message}");
     assert!(message.contains("python -m piper.http_server"), "{message}");
@@ -551,6 +558,27 @@ fn a_down_server_fails_at_build_naming_the_url() {
         .build()
         .expect_err("no scheme");
     assert!(matches!(err, EngineError::InvalidVoice(_)), "{err}");
+}
+
+#[test]
+fn a_busy_server_is_waited_for_at_build() {
+    let voices = Arc::new(Mutex::new(0));
+    let seen = Arc::clone(&voices);
+    let server = Scripted::start(move |hit, _| {
+        let mut n = seen.lock().expect("lock");
+        *n += 1;
+        match (hit.path.as_str(), *n) {
+            ("/voices", 1) => response(503, &[("Retry-After", "0")], b"warming up"),
+            ("/voices", _) => response(200, &[], br#"{"v":{"audio":{"sample_rate":16000}}}"#),
+            _ => response(404, &[], b""),
+        }
+    });
+    let engine = piper_at(&server.url, 2)
+        .build()
+        .expect("build after one 503");
+    assert_eq!(engine.info().sample_rate, 16_000);
+    let paths: Vec<String> = server.hits().into_iter().map(|h| h.path).collect();
+    assert_eq!(paths, ["/voices", "/voices", "/info"]);
 }
 
 #[test]

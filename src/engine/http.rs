@@ -25,6 +25,9 @@ pub(crate) struct RetryPolicy {
     pub base_delay: Duration,
     /// Cap on any single wait, including a server's `Retry-After`.
     pub max_delay: Duration,
+    /// Retry timeouts and connection errors too (off for start-up checks: a server
+    /// that is down should fail the build at once, not after the backoff).
+    pub retry_unreachable: bool,
 }
 
 impl RetryPolicy {
@@ -33,6 +36,16 @@ impl RetryPolicy {
             retries,
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(30),
+            retry_unreachable: true,
+        }
+    }
+
+    /// The same policy for a start-up check: busy servers (429/5xx) are still
+    /// waited for, unreachable ones fail at once.
+    pub fn for_health_check(self) -> Self {
+        Self {
+            retry_unreachable: false,
+            ..self
         }
     }
 
@@ -80,7 +93,12 @@ pub(crate) fn send(
                 error,
                 retry_after,
                 permanent: false,
-            }) if error.is_retryable() => (error, retry_after),
+            }) if error.is_retryable()
+                && (policy.retry_unreachable
+                    || !matches!(error, EngineError::Unreachable { .. })) =>
+            {
+                (error, retry_after)
+            }
             Err(f) => return Err(f.error),
         };
         if retry >= policy.retries {
@@ -367,13 +385,14 @@ pub(crate) fn decode(bytes: Vec<u8>, container: Container) -> Result<Pcm, Engine
     let source = MediaSourceStream::new(Box::new(std::io::Cursor::new(bytes)), Default::default());
     let mut hint = Hint::new();
     hint.with_extension(container.extension());
+    // Gapless: drop the encoder delay and padding MP3 frames carry, so segments
+    // join without clicks or gaps.
+    let options = FormatOptions {
+        enable_gapless: true,
+        ..Default::default()
+    };
     let probed = symphonia::default::get_probe()
-        .format(
-            &hint,
-            source,
-            &FormatOptions::default(),
-            &MetadataOptions::default(),
-        )
+        .format(&hint, source, &options, &MetadataOptions::default())
         .map_err(|e| bad("unrecognised audio container", &e))?;
     let mut format = probed.format;
     let track = format
@@ -491,6 +510,35 @@ mod tests {
         let pcm = decode(wav(22_050, 1, &[0, 16_384, -16_384, 0]), Container::Wav).expect("decode");
         assert_eq!(pcm.sample_rate, 22_050);
         assert_eq!(pcm.samples, vec![0.0, 0.5, -0.5, 0.0]);
+    }
+
+    #[test]
+    fn decodes_mp3() {
+        use mp3lame_encoder::{Builder, FlushNoGap, MonoPcm};
+        let rate = 24_000;
+        let tone: Vec<i16> = (0..rate)
+            .map(|i| ((f64::from(i) * 0.115).sin() * 12_000.0) as i16)
+            .collect();
+        let mut lame = Builder::new().expect("lame");
+        lame.set_num_channels(1).expect("channels");
+        lame.set_sample_rate(rate).expect("rate");
+        let mut lame = lame.build().expect("encoder");
+        let mut mp3 = Vec::new();
+        mp3.reserve(mp3lame_encoder::max_required_buffer_size(tone.len()));
+        lame.encode_to_vec(MonoPcm(tone.as_slice()), &mut mp3)
+            .expect("encode");
+        lame.flush_to_vec::<FlushNoGap>(&mut mp3).expect("flush");
+
+        let pcm = decode(mp3, Container::Mp3).expect("decode");
+        assert_eq!(pcm.sample_rate, rate);
+        // MP3 pads to whole frames (1152 samples) plus the encoder delay.
+        let extra = pcm.samples.len() as i64 - i64::from(rate);
+        assert!(
+            (-1152..=2 * 1152 + 576).contains(&extra),
+            "{} samples",
+            pcm.samples.len()
+        );
+        assert!(pcm.samples.iter().any(|s| s.abs() > 0.2));
     }
 
     #[test]

@@ -150,7 +150,7 @@ impl OpenAiConfig {
             sample_rate: 0,
         };
         let probe = engine
-            .request(PROBE_TEXT, 1.0, &RetryPolicy::new(0))
+            .request(PROBE_TEXT, 1.0, &engine.policy.for_health_check())
             .map_err(|e| engine.explain(e))?;
         engine.sample_rate = probe.sample_rate;
         tracing::info!(url = %engine.speech_url, model = %engine.model, voice = %engine.voice, sample_rate = engine.sample_rate, "openai engine ready");

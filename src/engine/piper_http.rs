@@ -31,7 +31,7 @@ const PROBE_TEXT: &str = "Hi.";
 
 const START_HINT: &str =
     "start it with `python -m piper.http_server -m VOICE.onnx --host 127.0.0.1 --port 5000` \
-     (pip install piper-tts) or point --engine-url at a running server";
+     (pip install piper-tts flask) or point --engine-url at a running server";
 
 /// Load-time configuration of the Piper HTTP engine.
 #[derive(Debug, Clone, PartialEq)]
@@ -134,11 +134,11 @@ pub struct PiperHttpEngine {
 
 impl PiperHttpEngine {
     /// Health check + voice facts from `GET /voices` (and `GET /info` if served).
-    /// Both are tried once: a server that is down should fail the build now.
+    /// A server that is down fails the build at once; a busy one is waited for.
     fn learn_voice(&mut self, base: &Url) -> Result<(), EngineError> {
-        let once = RetryPolicy::new(0);
+        let check = self.policy.for_health_check();
         let voices_url = http::join(base, "voices");
-        let reply = http::send(&voices_url, &once, http::never_permanent, || {
+        let reply = http::send(&voices_url, &check, http::never_permanent, || {
             self.client.get(&voices_url)
         })
         .map_err(|e| http::hint_unreachable(e, START_HINT))?;
@@ -151,9 +151,13 @@ impl PiperHttpEngine {
             })?;
 
         let info_url = http::join(base, "info");
-        let info = http::send(&info_url, &once, http::never_permanent, || {
-            self.client.get(&info_url)
-        })
+        // Only newer servers have /info: one try, a 404 is expected.
+        let info = http::send(
+            &info_url,
+            &RetryPolicy::new(0),
+            http::never_permanent,
+            || self.client.get(&info_url),
+        )
         .ok()
         .and_then(|r| serde_json::from_slice::<Info>(&r.body).ok());
 
