@@ -523,8 +523,7 @@ mod tests {
         lame.set_num_channels(1).expect("channels");
         lame.set_sample_rate(rate).expect("rate");
         let mut lame = lame.build().expect("encoder");
-        let mut mp3 = Vec::new();
-        mp3.reserve(mp3lame_encoder::max_required_buffer_size(tone.len()));
+        let mut mp3 = Vec::with_capacity(mp3lame_encoder::max_required_buffer_size(tone.len()));
         lame.encode_to_vec(MonoPcm(tone.as_slice()), &mut mp3)
             .expect("encode");
         lame.flush_to_vec::<FlushNoGap>(&mut mp3).expect("flush");
