@@ -121,6 +121,9 @@ pub trait Engine: Send + Sync {
 
 #[cfg(feature = "espeak")]
 pub mod espeak;
+mod http;
+pub mod openai;
+pub mod piper_http;
 pub mod silence;
 
 /// The engines this build knows, by command-line name.
