@@ -158,6 +158,8 @@ pub fn registry() -> Vec<EngineKind> {
     let mut kinds = Vec::new();
     #[cfg(feature = "espeak")]
     kinds.push(EngineKind::Espeak);
+    kinds.push(EngineKind::PiperHttp);
+    kinds.push(EngineKind::Openai);
     kinds.push(EngineKind::Silence);
     kinds
 }
@@ -167,6 +169,8 @@ pub fn registry() -> Vec<EngineKind> {
 pub enum EngineConfig {
     #[cfg(feature = "espeak")]
     Espeak(espeak::EspeakConfig),
+    PiperHttp(piper_http::PiperHttpConfig),
+    Openai(openai::OpenAiConfig),
     Silence(silence::SilenceEngine),
 }
 
@@ -177,6 +181,8 @@ impl EngineConfig {
         Ok(match self {
             #[cfg(feature = "espeak")]
             EngineConfig::Espeak(c) => Box::new(c.build()?),
+            EngineConfig::PiperHttp(c) => Box::new(c.build()?),
+            EngineConfig::Openai(c) => Box::new(c.build()?),
             EngineConfig::Silence(c) => Box::new(c.clone()),
         })
     }
@@ -185,6 +191,8 @@ impl EngineConfig {
         match self {
             #[cfg(feature = "espeak")]
             EngineConfig::Espeak(_) => EngineKind::Espeak,
+            EngineConfig::PiperHttp(_) => EngineKind::PiperHttp,
+            EngineConfig::Openai(_) => EngineKind::Openai,
             EngineConfig::Silence(_) => EngineKind::Silence,
         }
     }
@@ -195,9 +203,9 @@ impl EngineConfig {
 pub fn config_for(
     kind: EngineKind,
     voice: Option<&str>,
-    _url: Option<&str>,
-    _model: Option<&str>,
-    _api_key_env: Option<&str>,
+    url: Option<&str>,
+    model: Option<&str>,
+    api_key_env: Option<&str>,
     catalog: &crate::voices::Catalog,
 ) -> Result<EngineConfig, crate::voices::VoiceError> {
     use crate::voices::VoiceError;
@@ -220,6 +228,29 @@ pub fn config_for(
                 },
             };
             Ok(EngineConfig::Espeak(espeak::EspeakConfig { language }))
+        }
+        EngineKind::PiperHttp => {
+            let mut c = piper_http::PiperHttpConfig::default();
+            if let Some(u) = url {
+                c.url = u.to_string();
+            }
+            Ok(EngineConfig::PiperHttp(c))
+        }
+        EngineKind::Openai => {
+            let mut c = openai::OpenAiConfig::default();
+            if let Some(u) = url {
+                c.base_url = u.to_string();
+            }
+            if let Some(m) = model {
+                c.model = m.to_string();
+            }
+            if let Some(v) = voice {
+                c.voice = v.to_string();
+            }
+            if let Some(k) = api_key_env {
+                c.api_key_env = k.to_string();
+            }
+            Ok(EngineConfig::Openai(c))
         }
         EngineKind::Silence => Ok(EngineConfig::Silence(silence::SilenceEngine::default())),
         other => Err(VoiceError::Unknown {
