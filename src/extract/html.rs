@@ -1,0 +1,620 @@
+//! HTML → article blocks: find the container that holds the story, then walk
+//! it in document order, skipping site furniture.
+
+use scraper::{ElementRef, Html, Node, Selector};
+
+use super::clean::BlockSink;
+use super::{meta, Article, Block, BlockKind, ExtractOptions};
+
+pub(crate) fn extract(text: &str, opts: &ExtractOptions) -> Article {
+    let doc = Html::parse_document(text);
+    let metadata = meta::Metadata::read(&doc);
+    let skip = SkipRules::new(opts, &doc);
+    let containers = find_containers(&doc, &skip);
+    let mut blocks = Vec::new();
+    for container in &containers {
+        blocks.extend(Walker::new(&skip).run(*container));
+    }
+    if blocks.is_empty() {
+        if let Some(body) = &metadata.article_body {
+            blocks = blocks_from_article_body(body, &skip);
+        }
+    }
+    let h1 = selector("h1");
+    let first_h1 = containers
+        .iter()
+        .find_map(|c| c.select(&h1).next())
+        .or_else(|| doc.select(&h1).next())
+        .map(element_text)
+        .filter(|t| !t.is_empty());
+    let title = metadata
+        .headline
+        .or(metadata.og_title)
+        .or(first_h1)
+        .or(metadata.html_title);
+    // A heading or paragraph that only repeats the title is read once, as the title.
+    if let (Some(title), Some(first)) = (&title, blocks.first()) {
+        if first.text.eq_ignore_ascii_case(title) {
+            blocks.remove(0);
+        }
+    }
+    let published = metadata.published.or_else(|| {
+        containers
+            .iter()
+            .find_map(|c| first_time_datetime(*c))
+            .or_else(|| first_time_datetime(doc.root_element()))
+    });
+    Article {
+        title,
+        byline: metadata.byline,
+        published,
+        language: metadata.language,
+        blocks,
+    }
+}
+
+/// JSON-LD `articleBody`: HTML or plain text with newlines between paragraphs.
+fn blocks_from_article_body(body: &str, skip: &SkipRules) -> Vec<Block> {
+    if body.contains("</p>") || body.contains("<br") {
+        let fragment = Html::parse_fragment(body);
+        return Walker::new(skip).run(fragment.root_element());
+    }
+    let mut sink = BlockSink::default();
+    for paragraph in body.split('\n') {
+        sink.push_block(BlockKind::Paragraph, paragraph);
+    }
+    sink.into_blocks(BlockKind::Paragraph)
+}
+
+pub(crate) fn selector(css: &'static str) -> Selector {
+    // Only ever called with the literal selectors in this module.
+    #[allow(clippy::expect_used)]
+    Selector::parse(css).expect("static selector is valid")
+}
+
+pub(crate) fn element_text(el: ElementRef<'_>) -> String {
+    super::clean::collapse_whitespace(&el.text().collect::<String>())
+}
+
+fn first_time_datetime(root: ElementRef<'_>) -> Option<String> {
+    root.select(&selector("time[datetime]"))
+        .find_map(|t| t.attr("datetime"))
+        .map(|d| d.trim().to_string())
+        .filter(|d| !d.is_empty())
+}
+
+// ---------------------------------------------------------------------------
+// Choosing the container
+
+/// The element(s) whose content is the article, in document order.
+///
+/// Explicit markup wins: `[itemprop=articleBody]` (all of them: some sites
+/// split the body around ads), then the `<article>`, then `<main>` holding
+/// most of the page's readable text; otherwise the element with the best
+/// paragraph score, as Readability does; otherwise `<body>`.
+fn find_containers<'a>(doc: &'a Html, skip: &SkipRules) -> Vec<ElementRef<'a>> {
+    let root = doc.root_element();
+    let page_chars = skip.paragraph_chars(root, Strictness::Protecting);
+
+    let bodies: Vec<ElementRef<'a>> = outermost(
+        doc.select(&selector("[itemprop~=articleBody]"))
+            .filter(|e| skip.paragraph_chars(*e, Strictness::Protecting) > 0)
+            .collect(),
+    );
+    if !bodies.is_empty() {
+        return bodies;
+    }
+    for css in ["article", "main, [role=main]"] {
+        let best = doc
+            .select(&selector(css))
+            .map(|e| (skip.paragraph_chars(e, Strictness::Protecting), e))
+            .max_by_key(|(chars, _)| *chars);
+        if let Some((chars, el)) = best {
+            // A teaser <article> in a sidebar is not the story.
+            if chars > 0 && chars * 2 >= page_chars {
+                return vec![el];
+            }
+        }
+    }
+    if let Some(best) = best_scored(doc, skip) {
+        return vec![best];
+    }
+    doc.select(&selector("body"))
+        .next()
+        .map_or_else(|| vec![root], |b| vec![b])
+}
+
+/// Drops elements nested inside another element of the list.
+fn outermost(elements: Vec<ElementRef<'_>>) -> Vec<ElementRef<'_>> {
+    elements
+        .iter()
+        .filter(|e| {
+            !e.ancestors()
+                .filter_map(ElementRef::wrap)
+                .any(|a| elements.contains(&a))
+        })
+        .copied()
+        .collect()
+}
+
+/// Readability-style scoring: each paragraph of 25+ characters scores for
+/// its length and commas; its parent gets the score, its grandparent half.
+fn best_scored<'a>(doc: &'a Html, skip: &SkipRules) -> Option<ElementRef<'a>> {
+    let mut scores: Vec<(ElementRef<'a>, f64)> = Vec::new();
+    let mut add = |el: ElementRef<'a>, score: f64| match scores.iter_mut().find(|(e, _)| *e == el) {
+        Some(entry) => entry.1 += score,
+        None => scores.push((el, score)),
+    };
+    for p in doc.select(&selector("p")) {
+        if p.ancestors()
+            .filter_map(ElementRef::wrap)
+            .any(|a| skip.skips(a))
+        {
+            continue;
+        }
+        let text = element_text(p);
+        let len = text.chars().count();
+        if len < 25 {
+            continue;
+        }
+        let score = 1.0 + text.matches(',').count() as f64 + (len as f64 / 100.0).min(3.0);
+        let mut ancestors = p.ancestors().filter_map(ElementRef::wrap);
+        if let Some(parent) = ancestors.next() {
+            add(parent, score);
+        }
+        if let Some(grandparent) = ancestors.next() {
+            add(grandparent, score / 2.0);
+        }
+    }
+    scores
+        .into_iter()
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(el, _)| el)
+}
+
+type NodeRef<'a> = <ElementRef<'a> as std::ops::Deref>::Target;
+
+/// A step of a depth-first walk.
+enum Step<'a> {
+    Open(NodeRef<'a>),
+    Close(NodeRef<'a>),
+}
+
+/// Depth-first walk of the subtree at `root` without recursion, so deeply
+/// nested markup cannot overflow the stack. `visit` returns `false` on an
+/// `Open` to skip the node: no children, no `Close`.
+fn walk<'a>(root: ElementRef<'a>, mut visit: impl FnMut(Step<'a>) -> bool) {
+    let root: NodeRef<'a> = *root;
+    let mut node = root;
+    loop {
+        if visit(Step::Open(node)) {
+            if let Some(child) = node.first_child() {
+                node = child;
+                continue;
+            }
+            visit(Step::Close(node));
+        }
+        // `node` is finished: move to its next sibling, closing the parents
+        // whose last child it was.
+        loop {
+            if node == root {
+                return;
+            }
+            if let Some(sibling) = node.next_sibling() {
+                node = sibling;
+                break;
+            }
+            match node.parent() {
+                Some(parent) => {
+                    node = parent;
+                    visit(Step::Close(node));
+                }
+                None => return,
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// What to skip
+
+/// Elements that are never article text.
+const SKIP_TAGS: &[&str] = &[
+    "aside", "audio", "button", "canvas", "dialog", "embed", "footer", "form", "h1", "header",
+    "iframe", "img", "input", "label", "link", "map", "menu", "meta", "nav", "noscript", "object",
+    "picture", "script", "select", "source", "style", "svg", "template", "textarea", "track",
+    "video",
+];
+
+/// ARIA roles of page furniture.
+const SKIP_ROLES: &[&str] = &[
+    "navigation",
+    "banner",
+    "contentinfo",
+    "complementary",
+    "search",
+    "dialog",
+    "alertdialog",
+    "menu",
+    "menubar",
+    "toolbar",
+];
+
+/// Class/id words of furniture, matched as whole words of a class or id
+/// ("news-feed" matches "feed"; "header" does not match "ad").
+const SKIP_WORDS: &[&str] = &[
+    "ad",
+    "advert",
+    "also-read",
+    "audio-player",
+    "author",
+    "author-bio",
+    "banner",
+    "byline",
+    "comment",
+    "consent",
+    "credit",
+    "editor-picks",
+    "editors-choice",
+    "editors-pick",
+    "editors-picks",
+    "feed",
+    "footer",
+    "gdpr",
+    "header",
+    "masthead",
+    "menu",
+    "meta",
+    "modal",
+    "more-news",
+    "most-popular",
+    "most-read",
+    "mostread",
+    "nav",
+    "navbar",
+    "navigation",
+    "overlay",
+    "player",
+    "popular",
+    "popup",
+    "read-more",
+    "screen-reader-text",
+    "see-also",
+    "share",
+    "sharing",
+    "skip-link",
+    "sr-only",
+    "tag",
+    "teaser",
+    "toolbar",
+    "tweet",
+    "twitter-tweet",
+    "instagram-media",
+    "tiktok-embed",
+    "visually-hidden",
+    "widget",
+];
+
+/// Class/id word beginnings of furniture ("relatedArticles", "newsletter-box").
+const SKIP_PREFIXES: &[&str] = &[
+    "advertis",
+    "breadcrumb",
+    "cookie",
+    "newsletter",
+    "outbrain",
+    "paywall",
+    "promo",
+    "recirc",
+    "recommend",
+    "related",
+    "sidebar",
+    "signup",
+    "social",
+    "sponsor",
+    "subscri",
+    "taboola",
+    "trending",
+];
+
+/// What the skip rules make of an element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Keep,
+    /// Never article text: by tag, role or hidden state.
+    Skip,
+    /// Looks like furniture by its class/id or links: skipped unless it holds
+    /// most of the page's text (a `<div class="content has-sidebar">`).
+    Furniture,
+}
+
+struct SkipRules {
+    read_captions: bool,
+    read_code: bool,
+    read_tables: bool,
+    /// Paragraph characters of the whole page outside never-read elements.
+    page_chars: usize,
+}
+
+impl SkipRules {
+    fn new(opts: &ExtractOptions, doc: &Html) -> SkipRules {
+        let mut rules = SkipRules {
+            read_captions: opts.read_captions,
+            read_code: opts.read_code,
+            read_tables: opts.read_tables,
+            page_chars: 0,
+        };
+        rules.page_chars = rules.paragraph_chars(doc.root_element(), Strictness::Structural);
+        rules
+    }
+
+    /// Whether `el` and everything inside it is not article text.
+    fn skips(&self, el: ElementRef<'_>) -> bool {
+        match self.verdict(el) {
+            Verdict::Keep => false,
+            Verdict::Skip => true,
+            Verdict::Furniture => {
+                self.paragraph_chars(el, Strictness::Structural) * 2 <= self.page_chars
+            }
+        }
+    }
+
+    fn verdict(&self, el: ElementRef<'_>) -> Verdict {
+        let e = el.value();
+        let name = e.name();
+        if matches!(name, "html" | "body") {
+            return Verdict::Keep;
+        }
+        if SKIP_TAGS.contains(&name) {
+            return Verdict::Skip;
+        }
+        let optional = match name {
+            "figure" | "figcaption" => !self.read_captions,
+            "pre" => !self.read_code,
+            // Inline code reads as part of its sentence; a multi-line block does not.
+            "code" => !self.read_code && el.text().any(|t| t.contains('\n')),
+            "table" => !self.read_tables,
+            _ => false,
+        };
+        if optional || is_hidden(e) {
+            return Verdict::Skip;
+        }
+        if e.attr("role")
+            .is_some_and(|r| SKIP_ROLES.contains(&r.trim().to_ascii_lowercase().as_str()))
+        {
+            return Verdict::Skip;
+        }
+        let mut names = String::new();
+        for class in e.classes() {
+            names.push_str(class);
+            names.push(' ');
+        }
+        if let Some(id) = e.id() {
+            names.push_str(id);
+        }
+        let names = names.to_lowercase().replace('_', "-");
+        let furniture = (!self.read_captions && has_word(&names, "caption"))
+            || SKIP_WORDS.iter().any(|w| has_word(&names, w))
+            || SKIP_PREFIXES.iter().any(|p| has_prefix(&names, p))
+            || (matches!(name, "ul" | "ol") && is_link_list(el));
+        if furniture {
+            Verdict::Furniture
+        } else {
+            Verdict::Keep
+        }
+    }
+
+    /// Characters of paragraph text under `root` that would be read.
+    fn paragraph_chars(&self, root: ElementRef<'_>, strictness: Strictness) -> usize {
+        let skipped = |el: ElementRef<'_>| match strictness {
+            Strictness::Structural => self.verdict(el) == Verdict::Skip,
+            Strictness::Protecting => self.skips(el),
+        };
+        let mut chars = 0;
+        let mut in_paragraph = 0usize;
+        walk(root, |step| {
+            match step {
+                Step::Open(node) => match node.value() {
+                    Node::Element(e) => {
+                        let Some(el) = ElementRef::wrap(node) else {
+                            return false;
+                        };
+                        if el != root && skipped(el) {
+                            return false;
+                        }
+                        if e.name() == "p" {
+                            in_paragraph += 1;
+                        }
+                    }
+                    Node::Text(text) if in_paragraph > 0 => {
+                        chars += text.trim().chars().count();
+                    }
+                    _ => {}
+                },
+                Step::Close(node) => {
+                    if node.value().as_element().is_some_and(|e| e.name() == "p") {
+                        in_paragraph = in_paragraph.saturating_sub(1);
+                    }
+                }
+            }
+            true
+        });
+        chars
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Strictness {
+    /// Only never-read elements are skipped; furniture counts.
+    Structural,
+    /// Furniture holding most of the page's text is read.
+    Protecting,
+}
+
+fn is_hidden(e: &scraper::node::Element) -> bool {
+    if e.attr("hidden").is_some() || e.attr("aria-hidden").is_some_and(|v| v.trim() == "true") {
+        return true;
+    }
+    e.attr("style").is_some_and(|style| {
+        let style: String = style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        style.contains("display:none") || style.contains("visibility:hidden")
+    })
+}
+
+/// A list of two or more items whose text is (almost) all links: "read
+/// also" lists and menus rather than article content.
+fn is_link_list(list: ElementRef<'_>) -> bool {
+    let items = list
+        .children()
+        .filter_map(ElementRef::wrap)
+        .filter(|c| c.value().name() == "li")
+        .count();
+    if items < 2 {
+        return false;
+    }
+    let total: usize = list.text().map(|t| t.trim().chars().count()).sum();
+    let linked: usize = list
+        .select(&selector("a"))
+        .flat_map(|a| a.text())
+        .map(|t| t.trim().chars().count())
+        .sum();
+    total > 0 && linked * 10 >= total * 9
+}
+
+fn is_word_boundary(c: Option<char>) -> bool {
+    c.is_none_or(|c| c == ' ' || c == '-')
+}
+
+/// `word` (or its plural) appears in `names` between spaces/hyphens.
+fn has_word(names: &str, word: &str) -> bool {
+    names.match_indices(word).any(|(at, _)| {
+        let before = names[..at].chars().next_back();
+        let mut after = names[at + word.len()..].chars();
+        let next = after.next();
+        is_word_boundary(before)
+            && (is_word_boundary(next) || (next == Some('s') && is_word_boundary(after.next())))
+    })
+}
+
+/// Some word in `names` starts with `prefix`.
+fn has_prefix(names: &str, prefix: &str) -> bool {
+    names
+        .match_indices(prefix)
+        .any(|(at, _)| is_word_boundary(names[..at].chars().next_back()))
+}
+
+// ---------------------------------------------------------------------------
+// Walking the container
+
+/// How an element contributes to the block structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Text flows through it (a, em, span, ...).
+    Inline,
+    /// Ends the text before it and after it; its own blocks take `Some` kind,
+    /// or the surrounding kind with `None`.
+    Block(Option<BlockKind>),
+    /// A table cell: its text joins the row's with a separator.
+    Cell,
+    LineBreak,
+}
+
+fn role(name: &str) -> Role {
+    match name {
+        "br" => Role::LineBreak,
+        "h2" | "h3" | "h4" => Role::Block(Some(BlockKind::Heading)),
+        "h5" | "h6" => Role::Block(Some(BlockKind::Paragraph)),
+        "blockquote" => Role::Block(Some(BlockKind::Quote)),
+        "li" | "dt" | "dd" => Role::Block(Some(BlockKind::ListItem)),
+        "p" | "figcaption" | "pre" | "tr" | "caption" => Role::Block(None),
+        "td" | "th" => Role::Cell,
+        "a" | "abbr" | "b" | "bdi" | "bdo" | "cite" | "code" | "data" | "del" | "dfn" | "em"
+        | "font" | "i" | "ins" | "kbd" | "mark" | "q" | "s" | "samp" | "small" | "span"
+        | "strong" | "sub" | "sup" | "time" | "u" | "var" | "wbr" => Role::Inline,
+        // div, section, ul, ol, article, main, ...: structure only.
+        _ => Role::Block(None),
+    }
+}
+
+struct Walker<'r> {
+    skip: &'r SkipRules,
+    sink: BlockSink,
+    /// Kinds of the enclosing block elements, innermost last.
+    kinds: Vec<BlockKind>,
+}
+
+impl<'r> Walker<'r> {
+    fn new(skip: &'r SkipRules) -> Walker<'r> {
+        Walker {
+            skip,
+            sink: BlockSink::default(),
+            kinds: Vec::new(),
+        }
+    }
+
+    fn kind(&self) -> BlockKind {
+        self.kinds.last().copied().unwrap_or(BlockKind::Paragraph)
+    }
+
+    /// Blocks under `root`, in document order. Iterative, so deeply nested
+    /// markup cannot overflow the stack.
+    fn run(mut self, root: ElementRef<'_>) -> Vec<Block> {
+        walk(root, |step| {
+            match step {
+                Step::Open(node) => match node.value() {
+                    Node::Text(text) => self.sink.push_inline(text),
+                    Node::Element(e) => {
+                        let Some(el) = ElementRef::wrap(node) else {
+                            return false;
+                        };
+                        if el != root && self.skip.skips(el) {
+                            return false;
+                        }
+                        match role(e.name()) {
+                            Role::Inline => {}
+                            Role::LineBreak => self.sink.line_break(),
+                            Role::Cell => {
+                                if self.sink.has_pending_text() {
+                                    self.sink.push_str(", ");
+                                }
+                            }
+                            Role::Block(kind) => {
+                                self.sink.flush(self.kind());
+                                self.kinds.push(kind.unwrap_or(self.kind()));
+                            }
+                        }
+                    }
+                    _ => {}
+                },
+                Step::Close(node) => {
+                    if let Some(Role::Block(_)) = node.value().as_element().map(|e| role(e.name()))
+                    {
+                        self.sink.flush(self.kind());
+                        self.kinds.pop();
+                    }
+                }
+            }
+            true
+        });
+        self.sink.into_blocks(BlockKind::Paragraph)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn class_words() {
+        assert!(has_word("news-feed sidebar", "feed"));
+        assert!(has_word("ad-slot", "ad"));
+        assert!(has_word("comments", "comment"));
+        assert!(!has_word("article-header", "ad"));
+        assert!(!has_word("commentary", "comment"));
+        assert!(has_prefix("relatedarticles", "related"));
+        assert!(!has_prefix("unrelated", "related"));
+    }
+}

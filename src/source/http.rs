@@ -1,0 +1,203 @@
+//! HTTP(S) fetching with explicit limits: size, time, redirects.
+
+use std::error::Error as _;
+use std::fmt;
+use std::path::Path;
+use std::time::Instant;
+
+use reqwest::blocking::{Client, Response};
+use reqwest::header::{ACCEPT, CONTENT_TYPE};
+use reqwest::redirect;
+
+use super::{kind_from_extension, read_limited, sniff_kind, DocKind, Document, FetchOptions};
+use super::{LimitedReadError, SourceError};
+
+const ACCEPT_ARTICLES: &str =
+    "text/html,application/xhtml+xml,text/markdown;q=0.9,text/plain;q=0.8,*/*;q=0.1";
+
+/// The redirect policy's verdicts, carried through reqwest's error chain.
+#[derive(Debug)]
+enum RedirectVerdict {
+    Loop,
+    TooMany,
+}
+
+impl fmt::Display for RedirectVerdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RedirectVerdict::Loop => f.write_str("redirect loop"),
+            RedirectVerdict::TooMany => f.write_str("too many redirects"),
+        }
+    }
+}
+
+impl std::error::Error for RedirectVerdict {}
+
+pub(super) fn fetch(url: &url::Url, opts: &FetchOptions) -> Result<Document, SourceError> {
+    let started = Instant::now();
+    let deadline = started + opts.total_timeout;
+    let max_redirects = opts.max_redirects;
+    let policy = redirect::Policy::custom(move |attempt| {
+        // `previous` starts with the original URL, so a loop shows up as the
+        // next URL already being in it.
+        if attempt.previous().contains(attempt.url()) {
+            attempt.error(RedirectVerdict::Loop)
+        } else if attempt.previous().len() > max_redirects {
+            attempt.error(RedirectVerdict::TooMany)
+        } else {
+            attempt.follow()
+        }
+    });
+    let client = Client::builder()
+        .user_agent(opts.user_agent.clone())
+        .connect_timeout(opts.connect_timeout)
+        .timeout(opts.total_timeout)
+        .redirect(policy)
+        .build()
+        .map_err(|source| SourceError::Client { source })?;
+
+    let response = client
+        .get(url.clone())
+        .header(ACCEPT, ACCEPT_ARTICLES)
+        .send()
+        .map_err(|e| request_error(url.as_str(), e, opts))?;
+
+    let final_url = response.url().to_string();
+    let status = response.status();
+    if !status.is_success() {
+        return Err(SourceError::HttpStatus {
+            url: final_url,
+            status: status.as_u16(),
+        });
+    }
+
+    let (essence, charset) = content_type(&response);
+    let kind = kind_for(essence.as_deref(), response.url()).ok_or_else(|| {
+        SourceError::UnsupportedContentType {
+            url: final_url.clone(),
+            content_type: essence.clone().unwrap_or_default(),
+        }
+    })?;
+
+    let too_large = || SourceError::TooLarge {
+        input: final_url.clone(),
+        limit: opts.max_bytes,
+    };
+    if response
+        .content_length()
+        .is_some_and(|n| n > opts.max_bytes)
+    {
+        return Err(too_large());
+    }
+    let bytes = read_limited(response, opts.max_bytes, Some(deadline)).map_err(|e| match e {
+        LimitedReadError::TooLarge => too_large(),
+        LimitedReadError::TimedOut => SourceError::Timeout {
+            url: final_url.clone(),
+            after: opts.total_timeout,
+        },
+        LimitedReadError::Io(io) => io_error(&final_url, io, opts),
+    })?;
+
+    let kind = kind.unwrap_or_else(|| sniff_kind(&bytes));
+    Ok(Document {
+        bytes,
+        kind,
+        url: Some(final_url),
+        charset_hint: charset,
+    })
+}
+
+/// The media type (lower case, no parameters) and charset parameter of the
+/// response, if it sent a `Content-Type`.
+fn content_type(response: &Response) -> (Option<String>, Option<String>) {
+    let Some(value) = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return (None, None);
+    };
+    let mut parts = value.split(';');
+    let essence = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+    let charset = parts.find_map(|p| {
+        let (name, value) = p.split_once('=')?;
+        name.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| value.trim().trim_matches(['"', '\'']).to_string())
+            .filter(|v| !v.is_empty())
+    });
+    ((!essence.is_empty()).then_some(essence), charset)
+}
+
+/// `Some(Some(kind))`: the type decides; `Some(None)`: untyped, sniff the
+/// body; `None`: a type narrator cannot read.
+fn kind_for(essence: Option<&str>, url: &url::Url) -> Option<Option<DocKind>> {
+    let by_extension = kind_from_extension(Path::new(url.path()));
+    match essence {
+        None | Some("application/octet-stream") | Some("binary/octet-stream") => Some(by_extension),
+        Some("text/html") | Some("application/xhtml+xml") => Some(Some(DocKind::Html)),
+        Some("text/markdown") | Some("text/x-markdown") => Some(Some(DocKind::Markdown)),
+        // Raw Markdown files are often served as text/plain.
+        Some("text/plain") => Some(Some(match by_extension {
+            Some(DocKind::Markdown) => DocKind::Markdown,
+            _ => DocKind::Text,
+        })),
+        Some(_) => None,
+    }
+}
+
+fn request_error(url: &str, e: reqwest::Error, opts: &FetchOptions) -> SourceError {
+    let url = e
+        .url()
+        .map(|u| u.to_string())
+        .unwrap_or_else(|| url.to_string());
+    if e.is_redirect() {
+        match redirect_verdict(&e) {
+            Some(RedirectVerdict::Loop) => return SourceError::RedirectLoop { url },
+            Some(RedirectVerdict::TooMany) | None => {
+                return SourceError::TooManyRedirects {
+                    url,
+                    max: opts.max_redirects,
+                }
+            }
+        }
+    }
+    if e.is_timeout() {
+        return SourceError::Timeout {
+            url,
+            after: opts.total_timeout,
+        };
+    }
+    if e.is_connect() {
+        return SourceError::Unreachable { url, source: e };
+    }
+    SourceError::Http { url, source: e }
+}
+
+fn redirect_verdict(e: &reqwest::Error) -> Option<&RedirectVerdict> {
+    let mut cause = e.source();
+    while let Some(err) = cause {
+        if let Some(verdict) = err.downcast_ref::<RedirectVerdict>() {
+            return Some(verdict);
+        }
+        cause = err.source();
+    }
+    None
+}
+
+fn io_error(url: &str, io: std::io::Error, opts: &FetchOptions) -> SourceError {
+    let kind = io.kind();
+    // reqwest's Read impl wraps its own error in the io::Error.
+    let source = match io
+        .into_inner()
+        .map(|inner| inner.downcast::<reqwest::Error>())
+    {
+        Some(Ok(e)) => return request_error(url, *e, opts),
+        Some(Err(other)) => std::io::Error::new(kind, other),
+        None => std::io::Error::from(kind),
+    };
+    SourceError::Body {
+        url: url.to_string(),
+        source,
+    }
+}
