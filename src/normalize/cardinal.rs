@@ -1,0 +1,173 @@
+//! Cardinal numbers: "1,250", "-5", "3.5", ".25", "30%".
+
+use super::words::{cardinal_digits, digits_each};
+use super::{Class, Ctx, Match};
+use crate::normalize::scanner::Kind;
+
+/// Comma-less integers longer than this are read digit by digit (IDs, serials).
+const MAX_PLAIN_DIGITS: usize = 12;
+
+/// A parsed numeric literal.
+#[derive(Debug, Clone)]
+pub(crate) struct NumLit<'a> {
+    /// Integer digits without separators (empty for ".25").
+    pub int: String,
+    /// True if written with thousands separators ("1,250").
+    pub grouped: bool,
+    /// Digits after the decimal point, if any.
+    pub frac: Option<&'a str>,
+    /// Token index just past the literal.
+    pub end: usize,
+}
+
+impl NumLit<'_> {
+    /// Integer value, if it fits.
+    pub fn int_value(&self) -> Option<u64> {
+        if self.int.is_empty() {
+            return Some(0);
+        }
+        self.int.parse().ok()
+    }
+}
+
+/// Parse "1,250.5", "1250", "3.5" or ".5" starting at token `i`.
+pub(crate) fn parse_number<'a>(cx: &Ctx<'a>, i: usize) -> Option<NumLit<'a>> {
+    if cx.is_punct(i, '.') {
+        // ".25": only when the dot is not glued to a word or number before it.
+        let frac = cx.digits(i + 1)?;
+        if cx.glued_before(i) {
+            return None;
+        }
+        return Some(NumLit {
+            int: String::new(),
+            grouped: false,
+            frac: Some(frac),
+            end: i + 2,
+        });
+    }
+    let first = cx.digits(i)?;
+    let mut int = first.to_string();
+    let mut grouped = false;
+    let mut j = i + 1;
+    if first.len() <= 3 && !(first.starts_with('0') && first.len() > 1) {
+        while cx.is_punct(j, ',') {
+            match cx.digits(j + 1) {
+                Some(g) if g.len() == 3 => {
+                    int.push_str(g);
+                    grouped = true;
+                    j += 2;
+                }
+                _ => break,
+            }
+        }
+    }
+    let mut frac = None;
+    if cx.is_punct(j, '.') {
+        if let Some(f) = cx.digits(j + 1) {
+            frac = Some(f);
+            j += 2;
+        }
+    }
+    Some(NumLit {
+        int,
+        grouped,
+        frac,
+        end: j,
+    })
+}
+
+/// Read the integer part: grouped or short numbers as cardinals; numbers with a leading
+/// zero or very long comma-less runs digit by digit.
+pub(crate) fn read_int(int: &str, grouped: bool) -> String {
+    let leading_zero = int.len() > 1 && int.starts_with('0');
+    if !grouped && (leading_zero || int.len() > MAX_PLAIN_DIGITS) {
+        return digits_each(int);
+    }
+    cardinal_digits(int).unwrap_or_else(|| digits_each(int))
+}
+
+/// Read a whole literal: "three point five", "point two five".
+pub(crate) fn read_number(lit: &NumLit<'_>) -> String {
+    let mut s = if lit.int.is_empty() {
+        String::new()
+    } else {
+        read_int(&lit.int, lit.grouped)
+    };
+    if let Some(f) = lit.frac {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        s.push_str("point ");
+        s.push_str(&digits_each(f));
+    }
+    s
+}
+
+/// A sign is a minus/plus at the start of a number that is not glued to a preceding
+/// word or number ("-5", "(−3)", but not "978-0" or "COVID-19").
+fn sign_at(cx: &Ctx<'_>, i: usize) -> Option<&'static str> {
+    let word = match cx.punct(i)? {
+        '-' | '−' | '–' => "minus",
+        '+' => "plus",
+        _ => return None,
+    };
+    let Some(p) = i.checked_sub(1) else {
+        return Some(word);
+    };
+    match cx.kind(p) {
+        Some(Kind::Space) => Some(word),
+        Some(Kind::Punct) => match cx.punct(p) {
+            Some('(' | '[' | '"' | '“' | '\'' | '‘' | '=' | ':' | '/' | '\n') => Some(word),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Cardinals, decimals and percentages.
+pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    let (prefix, start) = match sign_at(cx, i) {
+        Some(w) if cx.digits(i + 1).is_some() || cx.is_punct(i + 1, '.') => (Some(w), i + 1),
+        _ => (None, i),
+    };
+    let lit = parse_number(cx, start)?;
+    let mut spoken = String::new();
+    if let Some(p) = prefix {
+        spoken.push_str(p);
+        spoken.push(' ');
+    }
+    spoken.push_str(&read_number(&lit));
+    let mut end = lit.end;
+    if cx.is_punct(end, '%') {
+        spoken.push_str(" percent");
+        end += 1;
+    }
+    Some(Match::new(end, spoken, Class::Cardinal))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::normalize::{normalize, NormalizeOptions};
+
+    fn n(s: &str) -> String {
+        normalize(s, &NormalizeOptions::default())
+    }
+
+    #[test]
+    fn edge_cases() {
+        assert_eq!(n("0"), "zero");
+        assert_eq!(n("004"), "zero zero four");
+        assert_eq!(n("1,2"), "one,two");
+        assert_eq!(n("1,2345"), "one,two thousand three hundred forty-five");
+        assert_eq!(n("-0.1"), "minus zero point one");
+        assert_eq!(n("(-3)"), "(minus three)");
+        assert_eq!(n("COVID-19"), "COVID-nineteen");
+        assert_eq!(n(".25"), "point two five");
+        assert_eq!(n("v.25"), "v.twenty-five");
+        assert_eq!(n("3.5%"), "three point five percent");
+        assert_eq!(
+            n("1234567890123124"),
+            "one two three four five six seven eight nine zero one two three one two four"
+        );
+    }
+}
