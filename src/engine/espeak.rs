@@ -40,7 +40,9 @@ fn install_data(root: &Path) -> std::io::Result<PathBuf> {
         return Ok(target);
     }
     std::fs::create_dir_all(root)?;
-    let tmp = tempfile::Builder::new().prefix(".espeak-ng-data-").tempdir_in(root)?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".espeak-ng-data-")
+        .tempdir_in(root)?;
     espeak_ng::install_bundled_language(tmp.path(), "en")?;
     let tmp_path = tmp.keep();
     match std::fs::rename(&tmp_path, &target) {
@@ -66,7 +68,9 @@ pub struct EspeakConfig {
 
 impl Default for EspeakConfig {
     fn default() -> Self {
-        Self { language: "en-us".into() }
+        Self {
+            language: "en-us".into(),
+        }
     }
 }
 
@@ -85,7 +89,10 @@ impl EspeakConfig {
         // Fail now, not at the first segment, if the data is unusable.
         espeak_ng::EspeakNg::with_data_dir(&self.language, &dir)
             .map_err(|e| EngineError::InvalidVoice(e.to_string()))?;
-        Ok(EspeakEngine { language: self.language.clone(), data_dir: dir })
+        Ok(EspeakEngine {
+            language: self.language.clone(),
+            data_dir: dir,
+        })
     }
 }
 

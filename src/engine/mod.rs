@@ -12,7 +12,10 @@ pub struct Pcm {
 
 impl Pcm {
     pub fn new(sample_rate: u32, samples: Vec<f32>) -> Self {
-        Self { sample_rate, samples }
+        Self {
+            sample_rate,
+            samples,
+        }
     }
 
     /// Convert from signed 16-bit samples.
@@ -47,7 +50,12 @@ pub struct SynthesisSettings {
 
 impl Default for SynthesisSettings {
     fn default() -> Self {
-        Self { rate: 1.0, speaker: None, noise_scale: None, noise_w: None }
+        Self {
+            rate: 1.0,
+            speaker: None,
+            noise_scale: None,
+            noise_w: None,
+        }
     }
 }
 

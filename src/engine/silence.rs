@@ -11,7 +11,10 @@ pub struct SilenceEngine {
 
 impl Default for SilenceEngine {
     fn default() -> Self {
-        Self { sample_rate: 16_000, samples_per_char: 160 }
+        Self {
+            sample_rate: 16_000,
+            samples_per_char: 160,
+        }
     }
 }
 

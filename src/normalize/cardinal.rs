@@ -117,7 +117,9 @@ fn sign_at(cx: &Ctx<'_>, i: usize) -> Option<&'static str> {
     match cx.kind(p) {
         Some(Kind::Space) => Some(word),
         Some(Kind::Punct) => match cx.punct(p) {
-            Some('(' | '[' | '"' | '“' | '\'' | '‘' | '=' | ':' | '/' | '\n') => Some(word),
+            Some('(' | '[' | '"' | '“' | '\'' | '‘' | '=' | ':' | '/' | '\n' | '?' | '!' | ';') => {
+                Some(word)
+            }
             _ => None,
         },
         _ => None,

@@ -44,6 +44,7 @@ pub(crate) enum Class {
     Cardinal,
     Ordinal,
     Year,
+    Decade,
     Date,
     Time,
     Money,
@@ -143,6 +144,7 @@ impl<'a> Ctx<'a> {
             Some(t) if t.kind == Kind::Punct => t.text == "\n" || t.text == "\r",
             Some(t) if t.kind == Kind::Space => match self.tok(end + 1) {
                 None => true,
+                Some(n) if n.kind == Kind::Word && continues_sentence(n.text) => false,
                 Some(n) => n.text.chars().next().is_some_and(|c| c.is_uppercase()),
             },
             _ => false,
@@ -153,6 +155,42 @@ impl<'a> Ctx<'a> {
             ""
         }
     }
+}
+
+/// Capitalized words that often follow "a.m." or "Oct." inside a sentence.
+fn continues_sentence(w: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Eastern",
+        "Central",
+        "Pacific",
+        "Mountain",
+        "Kyiv",
+        "Moscow",
+        "London",
+        "local",
+        "GMT",
+        "UTC",
+    ];
+    WORDS.contains(&w)
 }
 
 /// Dashes that join two numbers into a range.
@@ -181,7 +219,10 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
 
 /// Extend a year, time or money match over a following "-N" into a range read with "to".
 fn extend_range(cx: &Ctx<'_>, m: Match) -> Match {
-    if !matches!(m.class, Class::Year | Class::Time | Class::Money) {
+    if !matches!(
+        m.class,
+        Class::Year | Class::Decade | Class::Time | Class::Money
+    ) {
         return m;
     }
     let mut j = m.end;
@@ -214,13 +255,6 @@ fn extend_range(cx: &Ctx<'_>, m: Match) -> Match {
     }
     match match_at(cx, j) {
         Some(m2) if m2.class == m.class => {
-            let ordered = match (m.value, m2.value) {
-                (Some(a), Some(b)) => b > a,
-                _ => true,
-            };
-            if !ordered {
-                return m;
-            }
             let spoken = format!("{} to {}", m.spoken, m2.spoken);
             Match {
                 end: m2.end,
@@ -310,6 +344,8 @@ mod tests {
         );
         assert_eq!(n("2pm-5pm"), "two P M to five P M");
         assert_eq!(n("a 2-1 win"), "a two-one win");
+        assert_eq!(n("1960s-80s"), "nineteen sixties to eighties");
+        assert_eq!(n("1990-1980"), "nineteen ninety to nineteen eighty");
     }
 
     #[test]

@@ -184,9 +184,17 @@ pub(crate) fn match_money(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let lit = parse_number(cx, sym_at + 1)?;
     // "$.506": parse_number refuses a dot glued to the symbol's predecessor, not to "$".
     let mut end = lit.end;
+    // "a $5 fee", "an $800 million loan": the amount is an adjective, so the unit is
+    // singular ("a five dollar fee").
+    let adjective = cx
+        .prev_word(i)
+        .is_some_and(|w| w.eq_ignore_ascii_case("a") || w.eq_ignore_ascii_case("an"));
     let mut spoken = if let Some((scale, e)) = scale_at(cx, end) {
         end = e;
-        format!("{} {scale} {}", read_number(&lit), cur.many)
+        let unit = unit_word(cur, adjective);
+        format!("{} {scale} {unit}", read_number(&lit))
+    } else if adjective && lit.frac.is_none() {
+        format!("{} {}", read_int(&lit.int, true), cur.one)
     } else {
         say_amount(&lit, cur)
     };

@@ -46,15 +46,34 @@ fn meridiem_at(cx: &Ctx<'_>, j: usize) -> Option<(&'static str, usize)> {
     Some((letters, end))
 }
 
-/// A time-zone abbreviation right after the meridiem: " EST", " e.s.t".
+/// A time-zone abbreviation right after the meridiem: " EST", "est", " e.s.t".
+/// Written back as one uppercase word ("EST"), which engines spell out.
 fn zone_at(cx: &Ctx<'_>, j: usize) -> Option<(String, usize)> {
     let k = if cx.is_space(j) { j + 1 } else { j };
     let w = cx.word(k)?;
-    if !ZONES.iter().any(|z| z.eq_ignore_ascii_case(w)) {
-        return None;
+    let is_zone = |z: &str| ZONES.iter().any(|known| known.eq_ignore_ascii_case(z));
+    if is_zone(w) {
+        return Some((w.to_uppercase(), k + 1));
     }
-    let spelled: Vec<String> = w.chars().map(|c| c.to_uppercase().to_string()).collect();
-    Some((spelled.join(" "), k + 1))
+    // Dotted: "e.s.t", "e.s.t.".
+    let mut letters = String::new();
+    let mut end = k;
+    while let Some(l) = cx.word(end) {
+        if l.chars().count() != 1 || letters.len() >= 4 {
+            break;
+        }
+        letters.push_str(l);
+        end += 1;
+        if cx.is_punct(end, '.') {
+            end += 1;
+        } else {
+            break;
+        }
+    }
+    if letters.chars().count() >= 2 && is_zone(&letters) {
+        return Some((letters.to_uppercase(), end));
+    }
+    None
 }
 
 fn minutes_words(m: u32) -> String {
@@ -159,7 +178,8 @@ mod tests {
         assert_eq!(n("13 pm"), "thirteen pm");
         assert_eq!(n("I am 5"), "I am five");
         assert_eq!(n("5 a.m"), "five A M");
-        assert_eq!(n("1:59 p.m. est"), "one fifty-nine P M E S T");
+        assert_eq!(n("1:59 p.m. est"), "one fifty-nine P M EST");
+        assert_eq!(n("1:59 p.m. e.s.t. Then"), "one fifty-nine P M EST. Then");
         assert_eq!(n("John 3:16"), "John three sixteen");
     }
 }

@@ -216,7 +216,9 @@ pub(crate) fn match_decade(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     } else {
         under_100(value)
     };
-    Some(Match::new(start + 2, pluralize_last(&base), Class::Date))
+    let mut m = Match::new(start + 2, pluralize_last(&base), Class::Decade);
+    m.value = Some(if d.len() == 4 { value } else { 1900 + value });
+    Some(m)
 }
 
 #[cfg(test)]
