@@ -1,6 +1,6 @@
 //! Cardinal numbers: "1,250", "-5", "3.5", ".25", "30%".
 
-use super::words::{cardinal_digits, digits_each};
+use super::words::{cardinal_digits, digits_each, pluralize_last, year_words};
 use super::{Class, Ctx, Match};
 use crate::normalize::scanner::Kind;
 
@@ -138,13 +138,46 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         spoken.push_str(p);
         spoken.push(' ');
     }
-    spoken.push_str(&read_number(&lit));
     let mut end = lit.end;
+    let plural_ok = lit.int_value().is_some_and(|v| v >= 10) && !cx.glued_before(start);
+    if lit.frac.is_none() && plural_ok && cx.word(end) == Some("s") {
+        // "F-16s", "737s": the plural of the number's name. Single digits and numbers
+        // glued to letters ("W2s", "4s") are more often codes, read as written.
+        let base = match lit.int_value() {
+            Some(y) if !lit.grouped && (1100..=2099).contains(&y) => year_words(y as u32),
+            _ => read_int(&lit.int, lit.grouped),
+        };
+        spoken.push_str(&pluralize_last(&base));
+        return Some(Match::new(end + 1, spoken, Class::Cardinal));
+    }
+    spoken.push_str(&read_number(&lit));
     if cx.is_punct(end, '%') {
         spoken.push_str(" percent");
         end += 1;
     }
     Some(Match::new(end, spoken, Class::Cardinal))
+}
+
+/// "No. 5" and "#1" → "number five", "number one".
+pub(crate) fn match_number_sign(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    if cx.glued_before(i) {
+        return None;
+    }
+    let start = match (cx.word(i), cx.punct(i)) {
+        (Some("No" | "NO" | "Nos"), _) if cx.is_punct(i + 1, '.') => {
+            if cx.is_space(i + 2) {
+                i + 3
+            } else {
+                i + 2
+            }
+        }
+        (None, Some('#')) => i + 1,
+        _ => return None,
+    };
+    cx.digits(start)?;
+    let lit = parse_number(cx, start)?;
+    let spoken = format!("number {}", read_number(&lit));
+    Some(Match::new(lit.end, spoken, Class::Cardinal))
 }
 
 #[cfg(test)]
@@ -167,6 +200,17 @@ mod tests {
         assert_eq!(n(".25"), "point two five");
         assert_eq!(n("v.25"), "v.twenty-five");
         assert_eq!(n("3.5%"), "three point five percent");
+        assert_eq!(n("F-16s"), "F-sixteens");
+        assert_eq!(n("Boeing 737s"), "Boeing seven hundred thirty-sevens");
+        assert_eq!(n("W26s"), "W twenty-six s");
+        assert_eq!(n("4s"), "four s");
+        assert_eq!(
+            n("Exhibit No. 162."),
+            "Exhibit number one hundred sixty-two."
+        );
+        assert_eq!(n("the #1 pick"), "the number one pick");
+        assert_eq!(n("No. one"), "No. one");
+        assert_eq!(n("Bono.5"), "Bono.five");
         assert_eq!(
             n("1234567890123124"),
             "one two three four five six seven eight nine zero one two three one two four"

@@ -209,8 +209,11 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             .or_else(|| ordinal::match_ordinal(cx, i))
             .or_else(|| year::match_year(cx, i))
             .or_else(|| cardinal::match_cardinal(cx, i)),
-        Kind::Word => date::match_month_first(cx, i).or_else(|| money::match_money(cx, i)),
+        Kind::Word => date::match_month_first(cx, i)
+            .or_else(|| money::match_money(cx, i))
+            .or_else(|| cardinal::match_number_sign(cx, i)),
         Kind::Punct => money::match_money(cx, i)
+            .or_else(|| cardinal::match_number_sign(cx, i))
             .or_else(|| year::match_decade(cx, i))
             .or_else(|| cardinal::match_cardinal(cx, i)),
         Kind::Space => None,

@@ -162,6 +162,8 @@ pub fn ordinalize(words: &str) -> String {
 pub fn pluralize_last(words: &str) -> String {
     if let Some(stem) = words.strip_suffix('y') {
         format!("{stem}ies")
+    } else if words.ends_with('x') {
+        format!("{words}es")
     } else {
         format!("{words}s")
     }
@@ -254,5 +256,8 @@ mod tests {
     fn digits_one_by_one() {
         assert_eq!(digits_each("004"), "zero zero four");
         assert_eq!(digits_each(""), "");
+        assert_eq!(pluralize_last("nineteen eighty"), "nineteen eighties");
+        assert_eq!(pluralize_last("six"), "sixes");
+        assert_eq!(pluralize_last("ten"), "tens");
     }
 }

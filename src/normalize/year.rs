@@ -245,6 +245,6 @@ mod tests {
         assert_eq!(n("the 1980s"), "the nineteen eighties");
         assert_eq!(n("the '80s"), "the eighties");
         assert_eq!(n("the 2000s"), "the two thousands");
-        assert_eq!(n("1985s"), "one thousand nine hundred eighty-five s");
+        assert_eq!(n("1985s"), "nineteen eighty-fives");
     }
 }
