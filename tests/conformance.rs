@@ -2,7 +2,7 @@
 //! checks pass rates per class against floors in `tests/data/conformance_floor.txt`.
 //!
 //! The suite is found through `NARRATOR_CONFORMANCE_DIR`, else the in-repo copy at
-//! `tests/data/tn-en`. Run with `--nocapture` to see the per-class table; set
+//! `tests/data/tn-en`, else `../shared/conformance/tn-en`. Run with `--nocapture` to see the per-class table; set
 //! `NARRATOR_CONFORMANCE_VERBOSE=1` to also list every failing case.
 
 use std::collections::BTreeMap;
@@ -11,10 +11,18 @@ use std::path::{Path, PathBuf};
 
 use narrator::normalize::{normalize, NormalizeOptions};
 
+/// `NARRATOR_CONFORMANCE_DIR` if set; else the in-repo copy (present on a clean clone);
+/// else the shared peer suite next to the repository.
 fn suite_dir() -> PathBuf {
-    match std::env::var_os("NARRATOR_CONFORMANCE_DIR") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tn-en"),
+    if let Some(d) = std::env::var_os("NARRATOR_CONFORMANCE_DIR") {
+        return PathBuf::from(d);
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let in_repo = root.join("tests/data/tn-en");
+    if in_repo.is_dir() {
+        in_repo
+    } else {
+        root.join("../shared/conformance/tn-en")
     }
 }
 

@@ -4,7 +4,7 @@
 use super::ordinal::ordinal_words;
 use super::scanner::Kind;
 use super::words::{under_100, year_tail, year_words};
-use super::{Class, Ctx, DateOrder, Match};
+use super::{is_dash, Class, Ctx, DateOrder, Match};
 
 const MONTHS: [&str; 12] = [
     "January",
@@ -196,6 +196,16 @@ pub(crate) fn match_month_first(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         return Some(Match::new(end, spoken, Class::Date));
     }
     let (day, mut end) = day_at(cx, k)?;
+    // Optional day range: "March 13-15" → "March thirteenth to fifteenth".
+    let mut last_day = None;
+    if !dashed && cx.punct(end).is_some_and(is_dash) {
+        if let Some((d2, e2)) = day_at(cx, end + 1) {
+            if d2 > day {
+                last_day = Some(d2);
+                end = e2;
+            }
+        }
+    }
     // Optional year: ", 2024" / " 2024" / "-2020".
     let mut year = None;
     let y_start = if dashed {
@@ -214,7 +224,23 @@ pub(crate) fn match_month_first(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     if m.ambiguous && year.is_none() {
         return None;
     }
-    Some(Match::new(end, say_mdy(m.month, day, year), Class::Date))
+    let spoken = match last_day {
+        Some(d2) => {
+            let mut s = format!(
+                "{} {} to {}",
+                month_name(m.month),
+                day_words(day),
+                day_words(d2)
+            );
+            if let Some(y) = year {
+                s.push_str(", ");
+                s.push_str(&y);
+            }
+            s
+        }
+        None => say_mdy(m.month, day, year),
+    };
+    Some(Match::new(end, spoken, Class::Date))
 }
 
 /// "7 October 2023", "25th jul 2012", "23rd July, 1998", "15 January".
