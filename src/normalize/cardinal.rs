@@ -154,6 +154,22 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     if cx.is_punct(end, '%') {
         spoken.push_str(" percent");
         end += 1;
+    } else if cx.is_punct(end, '°') {
+        // "72°F", "-3°C", "90°": temperatures and angles.
+        let one = lit.frac.is_none() && lit.int_value() == Some(1);
+        spoken.push_str(if one { " degree" } else { " degrees" });
+        end += 1;
+        match cx.word(end) {
+            Some("C") => {
+                spoken.push_str(" Celsius");
+                end += 1;
+            }
+            Some("F") => {
+                spoken.push_str(" Fahrenheit");
+                end += 1;
+            }
+            _ => {}
+        }
     }
     Some(Match::new(end, spoken, Class::Cardinal))
 }
@@ -201,6 +217,10 @@ mod tests {
         assert_eq!(n("v.25"), "v.twenty-five");
         assert_eq!(n("3.5%"), "three point five percent");
         assert_eq!(n("F-16s"), "F-sixteens");
+        assert_eq!(n("72°F"), "seventy-two degrees Fahrenheit");
+        assert_eq!(n("-3°C."), "minus three degrees Celsius.");
+        assert_eq!(n("1° angle"), "one degree angle");
+        assert_eq!(n("5°Cx"), "five degrees Cx");
         assert_eq!(n("Boeing 737s"), "Boeing seven hundred thirty-sevens");
         assert_eq!(n("W26s"), "W twenty-six s");
         assert_eq!(n("4s"), "four s");
