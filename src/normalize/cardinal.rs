@@ -35,7 +35,8 @@ pub(crate) fn parse_number<'a>(cx: &Ctx<'a>, i: usize) -> Option<NumLit<'a>> {
     if cx.is_punct(i, '.') {
         // ".25": only when the dot is not glued to a word or number before it.
         let frac = cx.digits(i + 1)?;
-        if cx.glued_before(i) {
+        // Not after a word, a number or another dot ("v.25", "114...48").
+        if cx.glued_before(i) || i.checked_sub(1).is_some_and(|p| cx.is_punct(p, '.')) {
             return None;
         }
         return Some(NumLit {
@@ -215,6 +216,7 @@ mod tests {
         assert_eq!(n("COVID-19"), "COVID-nineteen");
         assert_eq!(n(".25"), "point two five");
         assert_eq!(n("v.25"), "v.twenty-five");
+        assert_eq!(n("114...48"), "one hundred fourteen...forty-eight");
         assert_eq!(n("3.5%"), "three point five percent");
         assert_eq!(n("F-16s"), "F-sixteens");
         assert_eq!(n("72°F"), "seventy-two degrees Fahrenheit");

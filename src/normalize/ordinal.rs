@@ -41,7 +41,8 @@ pub(crate) fn ordinal_words(int: &str) -> Option<String> {
 /// matcher reads it as "twenty-one th".
 pub(crate) fn match_ordinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let lit = parse_number(cx, i)?;
-    if lit.frac.is_some() || !suffix_fits(cx, lit.end, &lit.int) {
+    let leading_zero = lit.int.len() > 1 && lit.int.starts_with('0');
+    if lit.frac.is_some() || leading_zero || !suffix_fits(cx, lit.end, &lit.int) {
         return None;
     }
     let spoken = ordinal_words(&lit.int)?;

@@ -2,7 +2,7 @@
 
 use super::scanner::Kind;
 use super::words::{pluralize_last, under_100, year_words};
-use super::{Class, Ctx, Match};
+use super::{is_dash, Class, Ctx, Match};
 
 /// Words before a number that make it a quantity, not a year ("about 1500").
 const QUANTIFIERS: &[&str] = &[
@@ -154,6 +154,16 @@ fn reads_as_year(cx: &Ctx<'_>, i: usize, end: usize, value: u32) -> bool {
     if cx.kind(end) == Some(Kind::Word) {
         return false;
     }
+    // "1234-123kg": a dash to a number that is neither a year nor a year's last two
+    // digits makes this a plain number.
+    if cx.punct(end).is_some_and(is_dash) {
+        if let Some(next) = cx.digits(end + 1) {
+            let year_like = next.len() == 4 || next.len() == 2;
+            if !year_like || cx.kind(end + 2) == Some(Kind::Word) {
+                return false;
+            }
+        }
+    }
     if let Some(w) = cx.prev_word(i) {
         if QUANTIFIERS.iter().any(|q| q.eq_ignore_ascii_case(w)) {
             return false;
@@ -238,6 +248,10 @@ mod tests {
         assert_eq!(n("2100"), "two thousand one hundred");
         assert_eq!(n("1099"), "one thousand ninety-nine");
         assert_eq!(n("2024's"), "twenty twenty-four's");
+        assert_eq!(
+            n("1234-123kg"),
+            "one thousand two hundred thirty-four-one hundred twenty-three kg"
+        );
     }
 
     #[test]
