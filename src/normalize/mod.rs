@@ -193,9 +193,10 @@ fn continues_sentence(w: &str) -> bool {
     WORDS.contains(&w)
 }
 
-/// Dashes that join two numbers into a range.
+/// Dashes that join two numbers into a range. The em dash is left out: in news copy it
+/// marks a break ("in 1990 — 10 years later"), not a range.
 pub(crate) fn is_dash(c: char) -> bool {
-    matches!(c, '-' | '–' | '—')
+    matches!(c, '-' | '–')
 }
 
 /// Try every matcher at token `i`, in priority order.
@@ -348,6 +349,7 @@ mod tests {
         assert_eq!(n("2pm-5pm"), "two P M to five P M");
         assert_eq!(n("a 2-1 win"), "a two-one win");
         assert_eq!(n("1960s-80s"), "nineteen sixties to eighties");
+        assert_eq!(n("in 1990 — 2000 people"), "in nineteen ninety — two thousand people");
         assert_eq!(n("1990-1980"), "nineteen ninety to nineteen eighty");
     }
 
