@@ -207,6 +207,7 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             .or_else(|| date::match_day_month(cx, i))
             .or_else(|| time::match_time(cx, i))
             .or_else(|| year::match_decade(cx, i))
+            .or_else(|| cardinal::match_slash_pair(cx, i))
             .or_else(|| ordinal::match_ordinal(cx, i))
             .or_else(|| year::match_year(cx, i))
             .or_else(|| cardinal::match_cardinal(cx, i)),
@@ -349,7 +350,10 @@ mod tests {
         assert_eq!(n("2pm-5pm"), "two P M to five P M");
         assert_eq!(n("a 2-1 win"), "a two-one win");
         assert_eq!(n("1960s-80s"), "nineteen sixties to eighties");
-        assert_eq!(n("in 1990 — 2000 people"), "in nineteen ninety — two thousand people");
+        assert_eq!(
+            n("in 1990 — 2000 people"),
+            "in nineteen ninety — two thousand people"
+        );
         assert_eq!(n("1990-1980"), "nineteen ninety to nineteen eighty");
     }
 
