@@ -11,11 +11,12 @@
 
 mod cardinal;
 mod date;
+mod fraction;
 mod money;
 mod ordinal;
-pub mod scanner;
+mod scanner;
 mod time;
-pub mod words;
+mod words;
 mod year;
 
 use scanner::{Kind, Token};
@@ -207,7 +208,7 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             .or_else(|| date::match_day_month(cx, i))
             .or_else(|| time::match_time(cx, i))
             .or_else(|| year::match_decade(cx, i))
-            .or_else(|| cardinal::match_slash_pair(cx, i))
+            .or_else(|| fraction::match_slash_pair(cx, i))
             .or_else(|| ordinal::match_ordinal(cx, i))
             .or_else(|| year::match_year(cx, i))
             .or_else(|| cardinal::match_cardinal(cx, i)),
