@@ -155,6 +155,10 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     if cx.is_punct(end, '%') {
         spoken.push_str(" percent");
         end += 1;
+    } else if cx.is_punct(end, '¢') {
+        let one = lit.frac.is_none() && lit.int_value() == Some(1);
+        spoken.push_str(if one { " cent" } else { " cents" });
+        end += 1;
     } else if cx.is_punct(end, '°') {
         // "72°F", "-3°C", "90°": temperatures and angles.
         let one = lit.frac.is_none() && lit.int_value() == Some(1);
@@ -220,6 +224,7 @@ mod tests {
         assert_eq!(n("3.5%"), "three point five percent");
         assert_eq!(n("F-16s"), "F-sixteens");
         assert_eq!(n("72°F"), "seventy-two degrees Fahrenheit");
+        assert_eq!(n("99¢"), "ninety-nine cents");
         assert_eq!(n("-3°C."), "minus three degrees Celsius.");
         assert_eq!(n("1° angle"), "one degree angle");
         assert_eq!(n("5°Cx"), "five degrees Cx");

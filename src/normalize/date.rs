@@ -245,8 +245,21 @@ pub(crate) fn match_month_first(cx: &Ctx<'_>, i: usize) -> Option<Match> {
 
 /// "7 October 2023", "25th jul 2012", "23rd July, 1998", "15 January".
 pub(crate) fn match_day_month(cx: &Ctx<'_>, i: usize) -> Option<Match> {
-    let (day, after_day) = day_at(cx, i)?;
-    if cx.glued_before(i) || !cx.is_space(after_day) {
+    let (day, mut after_day) = day_at(cx, i)?;
+    if cx.glued_before(i) {
+        return None;
+    }
+    // Optional day range: "13-15 March" → "the thirteenth to fifteenth of March".
+    let mut last_day = None;
+    if cx.punct(after_day).is_some_and(is_dash) {
+        let (d2, e2) = day_at(cx, after_day + 1)?;
+        if d2 <= day {
+            return None;
+        }
+        last_day = Some(d2);
+        after_day = e2;
+    }
+    if !cx.is_space(after_day) {
         return None;
     }
     let mi = after_day + 1;
@@ -269,11 +282,13 @@ pub(crate) fn match_day_month(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     if m.ambiguous && year.is_none() {
         return None;
     }
-    Some(Match::new(
-        end,
-        say_dmy(cx, i, day, m.month, sep, year),
-        Class::Date,
-    ))
+    let mut spoken = say_dmy(cx, i, day, m.month, sep, year);
+    if let Some(d2) = last_day {
+        // "the thirteenth of March" → "the thirteenth to fifteenth of March".
+        let first = day_words(day);
+        spoken = spoken.replacen(&first, &format!("{first} to {}", day_words(d2)), 1);
+    }
+    Some(Match::new(end, spoken, Class::Date))
 }
 
 /// "2023-10-07", "2016/07/03", "10/07/2023", "01.10.2010", "11/17/05".
@@ -379,6 +394,12 @@ mod tests {
         assert_eq!(n("you may 2"), "you may two");
         assert_eq!(n("32/13/2020"), "thirty-two/thirteen/twenty twenty");
         assert_eq!(n("1.2.3"), "one point two.three");
+    }
+
+    #[test]
+    fn day_ranges() {
+        assert_eq!(n("13-15 March"), "the thirteenth to fifteenth of March");
+        assert_eq!(n("March 13-15"), "March thirteenth to fifteenth");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! words a newsreader says, and passes everything else through byte for byte (quotes,
 //! dashes and commas are kept for prosody).
 //!
-//! How it works: a linear [`scanner`] splits the text into tokens; at each token the
+//! How it works: a linear scanner (`scanner.rs`) splits the text into tokens; at each token the
 //! semiotic-class matchers are tried in priority order (date, time, money, decade,
 //! ordinal, year, cardinal). Each matcher looks only a bounded number of tokens ahead
 //! and returns the spoken form plus how many tokens it consumed. One submodule per class.
