@@ -182,7 +182,7 @@ pub(crate) fn match_money(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     };
     let cur = currency_of(cx.punct(sym_at)?)?;
     let lit = parse_number(cx, sym_at + 1)?;
-    // "$.506": parse_number refuses a dot glued to the symbol's predecessor, not to "$".
+    // A bare ".50" after the symbol is fine: "$.50" → "fifty cents".
     let mut end = lit.end;
     // "a $5 fee", "an $800 million loan": the amount is an adjective, so the unit is
     // singular ("a five dollar fee").

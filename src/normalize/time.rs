@@ -136,7 +136,8 @@ pub(crate) fn match_time(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         return None;
     }
     // "10:30.5" or "1:34:2": part of something else.
-    if meridiem.is_none() && (cx.digits(end + 1).is_some() && cx.punct(end).is_some()) {
+    let continues = cx.punct(end).is_some_and(|p| matches!(p, ':' | '.' | ','));
+    if meridiem.is_none() && continues && cx.digits(end + 1).is_some() {
         return None;
     }
     let mut spoken = match (minutes, seconds) {
@@ -181,5 +182,7 @@ mod tests {
         assert_eq!(n("1:59 p.m. est"), "one fifty-nine P M EST");
         assert_eq!(n("1:59 p.m. e.s.t. Then"), "one fifty-nine P M EST. Then");
         assert_eq!(n("John 3:16"), "John three sixteen");
+        assert_eq!(n("8:00-9:30"), "eight o'clock to nine thirty");
+        assert_eq!(n("10:30.5"), "ten:thirty point five");
     }
 }
