@@ -1,0 +1,246 @@
+//! Cardinal numbers: "1,250", "-5", "3.5", ".25", "30%".
+
+use super::words::{cardinal_digits, digits_each, pluralize_last, year_words};
+use super::{Class, Ctx, Match};
+use crate::normalize::scanner::Kind;
+
+/// Comma-less integers longer than this are read digit by digit (IDs, serials).
+const MAX_PLAIN_DIGITS: usize = 12;
+
+/// A parsed numeric literal.
+#[derive(Debug, Clone)]
+pub(crate) struct NumLit<'a> {
+    /// Integer digits without separators (empty for ".25").
+    pub int: String,
+    /// True if written with thousands separators ("1,250").
+    pub grouped: bool,
+    /// Digits after the decimal point, if any.
+    pub frac: Option<&'a str>,
+    /// Token index just past the literal.
+    pub end: usize,
+}
+
+impl NumLit<'_> {
+    /// Integer value, if it fits.
+    pub fn int_value(&self) -> Option<u64> {
+        if self.int.is_empty() {
+            return Some(0);
+        }
+        self.int.parse().ok()
+    }
+}
+
+/// Parse "1,250.5", "1250", "3.5" or ".5" starting at token `i`.
+pub(crate) fn parse_number<'a>(cx: &Ctx<'a>, i: usize) -> Option<NumLit<'a>> {
+    if cx.is_punct(i, '.') {
+        // ".25": only when the dot is not glued to a word or number before it.
+        let frac = cx.digits(i + 1)?;
+        // Not after a word, a number or another dot ("v.25", "114...48").
+        if cx.glued_before(i) || i.checked_sub(1).is_some_and(|p| cx.is_punct(p, '.')) {
+            return None;
+        }
+        return Some(NumLit {
+            int: String::new(),
+            grouped: false,
+            frac: Some(frac),
+            end: i + 2,
+        });
+    }
+    let first = cx.digits(i)?;
+    let mut int = first.to_string();
+    let mut grouped = false;
+    let mut j = i + 1;
+    if first.len() <= 3 && !(first.starts_with('0') && first.len() > 1) {
+        while cx.is_punct(j, ',') {
+            match cx.digits(j + 1) {
+                Some(g) if g.len() == 3 => {
+                    int.push_str(g);
+                    grouped = true;
+                    j += 2;
+                }
+                _ => break,
+            }
+        }
+    }
+    let mut frac = None;
+    if cx.is_punct(j, '.') {
+        if let Some(f) = cx.digits(j + 1) {
+            frac = Some(f);
+            j += 2;
+        }
+    }
+    Some(NumLit {
+        int,
+        grouped,
+        frac,
+        end: j,
+    })
+}
+
+/// Read the integer part: grouped or short numbers as cardinals; numbers with a leading
+/// zero or very long comma-less runs digit by digit.
+pub(crate) fn read_int(int: &str, grouped: bool) -> String {
+    let leading_zero = int.len() > 1 && int.starts_with('0');
+    if !grouped && (leading_zero || int.len() > MAX_PLAIN_DIGITS) {
+        return digits_each(int);
+    }
+    cardinal_digits(int).unwrap_or_else(|| digits_each(int))
+}
+
+/// Read a whole literal: "three point five", "point two five".
+pub(crate) fn read_number(lit: &NumLit<'_>) -> String {
+    let mut s = if lit.int.is_empty() {
+        String::new()
+    } else {
+        read_int(&lit.int, lit.grouped)
+    };
+    if let Some(f) = lit.frac {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        s.push_str("point ");
+        s.push_str(&digits_each(f));
+    }
+    s
+}
+
+/// A sign is a minus/plus at the start of a number that is not glued to a preceding
+/// word or number ("-5", "(−3)", but not "978-0" or "COVID-19").
+fn sign_at(cx: &Ctx<'_>, i: usize) -> Option<&'static str> {
+    let word = match cx.punct(i)? {
+        '-' | '−' | '–' => "minus",
+        '+' => "plus",
+        _ => return None,
+    };
+    let Some(p) = i.checked_sub(1) else {
+        return Some(word);
+    };
+    match cx.kind(p) {
+        Some(Kind::Space) => Some(word),
+        Some(Kind::Punct) => match cx.punct(p) {
+            Some('(' | '[' | '"' | '“' | '\'' | '‘' | '=' | ':' | '/' | '\n' | '?' | '!' | ';') => {
+                Some(word)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Cardinals, decimals and percentages.
+pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    let (prefix, start) = match sign_at(cx, i) {
+        Some(w) if cx.digits(i + 1).is_some() || cx.is_punct(i + 1, '.') => (Some(w), i + 1),
+        _ => (None, i),
+    };
+    let lit = parse_number(cx, start)?;
+    let mut spoken = String::new();
+    if let Some(p) = prefix {
+        spoken.push_str(p);
+        spoken.push(' ');
+    }
+    let mut end = lit.end;
+    let plural_ok = lit.int_value().is_some_and(|v| v >= 10) && !cx.glued_before(start);
+    if lit.frac.is_none() && plural_ok && cx.word(end) == Some("s") {
+        // "F-16s", "737s": the plural of the number's name. Single digits and numbers
+        // glued to letters ("W2s", "4s") are more often codes, read as written.
+        let base = match lit.int_value() {
+            Some(y) if !lit.grouped && (1100..=2099).contains(&y) => year_words(y as u32),
+            _ => read_int(&lit.int, lit.grouped),
+        };
+        spoken.push_str(&pluralize_last(&base));
+        return Some(Match::new(end + 1, spoken, Class::Cardinal));
+    }
+    spoken.push_str(&read_number(&lit));
+    if cx.is_punct(end, '%') {
+        spoken.push_str(" percent");
+        end += 1;
+    } else if cx.is_punct(end, '¢') {
+        let one = lit.frac.is_none() && lit.int_value() == Some(1);
+        spoken.push_str(if one { " cent" } else { " cents" });
+        end += 1;
+    } else if cx.is_punct(end, '°') {
+        // "72°F", "-3°C", "90°": temperatures and angles.
+        let one = lit.frac.is_none() && lit.int_value() == Some(1);
+        spoken.push_str(if one { " degree" } else { " degrees" });
+        end += 1;
+        match cx.word(end) {
+            Some("C") => {
+                spoken.push_str(" Celsius");
+                end += 1;
+            }
+            Some("F") => {
+                spoken.push_str(" Fahrenheit");
+                end += 1;
+            }
+            _ => {}
+        }
+    }
+    Some(Match::new(end, spoken, Class::Cardinal))
+}
+
+/// "No. 5" and "#1" → "number five", "number one".
+pub(crate) fn match_number_sign(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    if cx.glued_before(i) {
+        return None;
+    }
+    let start = match (cx.word(i), cx.punct(i)) {
+        (Some("No" | "NO" | "Nos"), _) if cx.is_punct(i + 1, '.') => {
+            if cx.is_space(i + 2) {
+                i + 3
+            } else {
+                i + 2
+            }
+        }
+        (None, Some('#')) => i + 1,
+        _ => return None,
+    };
+    cx.digits(start)?;
+    let lit = parse_number(cx, start)?;
+    let spoken = format!("number {}", read_number(&lit));
+    Some(Match::new(lit.end, spoken, Class::Cardinal))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::normalize::{normalize, NormalizeOptions};
+
+    fn n(s: &str) -> String {
+        normalize(s, &NormalizeOptions::default())
+    }
+
+    #[test]
+    fn edge_cases() {
+        assert_eq!(n("0"), "zero");
+        assert_eq!(n("004"), "zero zero four");
+        assert_eq!(n("1,2"), "one,two");
+        assert_eq!(n("1,2345"), "one,two thousand three hundred forty-five");
+        assert_eq!(n("-0.1"), "minus zero point one");
+        assert_eq!(n("(-3)"), "(minus three)");
+        assert_eq!(n("COVID-19"), "COVID-nineteen");
+        assert_eq!(n(".25"), "point two five");
+        assert_eq!(n("v.25"), "v.twenty-five");
+        assert_eq!(n("114...48"), "one hundred fourteen...forty-eight");
+        assert_eq!(n("3.5%"), "three point five percent");
+        assert_eq!(n("F-16s"), "F-sixteens");
+        assert_eq!(n("72°F"), "seventy-two degrees Fahrenheit");
+        assert_eq!(n("99¢"), "ninety-nine cents");
+        assert_eq!(n("-3°C."), "minus three degrees Celsius.");
+        assert_eq!(n("1° angle"), "one degree angle");
+        assert_eq!(n("5°Cx"), "five degrees Cx");
+        assert_eq!(n("Boeing 737s"), "Boeing seven hundred thirty-sevens");
+        assert_eq!(n("W26s"), "W twenty-six s");
+        assert_eq!(n("4s"), "four s");
+        assert_eq!(
+            n("Exhibit No. 162."),
+            "Exhibit number one hundred sixty-two."
+        );
+        assert_eq!(n("the #1 pick"), "the number one pick");
+        assert_eq!(n("No. one"), "No. one");
+        assert_eq!(n("Bono.5"), "Bono.five");
+        assert_eq!(
+            n("1234567890123124"),
+            "one two three four five six seven eight nine zero one two three one two four"
+        );
+    }
+}

@@ -1,0 +1,410 @@
+//! Dates: "March 13", "July 5, 2024", "Oct. 7", "7 October 2023", "the 26th May",
+//! "2023-10-07", "10/07/2023".
+
+use super::ordinal::ordinal_words;
+use super::scanner::Kind;
+use super::words::{under_100, year_tail, year_words};
+use super::{is_dash, Class, Ctx, DateOrder, Match};
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+const ABBREVS: [(&str, u32); 13] = [
+    ("jan", 1),
+    ("feb", 2),
+    ("mar", 3),
+    ("apr", 4),
+    ("jun", 6),
+    ("jul", 7),
+    ("aug", 8),
+    ("sep", 9),
+    ("sept", 9),
+    ("oct", 10),
+    ("nov", 11),
+    ("dec", 12),
+    ("febr", 2),
+];
+
+/// A month written in the text.
+#[derive(Debug, Clone, Copy)]
+struct MonthTok {
+    /// 1–12.
+    month: u32,
+    /// Written as an abbreviation ("Oct"), which may carry a period.
+    abbrev: bool,
+    /// A lowercase word that is also a common English word ("may", "march"); only read
+    /// as a month when a year confirms it.
+    ambiguous: bool,
+}
+
+fn month_name(m: u32) -> &'static str {
+    MONTHS
+        .get((m as usize).wrapping_sub(1))
+        .copied()
+        .unwrap_or("")
+}
+
+fn month_of(w: &str) -> Option<MonthTok> {
+    for (k, name) in MONTHS.iter().enumerate() {
+        if name.eq_ignore_ascii_case(w) {
+            let lower = w.starts_with(|c: char| c.is_lowercase());
+            let ambiguous = lower && matches!(k, 2 | 4);
+            return Some(MonthTok {
+                month: k as u32 + 1,
+                abbrev: false,
+                ambiguous,
+            });
+        }
+    }
+    ABBREVS
+        .iter()
+        .find(|(a, _)| a.eq_ignore_ascii_case(w))
+        .map(|&(_, m)| MonthTok {
+            month: m,
+            abbrev: true,
+            ambiguous: false,
+        })
+}
+
+/// A day-of-month digit run 1–31 at `i`, with an optional ordinal suffix after it.
+/// Returns (day, token index past it).
+fn day_at(cx: &Ctx<'_>, i: usize) -> Option<(u32, usize)> {
+    let d = cx.digits(i)?;
+    if d.len() > 2 {
+        return None;
+    }
+    let day: u32 = d.parse().ok()?;
+    if !(1..=31).contains(&day) {
+        return None;
+    }
+    match cx.word(i + 1) {
+        Some(w)
+            if ["st", "nd", "rd", "th"]
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(w)) =>
+        {
+            Some((day, i + 2))
+        }
+        Some(_) => None,
+        None => {
+            // "13:00", "13.5", "13,000" are not days.
+            match cx.punct(i + 1) {
+                Some(':' | '%') => None,
+                Some('.' | ',') if cx.digits(i + 2).is_some() => None,
+                _ => Some((day, i + 1)),
+            }
+        }
+    }
+}
+
+/// A four-digit year at `i` that ends cleanly. Returns (year, index past it).
+fn year_at(cx: &Ctx<'_>, i: usize) -> Option<(u32, usize)> {
+    let d = cx.digits(i)?;
+    if d.len() != 4 || d.starts_with('0') {
+        return None;
+    }
+    if cx.kind(i + 1) == Some(Kind::Word) {
+        return None;
+    }
+    match cx.punct(i + 1) {
+        Some(':' | '%') => return None,
+        Some('.' | ',') if cx.digits(i + 2).is_some() => return None,
+        _ => {}
+    }
+    Some((d.parse().ok()?, i + 1))
+}
+
+fn day_words(day: u32) -> String {
+    ordinal_words(&day.to_string()).unwrap_or_default()
+}
+
+/// "October seventh" (+ ", twenty twenty-three").
+fn say_mdy(month: u32, day: u32, year: Option<String>) -> String {
+    let mut s = format!("{} {}", month_name(month), day_words(day));
+    if let Some(y) = year {
+        s.push_str(", ");
+        s.push_str(&y);
+    }
+    s
+}
+
+/// "the seventh of October" (+ " twenty twenty-three"); "the" is left out when the
+/// text already has it ("on the 26th May").
+fn say_dmy(
+    cx: &Ctx<'_>,
+    i: usize,
+    day: u32,
+    month: u32,
+    sep: &str,
+    year: Option<String>,
+) -> String {
+    let the = if cx
+        .prev_word(i)
+        .is_some_and(|w| w.eq_ignore_ascii_case("the"))
+    {
+        ""
+    } else {
+        "the "
+    };
+    let mut s = format!("{the}{} of {}", day_words(day), month_name(month));
+    if let Some(y) = year {
+        s.push_str(sep);
+        s.push_str(&y);
+    }
+    s
+}
+
+/// Past a month token: its optional abbreviation period.
+fn after_month(cx: &Ctx<'_>, i: usize, m: MonthTok) -> usize {
+    if m.abbrev && cx.is_punct(i + 1, '.') {
+        i + 2
+    } else {
+        i + 1
+    }
+}
+
+/// "March 13", "July 5, 2024", "Oct. 7", "Jan-15-2020", "July 1876".
+pub(crate) fn match_month_first(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    let m = month_of(cx.word(i)?)?;
+    if cx.glued_before(i) {
+        return None;
+    }
+    let j = after_month(cx, i, m);
+    let dashed = cx.punct(j) == Some('-');
+    if !(cx.is_space(j) || dashed) {
+        return None;
+    }
+    let k = j + 1;
+    // Month + year: "July 1876".
+    if let Some((y, end)) = year_at(cx, k) {
+        if m.ambiguous || dashed {
+            return None;
+        }
+        let spoken = format!("{} {}", month_name(m.month), year_words(y));
+        return Some(Match::new(end, spoken, Class::Date));
+    }
+    let (day, mut end) = day_at(cx, k)?;
+    // Optional day range: "March 13-15" → "March thirteenth to fifteenth".
+    let mut last_day = None;
+    if !dashed && cx.punct(end).is_some_and(is_dash) {
+        if let Some((d2, e2)) = day_at(cx, end + 1) {
+            if d2 > day {
+                last_day = Some(d2);
+                end = e2;
+            }
+        }
+    }
+    // Optional year: ", 2024" / " 2024" / "-2020".
+    let mut year = None;
+    let y_start = if dashed {
+        cx.is_punct(end, '-').then_some(end + 1)
+    } else if cx.is_punct(end, ',') && cx.is_space(end + 1) {
+        Some(end + 2)
+    } else if cx.is_space(end) {
+        Some(end + 1)
+    } else {
+        None
+    };
+    if let Some((y, e)) = y_start.and_then(|s| year_at(cx, s)) {
+        year = Some(year_words(y));
+        end = e;
+    }
+    if m.ambiguous && year.is_none() {
+        return None;
+    }
+    let spoken = match last_day {
+        Some(d2) => {
+            let mut s = format!(
+                "{} {} to {}",
+                month_name(m.month),
+                day_words(day),
+                day_words(d2)
+            );
+            if let Some(y) = year {
+                s.push_str(", ");
+                s.push_str(&y);
+            }
+            s
+        }
+        None => say_mdy(m.month, day, year),
+    };
+    Some(Match::new(end, spoken, Class::Date))
+}
+
+/// "7 October 2023", "25th jul 2012", "23rd July, 1998", "15 January".
+pub(crate) fn match_day_month(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    let (day, mut after_day) = day_at(cx, i)?;
+    if cx.glued_before(i) {
+        return None;
+    }
+    // Optional day range: "13-15 March" → "the thirteenth to fifteenth of March".
+    let mut last_day = None;
+    if cx.punct(after_day).is_some_and(is_dash) {
+        let (d2, e2) = day_at(cx, after_day + 1)?;
+        if d2 <= day {
+            return None;
+        }
+        last_day = Some(d2);
+        after_day = e2;
+    }
+    if !cx.is_space(after_day) {
+        return None;
+    }
+    let mi = after_day + 1;
+    let m = month_of(cx.word(mi)?)?;
+    let mut end = after_month(cx, mi, m);
+    let mut sep = " ";
+    let y_start = if cx.is_punct(end, ',') && cx.is_space(end + 1) {
+        sep = ", ";
+        Some(end + 2)
+    } else if cx.is_space(end) {
+        Some(end + 1)
+    } else {
+        None
+    };
+    let mut year = None;
+    if let Some((y, e)) = y_start.and_then(|s| year_at(cx, s)) {
+        year = Some(year_words(y));
+        end = e;
+    }
+    if m.ambiguous && year.is_none() {
+        return None;
+    }
+    let mut spoken = say_dmy(cx, i, day, m.month, sep, year);
+    if let Some(d2) = last_day {
+        // "the thirteenth of March" → "the thirteenth to fifteenth of March".
+        let first = day_words(day);
+        spoken = spoken.replacen(&first, &format!("{first} to {}", day_words(d2)), 1);
+    }
+    Some(Match::new(end, spoken, Class::Date))
+}
+
+/// "2023-10-07", "2016/07/03", "10/07/2023", "01.10.2010", "11/17/05".
+pub(crate) fn match_numeric(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    if cx.glued_before(i) {
+        return None;
+    }
+    let a = cx.digits(i)?;
+    let sep = cx.punct(i + 1)?;
+    if !matches!(sep, '-' | '/' | '.') {
+        return None;
+    }
+    let b = cx.digits(i + 2)?;
+    if cx.punct(i + 3) != Some(sep) {
+        return None;
+    }
+    let c = cx.digits(i + 4)?;
+    let end = i + 5;
+    // Not part of a longer chain ("1.2.3.4", "2023-10-07-1").
+    if cx.kind(end) == Some(Kind::Word)
+        || (cx.punct(end).is_some_and(|p| p == sep || p == ':') && cx.digits(end + 1).is_some())
+    {
+        return None;
+    }
+    let num = |s: &str| s.parse::<u32>().ok();
+    if a.len() == 4 && b.len() <= 2 && c.len() <= 2 {
+        // ISO order: year, month, day.
+        let (y, mo, d) = (num(a)?, num(b)?, num(c)?);
+        if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || y < 1000 {
+            return None;
+        }
+        return Some(Match::new(
+            end,
+            say_mdy(mo, d, Some(year_words(y))),
+            Class::Date,
+        ));
+    }
+    if a.len() > 2 || b.len() > 2 {
+        return None;
+    }
+    let year = match c.len() {
+        4 => year_words(num(c)?),
+        2 if sep == '/' => {
+            let y = num(c)?;
+            if y < 10 {
+                year_tail(y)
+            } else {
+                under_100(y)
+            }
+        }
+        _ => return None,
+    };
+    let (x, y) = (num(a)?, num(b)?);
+    let md_ok = (1..=12).contains(&x) && (1..=31).contains(&y);
+    let dm_ok = (1..=31).contains(&x) && (1..=12).contains(&y);
+    let month_first = match (cx.opts.date_order, md_ok, dm_ok) {
+        (_, true, false) => true,
+        (_, false, true) => false,
+        (DateOrder::Mdy, true, true) => true,
+        (DateOrder::Dmy, true, true) => false,
+        (_, false, false) => return None,
+    };
+    let spoken = if month_first {
+        say_mdy(x, y, Some(year))
+    } else {
+        say_dmy(cx, i, x, y, " ", Some(year))
+    };
+    Some(Match::new(end, spoken, Class::Date))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::normalize::{normalize, DateOrder, NormalizeOptions};
+
+    fn n(s: &str) -> String {
+        normalize(s, &NormalizeOptions::default())
+    }
+
+    #[test]
+    fn date_order_option() {
+        let dmy = NormalizeOptions {
+            date_order: DateOrder::Dmy,
+        };
+        assert_eq!(n("10/07/2023"), "October seventh, twenty twenty-three");
+        assert_eq!(
+            normalize("10/07/2023", &dmy),
+            "the tenth of July twenty twenty-three"
+        );
+        // Unambiguous dates read the same either way.
+        assert_eq!(
+            normalize("12/25/2023", &dmy),
+            "December twenty-fifth, twenty twenty-three"
+        );
+        assert_eq!(
+            n("25/12/2023"),
+            "the twenty-fifth of December twenty twenty-three"
+        );
+    }
+
+    #[test]
+    fn not_dates() {
+        assert_eq!(n("May 99"), "May ninety-nine");
+        assert_eq!(n("you may 2"), "you may two");
+        assert_eq!(n("32/13/2020"), "thirty-two/thirteen/twenty twenty");
+        assert_eq!(n("1.2.3"), "one point two.three");
+    }
+
+    #[test]
+    fn day_ranges() {
+        assert_eq!(n("13-15 March"), "the thirteenth to fifteenth of March");
+        assert_eq!(n("March 13-15"), "March thirteenth to fifteenth");
+    }
+
+    #[test]
+    fn abbreviation_period() {
+        assert_eq!(n("on Oct. 7."), "on October seventh.");
+        assert_eq!(n("25 Sept. Then"), "the twenty-fifth of September. Then");
+    }
+}

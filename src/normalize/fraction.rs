@@ -1,0 +1,89 @@
+//! Simple fractions and number pairs around a slash: "1/2" → "one half",
+//! "4 1/2" → "four and a half", "24/7" → "twenty-four seven", "9/11" → "nine eleven".
+
+use super::cardinal::read_int;
+use super::scanner::Kind;
+use super::{Class, Ctx, Match};
+
+/// Denominators read as fractions: (singular, plural).
+const DENOMINATORS: [(&str, &str); 9] = [
+    ("half", "halves"),
+    ("third", "thirds"),
+    ("quarter", "quarters"),
+    ("fifth", "fifths"),
+    ("sixth", "sixths"),
+    ("seventh", "sevenths"),
+    ("eighth", "eighths"),
+    ("ninth", "ninths"),
+    ("tenth", "tenths"),
+];
+
+/// Two numbers around a slash: simple fractions ("1/2" → "one half", "4 1/2" → "and a
+/// half" after "four") and other pairs read without the slash ("24/7" → "twenty-four
+/// seven", "9/11" → "nine eleven", "50/50"). Three-part dates are matched before this.
+pub(crate) fn match_slash_pair(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    let a = cx.digits(i)?;
+    let after_slash = i
+        .checked_sub(1)
+        .is_some_and(|p| cx.is_punct(p, '/') || cx.is_punct(p, '.'));
+    if cx.glued_before(i) || after_slash || !cx.is_punct(i + 1, '/') {
+        return None;
+    }
+    let b = cx.digits(i + 2)?;
+    let end = i + 3;
+    // Part of a longer chain ("1/2/3", "12/5kg", "1/2.5").
+    if cx.kind(end) == Some(Kind::Word)
+        || (cx
+            .punct(end)
+            .is_some_and(|p| matches!(p, '/' | '.' | ',' | ':'))
+            && cx.digits(end + 1).is_some())
+    {
+        return None;
+    }
+    if a.len() > 3 || b.len() > 3 {
+        return None;
+    }
+    let (x, y): (u32, u32) = (a.parse().ok()?, b.parse().ok()?);
+    let mixed = cx.is_space(i.wrapping_sub(1))
+        && i.checked_sub(2)
+            .is_some_and(|p| cx.digits(p).is_some() && !cx.is_punct(p.wrapping_sub(1), '/'));
+    let denom = y
+        .checked_sub(2)
+        .and_then(|k| DENOMINATORS.get(k as usize))
+        .filter(|_| x >= 1 && x < y && !a.starts_with('0'));
+    let spoken = match denom {
+        Some((one, _)) if x == 1 && mixed && y == 2 => "and a half".to_string(),
+        Some((one, _)) if x == 1 => {
+            format!("{}one {one}", if mixed { "and " } else { "" })
+        }
+        Some((_, many)) => format!(
+            "{}{} {many}",
+            if mixed { "and " } else { "" },
+            read_int(a, false)
+        ),
+        None => format!("{} {}", read_int(a, false), read_int(b, false)),
+    };
+    Some(Match::new(end, spoken, Class::Cardinal))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::normalize::{normalize, NormalizeOptions};
+
+    fn n(s: &str) -> String {
+        normalize(s, &NormalizeOptions::default())
+    }
+
+    #[test]
+    fn fractions_and_pairs() {
+        assert_eq!(n("1/2"), "one half");
+        assert_eq!(n("3/4 of"), "three quarters of");
+        assert_eq!(n("4 1/2 years"), "four and a half years");
+        assert_eq!(n("3 2/3"), "three and two thirds");
+        assert_eq!(n("24/7"), "twenty-four seven");
+        assert_eq!(n("9/11"), "nine eleven");
+        assert_eq!(n("1/2/3"), "one/two/three");
+        assert_eq!(n("12/kg"), "twelve/kg");
+        assert_eq!(n("0/5"), "zero five");
+    }
+}

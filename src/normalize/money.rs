@@ -1,0 +1,244 @@
+//! Money: "$49.95" → "forty-nine dollars and ninety-five cents", "$5" → "five dollars",
+//! "$1.5 billion" → "one point five billion dollars", "£1.20", "€3m", "US$76.3 trillion".
+
+use super::cardinal::{parse_number, read_int, read_number, NumLit};
+use super::words::under_100;
+use super::{Class, Ctx, Match};
+
+/// One currency: its symbol and how its units are read.
+struct Currency {
+    symbol: char,
+    one: &'static str,
+    many: &'static str,
+    /// Minor unit (singular, plural), if amounts are read with one.
+    minor: Option<(&'static str, &'static str)>,
+}
+
+const CURRENCIES: &[Currency] = &[
+    Currency {
+        symbol: '$',
+        one: "dollar",
+        many: "dollars",
+        minor: Some(("cent", "cents")),
+    },
+    Currency {
+        symbol: '£',
+        one: "pound",
+        many: "pounds",
+        minor: Some(("penny", "pence")),
+    },
+    Currency {
+        symbol: '€',
+        one: "euro",
+        many: "euros",
+        minor: Some(("cent", "cents")),
+    },
+    Currency {
+        symbol: '¥',
+        one: "yen",
+        many: "yen",
+        minor: None,
+    },
+    Currency {
+        symbol: '₩',
+        one: "won",
+        many: "won",
+        minor: None,
+    },
+    Currency {
+        symbol: '₹',
+        one: "rupee",
+        many: "rupees",
+        minor: None,
+    },
+    Currency {
+        symbol: '₴',
+        one: "hryvnia",
+        many: "hryvnias",
+        minor: None,
+    },
+    Currency {
+        symbol: '₽',
+        one: "ruble",
+        many: "rubles",
+        minor: None,
+    },
+];
+
+/// Scale words written out after the amount ("$3 million").
+const SCALE_WORDS: &[&str] = &["thousand", "million", "billion", "trillion"];
+
+/// Scale abbreviations glued to the amount ("$3m", "¥30B", "$50K").
+const SCALE_ABBREVS: &[(&str, &str)] = &[
+    ("k", "thousand"),
+    ("m", "million"),
+    ("mn", "million"),
+    ("mln", "million"),
+    ("b", "billion"),
+    ("bn", "billion"),
+    ("t", "trillion"),
+    ("tn", "trillion"),
+];
+
+/// "$20/mo" → "per month".
+const PER_UNITS: &[(&str, &str)] = &[
+    ("mo", "month"),
+    ("month", "month"),
+    ("yr", "year"),
+    ("year", "year"),
+    ("wk", "week"),
+    ("week", "week"),
+    ("d", "day"),
+    ("day", "day"),
+    ("hr", "hour"),
+    ("h", "hour"),
+    ("hour", "hour"),
+    ("min", "minute"),
+    ("share", "share"),
+    ("barrel", "barrel"),
+    ("person", "person"),
+    ("night", "night"),
+];
+
+fn currency_of(c: char) -> Option<&'static Currency> {
+    CURRENCIES.iter().find(|cur| cur.symbol == c)
+}
+
+/// The scale after the amount ending at `end`, and the index past it.
+fn scale_at(cx: &Ctx<'_>, end: usize) -> Option<(&'static str, usize)> {
+    if let Some(w) = cx.word(end) {
+        let found = SCALE_ABBREVS
+            .iter()
+            .find(|(a, _)| a.eq_ignore_ascii_case(w))
+            .map(|&(_, s)| s)
+            .or_else(|| {
+                SCALE_WORDS
+                    .iter()
+                    .find(|s| s.eq_ignore_ascii_case(w))
+                    .copied()
+            })?;
+        return Some((found, end + 1));
+    }
+    let w = cx.next_word(end)?;
+    let found = SCALE_WORDS.iter().find(|s| s.eq_ignore_ascii_case(w))?;
+    Some((found, end + 2))
+}
+
+fn unit_word(cur: &Currency, singular: bool) -> &'static str {
+    if singular {
+        cur.one
+    } else {
+        cur.many
+    }
+}
+
+/// Spoken amount without a scale word.
+fn say_amount(lit: &NumLit<'_>, cur: &Currency) -> String {
+    let int_is_one = lit.int_value() == Some(1);
+    let int_is_zero = lit.int_value() == Some(0);
+    let whole = |lit: &NumLit<'_>| {
+        let words = if lit.int.is_empty() {
+            "zero".to_string()
+        } else {
+            read_int(&lit.int, true)
+        };
+        format!("{words} {}", unit_word(cur, int_is_one))
+    };
+    let Some(frac) = lit.frac else {
+        return whole(lit);
+    };
+    // Cents only when the fraction is at most two significant places.
+    let cents = match (cur.minor, frac.len()) {
+        (Some(_), 1 | 2) => frac
+            .parse::<u32>()
+            .ok()
+            .map(|c| if frac.len() == 1 { c * 10 } else { c }),
+        (Some(_), _) if frac.bytes().skip(2).all(|b| b == b'0') => {
+            frac.get(..2).and_then(|f| f.parse::<u32>().ok())
+        }
+        _ => None,
+    };
+    match (cents, cur.minor) {
+        (Some(0), _) => whole(lit),
+        (Some(c), Some((one, many))) => {
+            let minor = format!("{} {}", under_100(c), if c == 1 { one } else { many });
+            if int_is_zero {
+                minor
+            } else {
+                format!("{} and {minor}", whole(lit))
+            }
+        }
+        _ => format!("{} {}", read_number(lit), cur.many),
+    }
+}
+
+/// Dollar, pound, euro, yen… amounts written with a currency symbol.
+pub(crate) fn match_money(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    // "US$5": the "US" prefix belongs to the amount.
+    let (us, sym_at) = match cx.word(i) {
+        Some("US") if cx.is_punct(i + 1, '$') && !cx.glued_before(i) => (true, i + 1),
+        Some(_) => return None,
+        None => (false, i),
+    };
+    let cur = currency_of(cx.punct(sym_at)?)?;
+    let lit = parse_number(cx, sym_at + 1)?;
+    // A bare ".50" after the symbol is fine: "$.50" → "fifty cents".
+    let mut end = lit.end;
+    // "a $5 fee", "an $800 million loan": the amount is an adjective, so the unit is
+    // singular ("a five dollar fee").
+    let adjective = cx
+        .prev_word(i)
+        .is_some_and(|w| w.eq_ignore_ascii_case("a") || w.eq_ignore_ascii_case("an"));
+    let mut spoken = if let Some((scale, e)) = scale_at(cx, end) {
+        end = e;
+        let unit = unit_word(cur, adjective);
+        format!("{} {scale} {unit}", read_number(&lit))
+    } else if adjective && lit.frac.is_none() {
+        format!("{} {}", read_int(&lit.int, true), cur.one)
+    } else {
+        say_amount(&lit, cur)
+    };
+    if us {
+        // "five dollars" → "five US dollars".
+        if let Some(pos) = spoken.rfind(cur.many).or_else(|| spoken.rfind(cur.one)) {
+            spoken.insert_str(pos, "US ");
+        }
+    }
+    if cx.is_punct(end, '/') {
+        if let Some(w) = cx.word(end + 1) {
+            if let Some(&(_, per)) = PER_UNITS.iter().find(|(a, _)| a.eq_ignore_ascii_case(w)) {
+                spoken.push_str(" per ");
+                spoken.push_str(per);
+                end += 2;
+            }
+        }
+    }
+    Some(Match::new(end, spoken, Class::Money))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::normalize::{normalize, NormalizeOptions};
+
+    fn n(s: &str) -> String {
+        normalize(s, &NormalizeOptions::default())
+    }
+
+    #[test]
+    fn edge_cases() {
+        assert_eq!(n("$"), "$");
+        assert_eq!(n("$."), "$.");
+        assert_eq!(n("$1."), "one dollar.");
+        assert_eq!(n("$0.01"), "one cent");
+        assert_eq!(n("$.50"), "fifty cents");
+        assert_eq!(n("$20.506"), "twenty point five zero six dollars");
+        assert_eq!(n("$20.500"), "twenty dollars and fifty cents");
+        assert_eq!(n("£2.01"), "two pounds and one penny");
+        assert_eq!(n("¥30B"), "thirty billion yen");
+        assert_eq!(n("US$5"), "five US dollars");
+        assert_eq!(n("BUS$5"), "BUS five dollars");
+        assert_eq!(n("$3 millionaires"), "three dollars millionaires");
+        assert_eq!(n("$20/mo"), "twenty dollars per month");
+        assert_eq!(n("$20/xyz"), "twenty dollars/xyz");
+    }
+}

@@ -1,0 +1,188 @@
+//! Clock times: "1:34 PM" → "one thirty-four P M", "8:00" → "eight o'clock",
+//! "10:05 a.m." → "ten oh five A M", "5pm" → "five P M", "1:01:01" →
+//! "one hour one minute and one second".
+
+use super::words::{digit_word, under_100};
+use super::{Class, Ctx, Match};
+
+/// Time zones spelled out letter by letter after a clock time.
+const ZONES: &[&str] = &[
+    "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "et", "ct", "mt", "pt", "gmt", "utc",
+    "bst", "cet", "cest", "eet", "eest", "msk", "ist", "jst", "aest",
+];
+
+/// "A M"/"P M" after position `j` (optionally after one space). Returns the letters and
+/// the index past them. Accepts "am", "PM", "a.m.", "p.m", "A.M.".
+fn meridiem_at(cx: &Ctx<'_>, j: usize) -> Option<(&'static str, usize)> {
+    let k = if cx.is_space(j) { j + 1 } else { j };
+    let w = cx.word(k)?;
+    let which = |c: &str| {
+        if c.eq_ignore_ascii_case("a") {
+            Some("A M")
+        } else if c.eq_ignore_ascii_case("p") {
+            Some("P M")
+        } else {
+            None
+        }
+    };
+    if w.len() == 2 && (w.ends_with('m') || w.ends_with('M')) {
+        let letters = which(w.get(..1)?)?;
+        return Some((letters, k + 1));
+    }
+    // Dotted: a . m [.]
+    let letters = which(w)?;
+    if !cx.is_punct(k + 1, '.') {
+        return None;
+    }
+    let m = cx.word(k + 2)?;
+    if !m.eq_ignore_ascii_case("m") {
+        return None;
+    }
+    let end = if cx.is_punct(k + 3, '.') {
+        k + 4
+    } else {
+        k + 3
+    };
+    Some((letters, end))
+}
+
+/// A time-zone abbreviation right after the meridiem: " EST", "est", " e.s.t".
+/// Written back as one uppercase word ("EST"), which engines spell out.
+fn zone_at(cx: &Ctx<'_>, j: usize) -> Option<(String, usize)> {
+    let k = if cx.is_space(j) { j + 1 } else { j };
+    let w = cx.word(k)?;
+    let is_zone = |z: &str| ZONES.iter().any(|known| known.eq_ignore_ascii_case(z));
+    if is_zone(w) {
+        return Some((w.to_uppercase(), k + 1));
+    }
+    // Dotted: "e.s.t", "e.s.t.".
+    let mut letters = String::new();
+    let mut end = k;
+    while let Some(l) = cx.word(end) {
+        if l.chars().count() != 1 || letters.len() >= 4 {
+            break;
+        }
+        letters.push_str(l);
+        end += 1;
+        if cx.is_punct(end, '.') {
+            end += 1;
+        } else {
+            break;
+        }
+    }
+    if letters.chars().count() >= 2 && is_zone(&letters) {
+        return Some((letters.to_uppercase(), end));
+    }
+    None
+}
+
+fn minutes_words(m: u32) -> String {
+    if m < 10 {
+        format!("oh {}", digit_word(m))
+    } else {
+        under_100(m)
+    }
+}
+
+fn unit(n: u32, one: &str) -> String {
+    if n == 1 {
+        format!("one {one}")
+    } else {
+        format!("{} {one}s", under_100(n))
+    }
+}
+
+fn two_digits(cx: &Ctx<'_>, i: usize, max: u32) -> Option<u32> {
+    let d = cx.digits(i)?;
+    if d.len() != 2 {
+        return None;
+    }
+    let v: u32 = d.parse().ok()?;
+    (v <= max).then_some(v)
+}
+
+/// Clock times with a colon, or an hour/dotted time followed by a.m./p.m.
+pub(crate) fn match_time(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    if cx.glued_before(i) {
+        return None;
+    }
+    let hd = cx.digits(i)?;
+    if hd.len() > 2 {
+        return None;
+    }
+    let h: u32 = hd.parse().ok()?;
+    let colon = cx.is_punct(i + 1, ':');
+    let dot = cx.is_punct(i + 1, '.');
+    let mut minutes = None;
+    let mut seconds = None;
+    let mut end = i + 1;
+    if colon || dot {
+        if let Some(m) = two_digits(cx, i + 2, 59) {
+            minutes = Some(m);
+            end = i + 3;
+            if colon && cx.is_punct(end, ':') {
+                if let Some(s) = two_digits(cx, end + 1, 59) {
+                    seconds = Some(s);
+                    end += 2;
+                }
+            }
+        }
+    }
+    let meridiem = meridiem_at(cx, end);
+    if meridiem.is_none() && (!colon || minutes.is_none()) {
+        return None;
+    }
+    if h > 24 || (meridiem.is_some() && h > 12) {
+        return None;
+    }
+    // "10:30.5" or "1:34:2": part of something else.
+    let continues = cx.punct(end).is_some_and(|p| matches!(p, ':' | '.' | ','));
+    if meridiem.is_none() && continues && cx.digits(end + 1).is_some() {
+        return None;
+    }
+    let mut spoken = match (minutes, seconds) {
+        (Some(m), Some(s)) => format!(
+            "{} {} and {}",
+            unit(h, "hour"),
+            unit(m, "minute"),
+            unit(s, "second")
+        ),
+        (Some(0), None) if meridiem.is_none() => format!("{} o'clock", under_100(h)),
+        (Some(0), None) | (None, _) => under_100(h),
+        (Some(m), None) => format!("{} {}", under_100(h), minutes_words(m)),
+    };
+    if let Some((letters, e)) = meridiem {
+        spoken.push(' ');
+        spoken.push_str(letters);
+        end = e;
+        if let Some((zone, e)) = zone_at(cx, end) {
+            spoken.push(' ');
+            spoken.push_str(&zone);
+            end = e;
+        }
+    }
+    Some(Match::new(end, spoken, Class::Time))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::normalize::{normalize, NormalizeOptions};
+
+    fn n(s: &str) -> String {
+        normalize(s, &NormalizeOptions::default())
+    }
+
+    #[test]
+    fn edge_cases() {
+        assert_eq!(n("25:00"), "twenty-five:zero zero");
+        assert_eq!(n("12:60"), "twelve:sixty");
+        assert_eq!(n("13 pm"), "thirteen pm");
+        assert_eq!(n("I am 5"), "I am five");
+        assert_eq!(n("5 a.m"), "five A M");
+        assert_eq!(n("1:59 p.m. est"), "one fifty-nine P M EST");
+        assert_eq!(n("1:59 p.m. e.s.t. Then"), "one fifty-nine P M EST. Then");
+        assert_eq!(n("John 3:16"), "John three sixteen");
+        assert_eq!(n("8:00-9:30"), "eight o'clock to nine thirty");
+        assert_eq!(n("10:30.5"), "ten:thirty point five");
+    }
+}

@@ -1,0 +1,264 @@
+//! Years read as years ("1906" → "nineteen oh six") and decades ("1980s", "'80s").
+
+use super::scanner::Kind;
+use super::words::{pluralize_last, under_100, year_words};
+use super::{is_dash, Class, Ctx, Match};
+
+/// Words before a number that make it a quantity, not a year ("about 1500").
+const QUANTIFIERS: &[&str] = &[
+    "about",
+    "around",
+    "nearly",
+    "almost",
+    "over",
+    "than",
+    "some",
+    "approximately",
+    "roughly",
+    "least",
+    "only",
+    "just",
+    "total",
+    "exactly",
+    "estimated",
+    "additional",
+    "another",
+    "all",
+];
+
+/// Words after a number that make it a count ("1500 troops").
+const COUNT_NOUNS: &[&str] = &[
+    "people",
+    "persons",
+    "troops",
+    "soldiers",
+    "residents",
+    "civilians",
+    "children",
+    "students",
+    "workers",
+    "employees",
+    "jobs",
+    "homes",
+    "houses",
+    "buildings",
+    "cases",
+    "deaths",
+    "votes",
+    "voters",
+    "miles",
+    "kilometers",
+    "kilometres",
+    "km",
+    "meters",
+    "metres",
+    "feet",
+    "ft",
+    "tons",
+    "tonnes",
+    "units",
+    "times",
+    "points",
+    "dollars",
+    "euros",
+    "pounds",
+    "rubles",
+    "roubles",
+    "hryvnias",
+    "yuan",
+    "members",
+    "users",
+    "pages",
+    "words",
+    "vehicles",
+    "cars",
+    "drones",
+    "missiles",
+    "shells",
+    "rounds",
+    "attacks",
+    "refugees",
+    "prisoners",
+    "patients",
+    "hours",
+    "minutes",
+    "seconds",
+    "days",
+    "weeks",
+    "months",
+    "years",
+    "acres",
+    "hectares",
+    "barrels",
+    "men",
+    "women",
+    "officers",
+    "staff",
+    "companies",
+    "families",
+    "households",
+    "calories",
+    "kg",
+    "pieces",
+    "copies",
+    "square",
+    "cubic",
+    "more",
+    "other",
+    "new",
+    "of",
+    "percent",
+    "per",
+    "mph",
+    "kph",
+    "degrees",
+    "hectare",
+    "kilograms",
+    "grams",
+    "liters",
+    "litres",
+    "gallons",
+    "flights",
+    "passengers",
+    "seats",
+    "beds",
+    "schools",
+    "villages",
+    "towns",
+    "sites",
+    "tanks",
+    "aircraft",
+    "planes",
+    "ships",
+    "objects",
+    "posts",
+];
+
+/// True if the 4-digit number at `i` (ending at `end`) should be read as a year.
+fn reads_as_year(cx: &Ctx<'_>, i: usize, end: usize, value: u32) -> bool {
+    if !(1100..=2099).contains(&value) {
+        return false;
+    }
+    // Glued to a word or part of a larger numeric expression: not a bare year.
+    if cx.glued_before(i) || cx.is_punct(i.wrapping_sub(1), '.') {
+        return false;
+    }
+    if let Some(c) = cx.punct(end) {
+        if matches!(c, '%' | ':') {
+            return false;
+        }
+        if matches!(c, '.' | ',') && cx.digits(end + 1).is_some() {
+            return false;
+        }
+    }
+    if cx.kind(end) == Some(Kind::Word) {
+        return false;
+    }
+    // "1234-123kg": a dash to a number that is neither a year nor a year's last two
+    // digits makes this a plain number.
+    if cx.punct(end).is_some_and(is_dash) {
+        if let Some(next) = cx.digits(end + 1) {
+            let year_like = next.len() == 4 || next.len() == 2;
+            if !year_like || cx.kind(end + 2) == Some(Kind::Word) {
+                return false;
+            }
+        }
+    }
+    if let Some(w) = cx.prev_word(i) {
+        if QUANTIFIERS.iter().any(|q| q.eq_ignore_ascii_case(w)) {
+            return false;
+        }
+    }
+    if let Some(w) = cx.next_word(end) {
+        if COUNT_NOUNS.iter().any(|q| q.eq_ignore_ascii_case(w)) {
+            return false;
+        }
+    }
+    true
+}
+
+/// A standalone 4-digit number 1100–2099 without a thousands comma, read as a year
+/// unless the context marks it as a count.
+pub(crate) fn match_year(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    let d = cx.digits(i)?;
+    if d.len() != 4 || d.starts_with('0') {
+        return None;
+    }
+    let value: u32 = d.parse().ok()?;
+    if !reads_as_year(cx, i, i + 1, value) {
+        return None;
+    }
+    let mut m = Match::new(i + 1, year_words(value), Class::Year);
+    m.value = Some(value);
+    Some(m)
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’' | '‘')
+}
+
+/// Decades: "1980s" → "nineteen eighties", "2000s" → "two thousands",
+/// "'80s"/"80s" → "eighties".
+pub(crate) fn match_decade(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    let (d, start) = match cx.punct(i) {
+        Some(c) if is_apostrophe(c) => {
+            if cx.glued_before(i) {
+                return None;
+            }
+            let d = cx.digits(i + 1)?;
+            if d.len() != 2 {
+                return None;
+            }
+            (d, i + 1)
+        }
+        Some(_) => return None,
+        None => (cx.digits(i)?, i),
+    };
+    if !d.ends_with('0') || !matches!(d.len(), 2 | 4) || d.starts_with('0') {
+        return None;
+    }
+    if cx.word(start + 1) != Some("s") || cx.glued_before(i) {
+        return None;
+    }
+    let value: u32 = d.parse().ok()?;
+    let base = if d.len() == 4 {
+        year_words(value)
+    } else {
+        under_100(value)
+    };
+    let mut m = Match::new(start + 2, pluralize_last(&base), Class::Decade);
+    m.value = Some(if d.len() == 4 { value } else { 1900 + value });
+    Some(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::normalize::{normalize, NormalizeOptions};
+
+    fn n(s: &str) -> String {
+        normalize(s, &NormalizeOptions::default())
+    }
+
+    #[test]
+    fn year_or_count() {
+        assert_eq!(n("in 1906"), "in nineteen oh six");
+        assert_eq!(n("1500 troops"), "one thousand five hundred troops");
+        assert_eq!(n("about 1500"), "about one thousand five hundred");
+        assert_eq!(n("2,000"), "two thousand");
+        assert_eq!(n("2100"), "two thousand one hundred");
+        assert_eq!(n("1099"), "one thousand ninety-nine");
+        assert_eq!(n("2024's"), "twenty twenty-four's");
+        assert_eq!(
+            n("1234-123kg"),
+            "one thousand two hundred thirty-four-one hundred twenty-three kg"
+        );
+    }
+
+    #[test]
+    fn decades() {
+        assert_eq!(n("the 1980s"), "the nineteen eighties");
+        assert_eq!(n("the '80s"), "the eighties");
+        assert_eq!(n("the 2000s"), "the two thousands");
+        assert_eq!(n("1985s"), "nineteen eighty-fives");
+    }
+}
