@@ -18,8 +18,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if spec.channels != 1 || spec.bits_per_sample != 16 {
         return Err(format!("{input}: need 16-bit mono WAV, got {spec:?}").into());
     }
-    let opts = EncodeOptions { mp3_bitrate_kbps: kbps };
-    let mut out = OutputFile::create(&PathBuf::from(&output), AudioFormat::Mp3, spec.sample_rate, &opts)?;
+    let opts = EncodeOptions {
+        mp3_bitrate_kbps: kbps,
+    };
+    let mut out = OutputFile::create(
+        &PathBuf::from(&output),
+        AudioFormat::Mp3,
+        spec.sample_rate,
+        &opts,
+    )?;
     let mut block = Vec::with_capacity(1 << 16);
     for s in reader.samples::<i16>() {
         block.push(f32::from(s?) / 32768.0);

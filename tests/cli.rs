@@ -6,7 +6,10 @@ use narrator::audio::decode;
 use support::*;
 
 fn decoded(path: &std::path::Path) -> narrator::engine::Pcm {
-    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_string);
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_string);
     decode(std::fs::read(path).expect("read output"), ext.as_deref()).expect("decode output")
 }
 
@@ -22,15 +25,30 @@ fn narrates_every_example_to_wav_and_mp3_of_equal_length() {
         let wav = dir.path().join(format!("{stem}.wav"));
         let mp3 = dir.path().join(format!("{stem}.mp3"));
         for out in [&wav, &mp3] {
-            let o = run(narrator(dir.path()).arg("narrate").arg(example(name)).arg("-o").arg(out).arg("--quiet"));
-            assert!(o.status.success(), "{name} → {}: {}", out.display(), stderr(&o));
+            let o = run(narrator(dir.path())
+                .arg("narrate")
+                .arg(example(name))
+                .arg("-o")
+                .arg(out)
+                .arg("--quiet"));
+            assert!(
+                o.status.success(),
+                "{name} → {}: {}",
+                out.display(),
+                stderr(&o)
+            );
         }
         let (w, m) = (decoded(&wav), decoded(&mp3));
         assert_eq!(w.sample_rate, 22_050, "{name}");
         assert_eq!(m.sample_rate, 22_050, "{name}");
         assert!(secs(&w) > 10.0, "{name}: only {:.1} s", secs(&w));
         let diff = (secs(&w) - secs(&m)).abs();
-        assert!(diff < 0.1, "{name}: wav {:.3} s vs mp3 {:.3} s", secs(&w), secs(&m));
+        assert!(
+            diff < 0.1,
+            "{name}: wav {:.3} s vs mp3 {:.3} s",
+            secs(&w),
+            secs(&m)
+        );
         // Real speech, not silence.
         let peak = w.samples.iter().fold(0f32, |a, s| a.max(s.abs()));
         assert!(peak > 0.1, "{name}: peak {peak}");
@@ -46,7 +64,14 @@ fn json_summary_matches_the_file() {
         .stdin(std::fs::File::open(example("short.txt")).expect("short.txt")));
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json on stdout");
-    for key in ["duration_s", "segments", "engine", "voice", "synth_s", "total_s"] {
+    for key in [
+        "duration_s",
+        "segments",
+        "engine",
+        "voice",
+        "synth_s",
+        "total_s",
+    ] {
         assert!(v.get(key).is_some(), "missing {key} in {v}");
     }
     assert_eq!(v["engine"], "espeak");
@@ -86,18 +111,34 @@ fn normalize_prints_one_line_per_line_and_flushes() {
 #[test]
 fn extract_json_has_the_article_shape() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let o = run(narrator(dir.path()).arg("extract").arg(example("kyiv-independent.html")).args(["--format", "json"]));
+    let o = run(narrator(dir.path())
+        .arg("extract")
+        .arg(example("kyiv-independent.html"))
+        .args(["--format", "json"]));
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    assert!(v["title"].as_str().is_some_and(|t| t.contains("Kremlin") || t.contains("ceasefire")), "{v}");
+    assert!(
+        v["title"]
+            .as_str()
+            .is_some_and(|t| t.contains("Kremlin") || t.contains("ceasefire")),
+        "{v}"
+    );
     let blocks = v["blocks"].as_array().expect("blocks");
     assert!(blocks.len() > 5);
     for b in blocks {
         let kind = b["kind"].as_str().expect("kind");
-        assert!(["heading", "paragraph", "quote", "list_item"].contains(&kind), "{kind}");
+        assert!(
+            ["heading", "paragraph", "quote", "list_item"].contains(&kind),
+            "{kind}"
+        );
     }
     let text = String::from_utf8_lossy(&o.stdout);
-    for junk in ["Subscribe", "indicates required", "News Feed", "AI assistance"] {
+    for junk in [
+        "Subscribe",
+        "indicates required",
+        "News Feed",
+        "AI assistance",
+    ] {
         assert!(!text.contains(junk), "extract output contains {junk:?}");
     }
 }
@@ -108,19 +149,32 @@ fn voices_lists_the_embedded_voice() {
     let o = run(narrator(dir.path()).arg("voices"));
     assert!(o.status.success(), "{}", stderr(&o));
     let s = String::from_utf8_lossy(&o.stdout);
-    let line = s.lines().find(|l| l.starts_with("espeak:en-us")).expect("espeak voice listed");
-    assert!(line.contains("22050 Hz") && line.contains("en-US"), "{line}");
+    let line = s
+        .lines()
+        .find(|l| l.starts_with("espeak:en-us"))
+        .expect("espeak voice listed");
+    assert!(
+        line.contains("22050 Hz") && line.contains("en-US"),
+        "{line}"
+    );
 }
 
 #[test]
 fn config_file_sets_defaults_and_flags_override_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let cfg = dir.path().join("narrator.toml");
-    std::fs::write(&cfg, "engine = \"silence\"\n[pauses]\nparagraph_ms = 0\nheading_ms = 0\nsentence_ms = 0\n")
-        .expect("write config");
+    std::fs::write(
+        &cfg,
+        "engine = \"silence\"\n[pauses]\nparagraph_ms = 0\nheading_ms = 0\nsentence_ms = 0\n",
+    )
+    .expect("write config");
     let run_json = |extra: &[&str]| {
         let mut c = narrator(dir.path());
-        c.arg("--config").arg(&cfg).arg("narrate").arg(example("short.txt")).args(["-o", "x.wav", "--json"]);
+        c.arg("--config")
+            .arg(&cfg)
+            .arg("narrate")
+            .arg(example("short.txt"))
+            .args(["-o", "x.wav", "--json"]);
         c.args(extra);
         let o = run(&mut c);
         assert!(o.status.success(), "{}", stderr(&o));
@@ -133,10 +187,19 @@ fn config_file_sets_defaults_and_flags_override_it() {
 #[test]
 fn help_shows_examples_for_every_command() {
     let dir = tempfile::tempdir().expect("tempdir");
-    for cmd in [&["--help"][..], &["narrate", "--help"], &["normalize", "--help"], &["extract", "--help"], &["voices", "--help"]] {
+    for cmd in [
+        &["--help"][..],
+        &["narrate", "--help"],
+        &["normalize", "--help"],
+        &["extract", "--help"],
+        &["voices", "--help"],
+    ] {
         let o = run(narrator(dir.path()).args(cmd));
         assert!(o.status.success());
-        assert!(String::from_utf8_lossy(&o.stdout).contains("Examples:"), "{cmd:?}");
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("Examples:"),
+            "{cmd:?}"
+        );
     }
 }
 
@@ -147,9 +210,15 @@ fn expect_failure(args: &[&str], code: i32, needle: &str) {
     let o = run(narrator(dir.path()).args(args));
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(code), "{args:?}: {err}");
-    assert!(err.to_lowercase().contains(&needle.to_lowercase()), "{args:?}: expected {needle:?} in {err}");
+    assert!(
+        err.to_lowercase().contains(&needle.to_lowercase()),
+        "{args:?}: expected {needle:?} in {err}"
+    );
     assert!(err.starts_with("narrator: error:") || code == 2, "{err}");
-    let left: Vec<String> = files_in(dir.path()).into_iter().filter(|f| !f.starts_with("no-config")).collect();
+    let left: Vec<String> = files_in(dir.path())
+        .into_iter()
+        .filter(|f| !f.starts_with("no-config"))
+        .collect();
     assert!(left.is_empty(), "{args:?} left {left:?}");
 }
 
@@ -157,11 +226,46 @@ fn expect_failure(args: &[&str], code: i32, needle: &str) {
 fn bad_inputs_fail_clearly() {
     let page = std::fs::read(example("kyiv-independent.html")).expect("page");
     let base = serve(vec![
-        ("/page", Reply { status: 200, content_type: "text/html; charset=utf-8", body: page }),
-        ("/doc.pdf", Reply { status: 200, content_type: "application/pdf", body: b"%PDF-1.4\n".to_vec() }),
-        ("/pic.png", Reply { status: 200, content_type: "image/png", body: vec![0x89, b'P', b'N', b'G'] }),
-        ("/empty", Reply { status: 200, content_type: "text/html", body: b"<html><body><nav>Home</nav></body></html>".to_vec() }),
-        ("/oops", Reply { status: 500, content_type: "text/plain", body: b"boom".to_vec() }),
+        (
+            "/page",
+            Reply {
+                status: 200,
+                content_type: "text/html; charset=utf-8",
+                body: page,
+            },
+        ),
+        (
+            "/doc.pdf",
+            Reply {
+                status: 200,
+                content_type: "application/pdf",
+                body: b"%PDF-1.4\n".to_vec(),
+            },
+        ),
+        (
+            "/pic.png",
+            Reply {
+                status: 200,
+                content_type: "image/png",
+                body: vec![0x89, b'P', b'N', b'G'],
+            },
+        ),
+        (
+            "/empty",
+            Reply {
+                status: 200,
+                content_type: "text/html",
+                body: b"<html><body><nav>Home</nav></body></html>".to_vec(),
+            },
+        ),
+        (
+            "/oops",
+            Reply {
+                status: 500,
+                content_type: "text/plain",
+                body: b"boom".to_vec(),
+            },
+        ),
     ]);
     let url = |p: &str| format!("{base}{p}");
     let closed = format!("http://127.0.0.1:{}/story", closed_port());
@@ -171,22 +275,79 @@ fn bad_inputs_fail_clearly() {
     expect_failure(&["narrate", &closed, "-o", "a.mp3"], 1, "127.0.0.1");
     expect_failure(&["narrate", &url("/missing"), "-o", "a.mp3"], 1, "404");
     expect_failure(&["narrate", &url("/oops"), "-o", "a.mp3"], 1, "500");
-    expect_failure(&["narrate", &url("/doc.pdf"), "-o", "a.mp3"], 1, "application/pdf");
-    expect_failure(&["narrate", &url("/pic.png"), "-o", "a.mp3"], 1, "image/png");
-    expect_failure(&["narrate", &url("/empty"), "-o", "a.mp3"], 1, "no readable");
-    expect_failure(&["narrate", ex, "-o", "a.mp3", "--voice", "no-such-voice"], 2, "unknown voice");
-    expect_failure(&["narrate", ex, "-o", "a.mp3", "--engine", "piper", "--voice", "/nonexistent/v.onnx"], 2, "/nonexistent/v.onnx");
-    expect_failure(&["narrate", ex, "-o", "a.ogg"], 2, "unsupported output format");
-    expect_failure(&["narrate", "does-not-exist.html", "-o", "a.mp3"], 2, "does-not-exist.html");
-    expect_failure(&["narrate", "ftp://example.com/x", "-o", "a.mp3"], 2, "ftp");
-    expect_failure(&["narrate", ex, "-o", "a.mp3", "--engine", "nope"], 2, "unknown engine");
     expect_failure(
-        &["narrate", ex, "-o", "a.mp3", "--engine", "piper-http", "--engine-url", &format!("http://127.0.0.1:{}", closed_port())],
+        &["narrate", &url("/doc.pdf"), "-o", "a.mp3"],
+        1,
+        "application/pdf",
+    );
+    expect_failure(
+        &["narrate", &url("/pic.png"), "-o", "a.mp3"],
+        1,
+        "image/png",
+    );
+    expect_failure(
+        &["narrate", &url("/empty"), "-o", "a.mp3"],
+        1,
+        "no readable",
+    );
+    expect_failure(
+        &["narrate", ex, "-o", "a.mp3", "--voice", "no-such-voice"],
+        2,
+        "unknown voice",
+    );
+    expect_failure(
+        &[
+            "narrate",
+            ex,
+            "-o",
+            "a.mp3",
+            "--engine",
+            "piper",
+            "--voice",
+            "/nonexistent/v.onnx",
+        ],
+        2,
+        "/nonexistent/v.onnx",
+    );
+    expect_failure(
+        &["narrate", ex, "-o", "a.ogg"],
+        2,
+        "unsupported output format",
+    );
+    expect_failure(
+        &["narrate", "does-not-exist.html", "-o", "a.mp3"],
+        2,
+        "does-not-exist.html",
+    );
+    expect_failure(&["narrate", "ftp://example.com/x", "-o", "a.mp3"], 2, "ftp");
+    expect_failure(
+        &["narrate", ex, "-o", "a.mp3", "--engine", "nope"],
+        2,
+        "unknown engine",
+    );
+    expect_failure(
+        &[
+            "narrate",
+            ex,
+            "-o",
+            "a.mp3",
+            "--engine",
+            "piper-http",
+            "--engine-url",
+            &format!("http://127.0.0.1:{}", closed_port()),
+        ],
         1,
         "127.0.0.1",
     );
     // A good page still works through the same server.
     let dir = tempfile::tempdir().expect("tempdir");
-    let o = run(narrator(dir.path()).args(["narrate", &url("/page"), "-o", "ok.wav", "--quiet", "--no-intro"]));
+    let o = run(narrator(dir.path()).args([
+        "narrate",
+        &url("/page"),
+        "-o",
+        "ok.wav",
+        "--quiet",
+        "--no-intro",
+    ]));
     assert!(o.status.success(), "{}", stderr(&o));
 }

@@ -155,13 +155,14 @@ impl EngineKind {
 
 /// The engines the enabled cargo features provide, in order of preference.
 pub fn registry() -> Vec<EngineKind> {
-    let mut kinds = Vec::new();
-    #[cfg(feature = "espeak")]
-    kinds.push(EngineKind::Espeak);
-    kinds.push(EngineKind::PiperHttp);
-    kinds.push(EngineKind::Openai);
-    kinds.push(EngineKind::Silence);
-    kinds
+    [
+        #[cfg(feature = "espeak")]
+        EngineKind::Espeak,
+        EngineKind::PiperHttp,
+        EngineKind::Openai,
+        EngineKind::Silence,
+    ]
+    .to_vec()
 }
 
 /// Load-time configuration of one engine: plain data, validated by [`EngineConfig::build`].

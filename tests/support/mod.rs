@@ -20,7 +20,10 @@ pub fn narrator(dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_narrator"));
     c.current_dir(dir)
         .env("NARRATOR_CONFIG", dir.join("no-config.toml"))
-        .env("NARRATOR_CACHE_DIR", root().join("target").join("test-cache"))
+        .env(
+            "NARRATOR_CACHE_DIR",
+            root().join("target").join("test-cache"),
+        )
         .env_remove("NARRATOR_LOG");
     c
 }
@@ -76,11 +79,15 @@ pub fn serve(routes: Vec<(&'static str, Reply)>) -> String {
                 }
                 let req = String::from_utf8_lossy(&buf);
                 let path = req.split_whitespace().nth(1).unwrap_or("/").to_string();
-                let reply = routes.iter().find(|(p, _)| *p == path).map(|(_, r)| r.clone()).unwrap_or(Reply {
-                    status: 404,
-                    content_type: "text/html",
-                    body: b"<html><body>not found</body></html>".to_vec(),
-                });
+                let reply = routes
+                    .iter()
+                    .find(|(p, _)| *p == path)
+                    .map(|(_, r)| r.clone())
+                    .unwrap_or(Reply {
+                        status: 404,
+                        content_type: "text/html",
+                        body: b"<html><body>not found</body></html>".to_vec(),
+                    });
                 let head = format!(
                     "HTTP/1.1 {} X\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
                     reply.status,
