@@ -70,11 +70,9 @@ pub(crate) fn extract(text: &str, opts: &ExtractOptions) -> Article {
                     sink.push_str(", ");
                 }
             }
-            Event::End(end) => {
-                if is_block_end(end) {
-                    sink.flush(kind(&kinds));
-                    kinds.pop();
-                }
+            Event::End(end) if is_block_end(end) => {
+                sink.flush(kind(&kinds));
+                kinds.pop();
             }
             Event::Rule => sink.flush(kind(&kinds)),
             _ => {}
