@@ -442,3 +442,30 @@ fn hostile_markup_does_not_panic() {
         &ExtractOptions::default(),
     );
 }
+
+#[test]
+fn teaser_cards_inside_the_story_container_are_skipped_but_live_posts_are_read() {
+    let story = "The city's new tram line opened on Saturday, carrying more than 40,000 passengers on its first day, officials said.";
+    let more = "Residents had waited eleven years for the line, which links the northern suburbs with the old town and the main station.";
+    let page = format!(
+        r##"<html><body><main>
+        <p>{story}</p><p>{more}</p>
+        <p>Officials said a second line would follow.<sup><a href="#fn1">[1]</a></sup></p>
+        <article class="card"><h3>Bus fares to rise in May</h3><p>Fares go up by ten cents.</p></article>
+        <p>Read also: Why the tram took eleven years to build</p>
+        </main></body></html>"##
+    );
+    let article = extract_ok(&html(&page), &ExtractOptions::default());
+    assert_eq!(
+        texts(&article),
+        [story, more, "Officials said a second line would follow."]
+    );
+
+    let live = format!(
+        r#"<html><body><main><h2>Live: tram opening day</h2>
+        <article class="post"><p>{story}</p></article>
+        <article class="post"><p>{more}</p></article></main></body></html>"#
+    );
+    let article = extract_ok(&html(&live), &ExtractOptions::default());
+    assert_eq!(texts(&article), ["Live: tram opening day", story, more]);
+}

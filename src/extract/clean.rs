@@ -90,6 +90,18 @@ const BOILERPLATE_FRAGMENTS: &[&str] = &[
     "become a member",
 ];
 
+/// Openings of one-line links to other stories ("Read also: ...").
+const BOILERPLATE_OPENINGS: &[&str] = &[
+    "read more:",
+    "read also:",
+    "also read:",
+    "read next:",
+    "see also:",
+    "related:",
+    "recommended:",
+    "more on this story",
+];
+
 /// Blocks longer than this are article text even if they mention a fragment.
 const SHORT_BLOCK_CHARS: usize = 120;
 
@@ -100,8 +112,10 @@ pub(crate) fn is_boilerplate(text: &str) -> bool {
     if bare.is_empty() || BOILERPLATE_LINES.contains(&bare) {
         return true;
     }
-    lower.chars().count() <= SHORT_BLOCK_CHARS
-        && BOILERPLATE_FRAGMENTS.iter().any(|f| lower.contains(f))
+    let chars = lower.chars().count();
+    (chars <= SHORT_BLOCK_CHARS && BOILERPLATE_FRAGMENTS.iter().any(|f| lower.contains(f)))
+        || (chars <= 2 * SHORT_BLOCK_CHARS
+            && BOILERPLATE_OPENINGS.iter().any(|o| bare.starts_with(o)))
 }
 
 /// Words that mark a trailing parenthesis as a photo credit.
@@ -266,6 +280,9 @@ mod tests {
         assert!(is_boilerplate("* indicates required"));
         assert!(is_boilerplate("This audio is created with AI assistance"));
         assert!(is_boilerplate("Editors' Picks"));
+        assert!(is_boilerplate(
+            "Read also: Russia presents US with demands for possible Ukraine peace deal"
+        ));
         assert!(!is_boilerplate(
             "Readers who subscribe to the paper get the magazine first."
         ));

@@ -105,13 +105,17 @@ fn find_containers<'a>(doc: &'a Html, skip: &SkipRules) -> Vec<ElementRef<'a>> {
         return bodies;
     }
     for css in ["article", "main, [role=main]"] {
-        let best = doc
-            .select(&selector(css))
-            .map(|e| (skip.paragraph_chars(e, Strictness::Protecting), e))
-            .max_by_key(|(chars, _)| *chars);
-        if let Some((chars, el)) = best {
-            // A teaser <article> in a sidebar is not the story.
-            if chars > 0 && chars * 2 >= page_chars {
+        let mut candidates: Vec<(usize, ElementRef<'a>)> =
+            outermost(doc.select(&selector(css)).collect())
+                .into_iter()
+                .map(|e| (skip.paragraph_chars(e, Strictness::Protecting), e))
+                .collect();
+        candidates.sort_by_key(|(chars, _)| std::cmp::Reverse(*chars));
+        if let Some(&(chars, el)) = candidates.first() {
+            let runner_up = candidates.get(1).map_or(0, |(c, _)| *c);
+            // The story holds most of the page's text; a teaser <article>
+            // in a sidebar does not, nor does one post of a live blog.
+            if chars > 0 && chars * 2 >= page_chars && runner_up * 2 < chars {
                 return vec![el];
             }
         }
@@ -373,6 +377,7 @@ impl SkipRules {
             // Inline code reads as part of its sentence; a multi-line block does not.
             "code" => !self.read_code && el.text().any(|t| t.contains('\n')),
             "table" => !self.read_tables,
+            "sup" => is_footnote_marker(el),
             _ => false,
         };
         if optional || is_hidden(e) {
@@ -462,6 +467,15 @@ fn is_hidden(e: &scraper::node::Element) -> bool {
             .to_ascii_lowercase();
         style.contains("display:none") || style.contains("visibility:hidden")
     })
+}
+
+/// A linked reference number such as `<sup><a href="#fn3">[3]</a></sup>`.
+fn is_footnote_marker(sup: ElementRef<'_>) -> bool {
+    let text: String = sup.text().collect();
+    let number = text.trim().trim_start_matches('[').trim_end_matches(']');
+    sup.select(&selector("a")).next().is_some()
+        && !number.is_empty()
+        && number.chars().all(|c| c.is_ascii_digit())
 }
 
 /// A list of two or more items whose text is (almost) all links: "read
@@ -555,6 +569,24 @@ impl<'r> Walker<'r> {
         }
     }
 
+    /// `<article>`s inside the container are teaser cards unless together
+    /// they hold most of its text (a live blog's posts).
+    fn nested_articles_are_teasers(&self, root: ElementRef<'_>) -> bool {
+        let nested = outermost(
+            root.select(&selector("article"))
+                .filter(|a| *a != root)
+                .collect(),
+        );
+        if nested.is_empty() {
+            return false;
+        }
+        let nested_chars: usize = nested
+            .iter()
+            .map(|a| self.skip.paragraph_chars(*a, Strictness::Protecting))
+            .sum();
+        nested_chars * 2 < self.skip.paragraph_chars(root, Strictness::Protecting)
+    }
+
     fn kind(&self) -> BlockKind {
         self.kinds.last().copied().unwrap_or(BlockKind::Paragraph)
     }
@@ -562,6 +594,7 @@ impl<'r> Walker<'r> {
     /// Blocks under `root`, in document order. Iterative, so deeply nested
     /// markup cannot overflow the stack.
     fn run(mut self, root: ElementRef<'_>) -> Vec<Block> {
+        let skip_nested_articles = self.nested_articles_are_teasers(root);
         walk(root, |step| {
             match step {
                 Step::Open(node) => match node.value() {
@@ -570,7 +603,10 @@ impl<'r> Walker<'r> {
                         let Some(el) = ElementRef::wrap(node) else {
                             return false;
                         };
-                        if el != root && self.skip.skips(el) {
+                        if el != root
+                            && (self.skip.skips(el)
+                                || (skip_nested_articles && e.name() == "article"))
+                        {
                             return false;
                         }
                         match role(e.name()) {

@@ -129,10 +129,16 @@ impl SourceError {
 
 fn file_not_found_hint(path: &std::path::Path) -> String {
     let text = path.to_string_lossy();
-    let first = text.split('/').next().unwrap_or("");
-    let looks_like_host =
-        first.contains('.') && !first.starts_with('.') && !first.ends_with(".html");
-    if looks_like_host && text.contains('/') {
+    let (first, rest) = text.split_once('/').unwrap_or((&text, ""));
+    let is_document_name = [".html", ".htm", ".md", ".markdown", ".txt"]
+        .iter()
+        .any(|ext| first.to_ascii_lowercase().ends_with(ext));
+    let looks_like_host = first.starts_with("www.")
+        || (first.contains('.')
+            && !first.starts_with('.')
+            && !rest.is_empty()
+            && !is_document_name);
+    if looks_like_host {
         format!(" (for a web page, include the scheme: https://{text})")
     } else {
         " (check the path)".to_string()
