@@ -28,6 +28,8 @@ enum Body {
     },
     /// Waits before sending anything.
     Stall(Duration),
+    /// Sends the first bytes of the body, then waits before the rest.
+    Drip(Duration),
 }
 
 fn reply(status: &'static str, content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
@@ -124,6 +126,11 @@ fn route(path: &str, user_agent: &str) -> Reply {
             headers: vec![("Content-Type", "text/html".to_string())],
             body: Body::Stall(Duration::from_secs(5)),
         },
+        "/drip" => Reply {
+            status: "200 OK",
+            headers: vec![("Content-Type", "text/html".to_string())],
+            body: Body::Drip(Duration::from_secs(5)),
+        },
         "/notes.md" => reply(
             "200 OK",
             "text/plain; charset=utf-8",
@@ -204,6 +211,12 @@ fn serve(stream: TcpStream) -> std::io::Result<()> {
             }
         }
         Body::Stall(_) => out.write_all(b"<p>too late</p>")?,
+        Body::Drip(wait) => {
+            out.write_all(b"<html><body><p>The first part arrives")?;
+            out.flush()?;
+            thread::sleep(wait);
+            out.write_all(b" and the rest far too late.</p></body></html>")?;
+        }
     }
     out.flush()
 }
@@ -421,6 +434,19 @@ fn slow_server_times_out() {
     assert!(matches!(err, SourceError::Timeout { .. }), "{err:?}");
     assert_mentions(&err, &["timed out", "500ms", "/slow"]);
     assert!(err.is_retryable());
+    assert!(started.elapsed() < Duration::from_secs(4));
+}
+
+#[test]
+fn body_that_stalls_midway_times_out() {
+    let opts = FetchOptions {
+        total_timeout: Duration::from_millis(500),
+        ..FetchOptions::default()
+    };
+    let started = Instant::now();
+    let err = fetch_err("/drip", &opts);
+    assert!(matches!(err, SourceError::Timeout { .. }), "{err:?}");
+    assert_mentions(&err, &["timed out", "/drip"]);
     assert!(started.elapsed() < Duration::from_secs(4));
 }
 

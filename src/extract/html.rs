@@ -1,6 +1,9 @@
 //! HTML → article blocks: find the container that holds the story, then walk
 //! it in document order, skipping site furniture.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use scraper::{ElementRef, Html, Node, Selector};
 
 use super::clean::BlockSink;
@@ -144,10 +147,17 @@ fn outermost(elements: Vec<ElementRef<'_>>) -> Vec<ElementRef<'_>> {
 /// Readability-style scoring: each paragraph of 25+ characters scores for
 /// its length and commas; its parent gets the score, its grandparent half.
 fn best_scored<'a>(doc: &'a Html, skip: &SkipRules) -> Option<ElementRef<'a>> {
+    // In first-seen order, so ties go to the earlier element.
     let mut scores: Vec<(ElementRef<'a>, f64)> = Vec::new();
-    let mut add = |el: ElementRef<'a>, score: f64| match scores.iter_mut().find(|(e, _)| *e == el) {
-        Some(entry) => entry.1 += score,
-        None => scores.push((el, score)),
+    let mut index: HashMap<usize, usize> = HashMap::new();
+    let mut add = |el: ElementRef<'a>, score: f64| {
+        let at = *index.entry(node_key(el)).or_insert_with(|| {
+            scores.push((el, 0.0));
+            scores.len() - 1
+        });
+        if let Some(entry) = scores.get_mut(at) {
+            entry.1 += score;
+        }
     };
     for p in doc.select(&selector("p")) {
         if p.ancestors()
@@ -177,6 +187,11 @@ fn best_scored<'a>(doc: &'a Html, skip: &SkipRules) -> Option<ElementRef<'a>> {
 }
 
 type NodeRef<'a> = <ElementRef<'a> as std::ops::Deref>::Target;
+
+/// Identifies an element of one parsed document (its address in the tree).
+fn node_key(el: ElementRef<'_>) -> usize {
+    std::ptr::from_ref(el.value()) as usize
+}
 
 /// A step of a depth-first walk.
 enum Step<'a> {
@@ -337,6 +352,9 @@ struct SkipRules {
     read_tables: bool,
     /// Paragraph characters of the whole page outside never-read elements.
     page_chars: usize,
+    /// Furniture verdicts already weighed, by [`node_key`]: weighing walks
+    /// the element's subtree, and the scorer asks about every ancestor.
+    furniture_skipped: RefCell<HashMap<usize, bool>>,
 }
 
 impl SkipRules {
@@ -346,6 +364,7 @@ impl SkipRules {
             read_code: opts.read_code,
             read_tables: opts.read_tables,
             page_chars: 0,
+            furniture_skipped: RefCell::new(HashMap::new()),
         };
         rules.page_chars = rules.paragraph_chars(doc.root_element(), Strictness::Structural);
         rules
@@ -357,7 +376,14 @@ impl SkipRules {
             Verdict::Keep => false,
             Verdict::Skip => true,
             Verdict::Furniture => {
-                self.paragraph_chars(el, Strictness::Structural) * 2 <= self.page_chars
+                let key = node_key(el);
+                if let Some(&skipped) = self.furniture_skipped.borrow().get(&key) {
+                    return skipped;
+                }
+                let skipped =
+                    self.paragraph_chars(el, Strictness::Structural) * 2 <= self.page_chars;
+                self.furniture_skipped.borrow_mut().insert(key, skipped);
+                skipped
             }
         }
     }

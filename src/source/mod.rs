@@ -138,6 +138,10 @@ impl Default for FetchOptions {
 }
 
 /// Loads `input` into memory, within the limits of `opts`.
+///
+/// Blocking: URLs are fetched with `reqwest::blocking`, which must not run on
+/// an async runtime's worker thread — from async code, call it inside
+/// `tokio::task::spawn_blocking`.
 pub fn load(input: &Input, opts: &FetchOptions) -> Result<Document, SourceError> {
     match input {
         Input::Url(url) => http::fetch(url, opts),
