@@ -469,3 +469,82 @@ fn teaser_cards_inside_the_story_container_are_skipped_but_live_posts_are_read()
     let article = extract_ok(&html(&live), &ExtractOptions::default());
     assert_eq!(texts(&article), ["Live: tram opening day", story, more]);
 }
+
+#[test]
+fn random_markup_never_panics() {
+    const PIECES: &[&str] = &[
+        "<p>",
+        "</p>",
+        "<div class=\"sidebar\">",
+        "</div>",
+        "<article>",
+        "</article>",
+        "<br>",
+        "<li>",
+        "<ul>",
+        "</ul>",
+        "<h2>",
+        "</h2>",
+        "<blockquote>",
+        "<table><tr><td>",
+        "</td>",
+        "<pre>",
+        "<code>",
+        "<sup><a>[1]</a></sup>",
+        "<script type=\"application/ld+json\">",
+        "</script>",
+        "{\"@type\":\"NewsArticle\",\"articleBody\":\"",
+        "\"}",
+        "&amp;",
+        "&#x",
+        "Word ",
+        "comma, ",
+        "(Contributor/Getty Images)",
+        "Subscribe",
+        "\n\n",
+        "# ",
+        "> ",
+        "- ",
+        "```",
+        "[link](http://x)",
+        "<meta charset=\"koi8-r\">",
+        "\u{a0}",
+        "é",
+        "\u{feff}",
+        "<",
+        ">",
+        "\"",
+        "'",
+        ")",
+        "(",
+        "]",
+        "[",
+        "*",
+        "_",
+    ];
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..300 {
+        let len = (next() % 60) as usize;
+        let text: String = (0..len)
+            .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+            .collect();
+        for kind in [DocKind::Html, DocKind::Markdown, DocKind::Text] {
+            let all = ExtractOptions {
+                read_captions: true,
+                read_code: true,
+                read_tables: true,
+            };
+            for opts in [ExtractOptions::default(), all] {
+                if let Ok(article) = extract(&Document::new(text.as_bytes(), kind), &opts) {
+                    assert!(article.blocks.iter().all(|b| !b.text.trim().is_empty()));
+                }
+            }
+        }
+    }
+}

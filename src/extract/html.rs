@@ -91,7 +91,7 @@ fn first_time_datetime(root: ElementRef<'_>) -> Option<String> {
 
 /// The element(s) whose content is the article, in document order.
 ///
-/// Explicit markup wins: `[itemprop=articleBody]` (all of them: some sites
+/// Explicit markup wins: `articleBody` microdata or RDFa (all of them: some sites
 /// split the body around ads), then the `<article>`, then `<main>` holding
 /// most of the page's readable text; otherwise the element with the best
 /// paragraph score, as Readability does; otherwise `<body>`.
@@ -100,9 +100,11 @@ fn find_containers<'a>(doc: &'a Html, skip: &SkipRules) -> Vec<ElementRef<'a>> {
     let page_chars = skip.paragraph_chars(root, Strictness::Protecting);
 
     let bodies: Vec<ElementRef<'a>> = outermost(
-        doc.select(&selector("[itemprop~=articleBody]"))
-            .filter(|e| skip.paragraph_chars(*e, Strictness::Protecting) > 0)
-            .collect(),
+        doc.select(&selector(
+            "[itemprop~=articleBody], [property~=articleBody]",
+        ))
+        .filter(|e| skip.paragraph_chars(*e, Strictness::Protecting) > 0)
+        .collect(),
     );
     if !bodies.is_empty() {
         return bodies;

@@ -28,8 +28,10 @@ impl Metadata {
         let ld = json_ld_article(doc).unwrap_or_default();
         let og_title =
             meta_content(doc, &["og:title", "twitter:title"]).map(|t| strip_site_name(&t));
+        // Not `title` alone: an inline <svg> has <title>s of its own.
         let html_title = doc
-            .select(&selector("title"))
+            .select(&selector("head title"))
+            .chain(doc.select(&selector("title")))
             .next()
             .map(element_text)
             .map(|t| strip_site_name(&t));

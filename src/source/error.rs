@@ -117,8 +117,9 @@ impl SourceError {
         match self {
             SourceError::Unreachable { .. }
             | SourceError::Timeout { .. }
-            | SourceError::Http { .. }
             | SourceError::Body { .. } => true,
+            // A body that fails to decompress will fail the same way again.
+            SourceError::Http { source, .. } => !source.is_decode() && !source.is_builder(),
             SourceError::HttpStatus { status, .. } => {
                 matches!(status, 408 | 425 | 429) || (500..600).contains(status)
             }
