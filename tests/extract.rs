@@ -32,6 +32,15 @@ fn texts(article: &Article) -> Vec<&str> {
     article.blocks.iter().map(|b| b.text.as_str()).collect()
 }
 
+fn texts_of(article: &Article, kind: BlockKind) -> Vec<&str> {
+    article
+        .blocks
+        .iter()
+        .filter(|b| b.kind == kind)
+        .map(|b| b.text.as_str())
+        .collect()
+}
+
 const BOILERPLATE: &[&str] = &[
     "Subscribe",
     "indicates required",
@@ -168,12 +177,7 @@ fn markdown_example() {
         "title read twice: {all:?}"
     );
 
-    let headings: Vec<&str> = article
-        .blocks
-        .iter()
-        .filter(|b| b.kind == BlockKind::Heading)
-        .map(|b| b.text.as_str())
-        .collect();
+    let headings = texts_of(&article, BlockKind::Heading);
     assert_eq!(
         headings,
         [
@@ -182,23 +186,13 @@ fn markdown_example() {
             "What happens next"
         ]
     );
-    let items: Vec<&str> = article
-        .blocks
-        .iter()
-        .filter(|b| b.kind == BlockKind::ListItem)
-        .map(|b| b.text.as_str())
-        .collect();
+    let items = texts_of(&article, BlockKind::ListItem);
     assert_eq!(items.len(), 4);
     assert_eq!(
         items[0],
         "a protected bike lane on both sides of the bridge"
     );
-    let quotes: Vec<&str> = article
-        .blocks
-        .iter()
-        .filter(|b| b.kind == BlockKind::Quote)
-        .map(|b| b.text.as_str())
-        .collect();
+    let quotes = texts_of(&article, BlockKind::Quote);
     assert_eq!(quotes.len(), 1);
     assert!(quotes[0].starts_with("\"This bridge has held this city together"));
 

@@ -269,7 +269,6 @@ const SKIP_WORDS: &[&str] = &[
     "also-read",
     "audio-player",
     "author",
-    "author-bio",
     "banner",
     "byline",
     "comment",
@@ -278,7 +277,6 @@ const SKIP_WORDS: &[&str] = &[
     "editor-picks",
     "editors-choice",
     "editors-pick",
-    "editors-picks",
     "feed",
     "footer",
     "gdpr",
@@ -309,7 +307,6 @@ const SKIP_WORDS: &[&str] = &[
     "teaser",
     "toolbar",
     "tweet",
-    "twitter-tweet",
     "instagram-media",
     "tiktok-embed",
     "visually-hidden",
@@ -349,9 +346,7 @@ enum Verdict {
 }
 
 struct SkipRules {
-    read_captions: bool,
-    read_code: bool,
-    read_tables: bool,
+    opts: ExtractOptions,
     /// Paragraph characters of the whole page outside never-read elements.
     page_chars: usize,
     /// Furniture verdicts already weighed, by [`node_key`]: weighing walks
@@ -362,9 +357,7 @@ struct SkipRules {
 impl SkipRules {
     fn new(opts: &ExtractOptions, doc: &Html) -> SkipRules {
         let mut rules = SkipRules {
-            read_captions: opts.read_captions,
-            read_code: opts.read_code,
-            read_tables: opts.read_tables,
+            opts: *opts,
             page_chars: 0,
             furniture_skipped: RefCell::new(HashMap::new()),
         };
@@ -400,11 +393,11 @@ impl SkipRules {
             return Verdict::Skip;
         }
         let optional = match name {
-            "figure" | "figcaption" => !self.read_captions,
-            "pre" => !self.read_code,
+            "figure" | "figcaption" => !self.opts.read_captions,
+            "pre" => !self.opts.read_code,
             // Inline code reads as part of its sentence; a multi-line block does not.
-            "code" => !self.read_code && el.text().any(|t| t.contains('\n')),
-            "table" => !self.read_tables,
+            "code" => !self.opts.read_code && el.text().any(|t| t.contains('\n')),
+            "table" => !self.opts.read_tables,
             "sup" => is_footnote_marker(el),
             _ => false,
         };
@@ -425,7 +418,7 @@ impl SkipRules {
             names.push_str(id);
         }
         let names = names.to_lowercase().replace('_', "-");
-        let furniture = (!self.read_captions && has_word(&names, "caption"))
+        let furniture = (!self.opts.read_captions && has_word(&names, "caption"))
             || SKIP_WORDS.iter().any(|w| has_word(&names, w))
             || SKIP_PREFIXES.iter().any(|p| has_prefix(&names, p))
             || (matches!(name, "ul" | "ol") && is_link_list(el));
