@@ -126,6 +126,8 @@ const CREDIT_MARKERS: &[&str] = &[
     "ap photo",
     "associated press",
     "photo",
+    "photos",
+    "photograph",
     "credit",
     "courtesy",
     "shutterstock",
@@ -159,8 +161,15 @@ pub(crate) fn strip_photo_credit(text: &str) -> &str {
         };
         starts_upper(a) && starts_upper(b)
     });
-    let is_credit = inner.chars().count() <= 80
-        && (named_pair || CREDIT_MARKERS.iter().any(|m| lower.contains(m)));
+    // Markers are whole words: "(separately)" is not an EPA credit.
+    let words: String = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .fold(String::from(" "), |acc, w| acc + w + " ");
+    let has_marker = CREDIT_MARKERS
+        .iter()
+        .any(|m| words.contains(&format!(" {m} ")));
+    let is_credit = inner.chars().count() <= 80 && (named_pair || has_marker);
     if is_credit {
         trimmed[..open].trim_end()
     } else {
@@ -267,6 +276,14 @@ mod tests {
         assert_eq!(
             strip_photo_credit("this (ceasefire) is nothing more"),
             "this (ceasefire) is nothing more"
+        );
+        assert_eq!(
+            strip_photo_credit("Kyiv skyline. (AP Photo/Efrem Lukatsky)"),
+            "Kyiv skyline."
+        );
+        assert_eq!(
+            strip_photo_credit("They met (separately)"),
+            "They met (separately)"
         );
         assert_eq!(
             strip_photo_credit("Prices rose (by 5%)"),

@@ -75,10 +75,12 @@ impl Metadata {
         let language = doc
             .root_element()
             .attr("lang")
-            .map(str::to_string)
-            .or_else(|| meta_content(doc, &["content-language", "og:locale"]))
-            .or(ld.language)
-            .and_then(|l| normalize_language(&l));
+            .and_then(normalize_language)
+            .or_else(|| {
+                meta_content(doc, &["content-language", "og:locale"])
+                    .and_then(|l| normalize_language(&l))
+            })
+            .or_else(|| ld.language.as_deref().and_then(normalize_language));
         Metadata {
             headline: ld.headline,
             og_title,
