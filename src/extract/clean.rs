@@ -100,6 +100,14 @@ const BOILERPLATE_OPENINGS: &[&str] = &[
     "related:",
     "recommended:",
     "more on this story",
+    "photo:",
+    "photo by ",
+    "photograph:",
+    "picture:",
+    "image:",
+    "image credit",
+    "credit:",
+    "illustration:",
 ];
 
 /// Blocks longer than this are article text even if they mention a fragment.
@@ -300,6 +308,7 @@ mod tests {
         assert!(is_boilerplate(
             "Read also: Russia presents US with demands for possible Ukraine peace deal"
         ));
+        assert!(is_boilerplate("Photo: Efrem Lukatsky/AP"));
         assert!(!is_boilerplate(
             "Readers who subscribe to the paper get the magazine first."
         ));

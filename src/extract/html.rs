@@ -296,6 +296,8 @@ const SKIP_WORDS: &[&str] = &[
     "player",
     "popular",
     "popup",
+    "pull-quote",
+    "pullquote",
     "read-more",
     "screen-reader-text",
     "see-also",
