@@ -542,3 +542,36 @@ fn random_markup_never_panics() {
         }
     }
 }
+
+#[test]
+fn paragraphs_that_are_only_a_link_to_another_story_are_skipped() {
+    // The shape of BBC story pages: links to related stories as paragraphs,
+    // lists that mix links with text, crossheads.
+    let page = r#"<html><body><div class="story-body__inner" property="articleBody">
+        <p>In a wide-ranging interview, the president also said:</p>
+        <ul><li><a href="/a">The UK must stay in the EU</a> to have influence on the world stage</li>
+        <li>He is confident the deal will be passed by Congress</li></ul>
+        <p><a href="/b">Read the full transcript of his interview</a></p>
+        <h2 class="story-body__crosshead">Kenya trip</h2>
+        <p>He was speaking at the <a href="/c">White House</a> before departing for Kenya.</p>
+        <figure><img src="x.jpg" alt="x"><figcaption><span class="off-screen">Media caption</span>
+        <span class="media-caption__text">Kenya is getting ready</span></figcaption></figure>
+        </div></body></html>"#;
+    let article = extract_ok(&html(page), &ExtractOptions::default());
+    assert_eq!(
+        texts(&article),
+        [
+            "In a wide-ranging interview, the president also said:",
+            "The UK must stay in the EU to have influence on the world stage",
+            "He is confident the deal will be passed by Congress",
+            "Kenya trip",
+            "He was speaking at the White House before departing for Kenya.",
+        ]
+    );
+    let opts = ExtractOptions {
+        read_captions: true,
+        ..ExtractOptions::default()
+    };
+    let article = extract_ok(&html(page), &opts);
+    assert_eq!(texts(&article).last(), Some(&"Kenya is getting ready"));
+}

@@ -291,6 +291,8 @@ const SKIP_WORDS: &[&str] = &[
     "mostread",
     "nav",
     "navbar",
+    "off-screen",
+    "offscreen",
     "navigation",
     "overlay",
     "player",
@@ -423,7 +425,8 @@ impl SkipRules {
         let furniture = (!self.opts.read_captions && has_word(&names, "caption"))
             || SKIP_WORDS.iter().any(|w| has_word(&names, w))
             || SKIP_PREFIXES.iter().any(|p| has_prefix(&names, p))
-            || (matches!(name, "ul" | "ol") && is_link_list(el));
+            || (matches!(name, "ul" | "ol") && is_link_list(el))
+            || (name == "p" && is_link_line(el));
         if furniture {
             Verdict::Furniture
         } else {
@@ -501,6 +504,24 @@ fn is_footnote_marker(sup: ElementRef<'_>) -> bool {
         && number.chars().all(|c| c.is_ascii_digit())
 }
 
+/// Characters of text in `el`, and of text inside its links.
+fn link_density_parts(el: ElementRef<'_>) -> (usize, usize) {
+    let total: usize = el.text().map(|t| t.trim().chars().count()).sum();
+    let linked: usize = el
+        .select(&selector("a"))
+        .flat_map(|a| a.text())
+        .map(|t| t.trim().chars().count())
+        .sum();
+    (total, linked)
+}
+
+/// A short paragraph that is nothing but a link: "Five things we learned
+/// from the interview" pointing at another story.
+fn is_link_line(p: ElementRef<'_>) -> bool {
+    let (total, linked) = link_density_parts(p);
+    total > 0 && total <= 150 && linked * 10 >= total * 9
+}
+
 /// A list of two or more items whose text is (almost) all links: "read
 /// also" lists and menus rather than article content.
 fn is_link_list(list: ElementRef<'_>) -> bool {
@@ -512,12 +533,7 @@ fn is_link_list(list: ElementRef<'_>) -> bool {
     if items < 2 {
         return false;
     }
-    let total: usize = list.text().map(|t| t.trim().chars().count()).sum();
-    let linked: usize = list
-        .select(&selector("a"))
-        .flat_map(|a| a.text())
-        .map(|t| t.trim().chars().count())
-        .sum();
+    let (total, linked) = link_density_parts(list);
     total > 0 && linked * 10 >= total * 9
 }
 
