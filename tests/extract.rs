@@ -575,3 +575,26 @@ fn paragraphs_that_are_only_a_link_to_another_story_are_skipped() {
     let article = extract_ok(&html(page), &opts);
     assert_eq!(texts(&article).last(), Some(&"Kenya is getting ready"));
 }
+
+#[test]
+fn divs_standing_in_for_paragraphs_are_found() {
+    // Older CNN pages: no <p>, no <article>; text sits in classed <div>s.
+    let page = r#"<html><body>
+        <div class="nav-menu"><div><a href="/">World</a></div><div><a href="/us">US</a></div></div>
+        <div class="l-container">
+          <div class="zn-body__paragraph">Heavy rain flooded streets across the city on Tuesday, officials said.</div>
+          <div class="zn-body__paragraph">Schools closed early and several bus routes were suspended, according to the transit agency.</div>
+          <div class="zn-body__paragraph">Forecasters expect the storm to move east by Wednesday morning.</div>
+        </div>
+        <div class="footer-links"><div>Terms of use, privacy policy, and cookie settings for this site</div></div>
+        </body></html>"#;
+    let article = extract_ok(&html(page), &ExtractOptions::default());
+    assert_eq!(
+        texts(&article),
+        [
+            "Heavy rain flooded streets across the city on Tuesday, officials said.",
+            "Schools closed early and several bus routes were suspended, according to the transit agency.",
+            "Forecasters expect the storm to move east by Wednesday morning.",
+        ]
+    );
+}

@@ -161,16 +161,19 @@ fn best_scored<'a>(doc: &'a Html, skip: &SkipRules) -> Option<ElementRef<'a>> {
             entry.1 += score;
         }
     };
-    for p in doc.select(&selector("p")) {
-        if p.ancestors()
-            .filter_map(ElementRef::wrap)
-            .any(|a| skip.skips(a))
-        {
-            continue;
-        }
-        let text = element_text(p);
+    for p in doc.select(&selector("p, div, section, td")) {
+        let text = if p.value().name() == "p" {
+            element_text(p)
+        } else {
+            // A <div> standing in for a <p>: only its own text counts.
+            own_text(p)
+        };
         let len = text.chars().count();
-        if len < 25 {
+        if len < 25
+            || std::iter::once(p)
+                .chain(p.ancestors().filter_map(ElementRef::wrap))
+                .any(|a| skip.skips(a))
+        {
             continue;
         }
         let score = 1.0 + text.matches(',').count() as f64 + (len as f64 / 100.0).min(3.0);
@@ -456,7 +459,7 @@ impl SkipRules {
                             in_paragraph += 1;
                         }
                     }
-                    Node::Text(text) if in_paragraph > 0 => {
+                    Node::Text(text) if in_paragraph > 0 || holds_paragraph_text(node) => {
                         chars += text.trim().chars().count();
                     }
                     _ => {}
@@ -502,6 +505,26 @@ fn is_footnote_marker(sup: ElementRef<'_>) -> bool {
     sup.select(&selector("a")).next().is_some()
         && !number.is_empty()
         && number.chars().all(|c| c.is_ascii_digit())
+}
+
+/// Elements whose own text is paragraph text when a site writes
+/// `<div class="body__paragraph">Text</div>` instead of `<p>`.
+const PARAGRAPH_STANDINS: &[&str] = &["div", "section", "article", "main", "td", "blockquote"];
+
+/// Whether a text node sits directly in a paragraph stand-in.
+fn holds_paragraph_text(text: NodeRef<'_>) -> bool {
+    text.parent()
+        .and_then(|p| p.value().as_element().map(|e| e.name()))
+        .is_some_and(|name| PARAGRAPH_STANDINS.contains(&name))
+}
+
+/// The element's own text, without its children's.
+fn own_text(el: ElementRef<'_>) -> String {
+    let own: String = el
+        .children()
+        .filter_map(|c| c.value().as_text().map(|t| &**t))
+        .collect();
+    super::clean::collapse_whitespace(&own)
 }
 
 /// Characters of text in `el`, and of text inside its links.
