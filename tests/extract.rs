@@ -598,3 +598,21 @@ fn divs_standing_in_for_paragraphs_are_found() {
         ]
     );
 }
+
+#[test]
+fn a_long_teaser_article_in_an_aside_is_not_the_story() {
+    let teaser = "A long teaser for another story, with enough words, commas, and clauses to look like an article body to a naive scorer. ".repeat(4);
+    let page = format!(
+        r#"<html><body><aside><article><p>{teaser}</p></article></aside>
+        <div class="story"><p>The bridge reopened on Monday after three months of repairs, the city said.</p>
+        <p>Drivers should expect delays during the first week, officials added.</p></div></body></html>"#
+    );
+    let article = extract_ok(&html(&page), &ExtractOptions::default());
+    assert_eq!(
+        texts(&article),
+        [
+            "The bridge reopened on Monday after three months of repairs, the city said.",
+            "Drivers should expect delays during the first week, officials added.",
+        ]
+    );
+}

@@ -103,6 +103,7 @@ fn find_containers<'a>(doc: &'a Html, skip: &SkipRules) -> Vec<ElementRef<'a>> {
         doc.select(&selector(
             "[itemprop~=articleBody], [property~=articleBody]",
         ))
+        .filter(|e| !skip.inside_skipped(*e))
         .filter(|e| skip.paragraph_chars(*e, Strictness::Protecting) > 0)
         .collect(),
     );
@@ -113,6 +114,7 @@ fn find_containers<'a>(doc: &'a Html, skip: &SkipRules) -> Vec<ElementRef<'a>> {
         let mut candidates: Vec<(usize, ElementRef<'a>)> =
             outermost(doc.select(&selector(css)).collect())
                 .into_iter()
+                .filter(|e| !skip.inside_skipped(*e))
                 .map(|e| (skip.paragraph_chars(e, Strictness::Protecting), e))
                 .collect();
         candidates.sort_by_key(|(chars, _)| std::cmp::Reverse(*chars));
@@ -161,33 +163,51 @@ fn best_scored<'a>(doc: &'a Html, skip: &SkipRules) -> Option<ElementRef<'a>> {
             entry.1 += score;
         }
     };
-    for p in doc.select(&selector("p, div, section, td")) {
-        let text = if p.value().name() == "p" {
-            element_text(p)
-        } else {
+    // One walk that never enters skipped elements, so each element is
+    // weighed once however deep the markup.
+    let root = doc.root_element();
+    walk(root, |step| {
+        let Step::Open(node) = step else {
+            return true;
+        };
+        let Some(el) = ElementRef::wrap(node) else {
+            return true;
+        };
+        if el != root && skip.skips(el) {
+            return false;
+        }
+        let name = el.value().name();
+        let text = if name == "p" {
+            element_text(el)
+        } else if PARAGRAPH_STANDINS.contains(&name) {
             // A <div> standing in for a <p>: only its own text counts.
-            own_text(p)
+            own_text(el)
+        } else {
+            return true;
         };
         let len = text.chars().count();
-        if len < 25
-            || std::iter::once(p)
-                .chain(p.ancestors().filter_map(ElementRef::wrap))
-                .any(|a| skip.skips(a))
-        {
-            continue;
+        if len >= 25 {
+            let score = 1.0 + text.matches(',').count() as f64 + (len as f64 / 100.0).min(3.0);
+            let mut ancestors = el.ancestors().filter_map(ElementRef::wrap);
+            if let Some(parent) = ancestors.next() {
+                add(parent, score);
+            }
+            if let Some(grandparent) = ancestors.next() {
+                add(grandparent, score / 2.0);
+            }
         }
-        let score = 1.0 + text.matches(',').count() as f64 + (len as f64 / 100.0).min(3.0);
-        let mut ancestors = p.ancestors().filter_map(ElementRef::wrap);
-        if let Some(parent) = ancestors.next() {
-            add(parent, score);
-        }
-        if let Some(grandparent) = ancestors.next() {
-            add(grandparent, score / 2.0);
-        }
-    }
+        true
+    });
+    // Not `max_by`, which would give a tie to the later element.
     scores
         .into_iter()
-        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .fold(
+            None,
+            |best: Option<(ElementRef<'a>, f64)>, candidate| match best {
+                Some(b) if b.1 >= candidate.1 => Some(b),
+                _ => Some(candidate),
+            },
+        )
         .map(|(el, _)| el)
 }
 
@@ -388,6 +408,13 @@ impl SkipRules {
                 skipped
             }
         }
+    }
+
+    /// Whether some ancestor of `el` is skipped.
+    fn inside_skipped(&self, el: ElementRef<'_>) -> bool {
+        el.ancestors()
+            .filter_map(ElementRef::wrap)
+            .any(|a| self.skips(a))
     }
 
     fn verdict(&self, el: ElementRef<'_>) -> Verdict {
