@@ -32,6 +32,15 @@ fn texts(article: &Article) -> Vec<&str> {
     article.blocks.iter().map(|b| b.text.as_str()).collect()
 }
 
+fn texts_of(article: &Article, kind: BlockKind) -> Vec<&str> {
+    article
+        .blocks
+        .iter()
+        .filter(|b| b.kind == kind)
+        .map(|b| b.text.as_str())
+        .collect()
+}
+
 const BOILERPLATE: &[&str] = &[
     "Subscribe",
     "indicates required",
@@ -168,12 +177,7 @@ fn markdown_example() {
         "title read twice: {all:?}"
     );
 
-    let headings: Vec<&str> = article
-        .blocks
-        .iter()
-        .filter(|b| b.kind == BlockKind::Heading)
-        .map(|b| b.text.as_str())
-        .collect();
+    let headings = texts_of(&article, BlockKind::Heading);
     assert_eq!(
         headings,
         [
@@ -182,23 +186,13 @@ fn markdown_example() {
             "What happens next"
         ]
     );
-    let items: Vec<&str> = article
-        .blocks
-        .iter()
-        .filter(|b| b.kind == BlockKind::ListItem)
-        .map(|b| b.text.as_str())
-        .collect();
+    let items = texts_of(&article, BlockKind::ListItem);
     assert_eq!(items.len(), 4);
     assert_eq!(
         items[0],
         "a protected bike lane on both sides of the bridge"
     );
-    let quotes: Vec<&str> = article
-        .blocks
-        .iter()
-        .filter(|b| b.kind == BlockKind::Quote)
-        .map(|b| b.text.as_str())
-        .collect();
+    let quotes = texts_of(&article, BlockKind::Quote);
     assert_eq!(quotes.len(), 1);
     assert!(quotes[0].starts_with("\"This bridge has held this city together"));
 
@@ -440,5 +434,185 @@ fn hostile_markup_does_not_panic() {
     let _ = extract(
         &Document::new(vec![0xff, 0xfe, 0x00, 0xd8], DocKind::Markdown),
         &ExtractOptions::default(),
+    );
+}
+
+#[test]
+fn teaser_cards_inside_the_story_container_are_skipped_but_live_posts_are_read() {
+    let story = "The city's new tram line opened on Saturday, carrying more than 40,000 passengers on its first day, officials said.";
+    let more = "Residents had waited eleven years for the line, which links the northern suburbs with the old town and the main station.";
+    let page = format!(
+        r##"<html><body><main>
+        <p>{story}</p><p>{more}</p>
+        <p>Officials said a second line would follow.<sup><a href="#fn1">[1]</a></sup></p>
+        <article class="card"><h3>Bus fares to rise in May</h3><p>Fares go up by ten cents.</p></article>
+        <p>Read also: Why the tram took eleven years to build</p>
+        </main></body></html>"##
+    );
+    let article = extract_ok(&html(&page), &ExtractOptions::default());
+    assert_eq!(
+        texts(&article),
+        [story, more, "Officials said a second line would follow."]
+    );
+
+    let live = format!(
+        r#"<html><body><main><h2>Live: tram opening day</h2>
+        <article class="post"><p>{story}</p></article>
+        <article class="post"><p>{more}</p></article></main></body></html>"#
+    );
+    let article = extract_ok(&html(&live), &ExtractOptions::default());
+    assert_eq!(texts(&article), ["Live: tram opening day", story, more]);
+}
+
+#[test]
+fn random_markup_never_panics() {
+    const PIECES: &[&str] = &[
+        "<p>",
+        "</p>",
+        "<div class=\"sidebar\">",
+        "</div>",
+        "<article>",
+        "</article>",
+        "<br>",
+        "<li>",
+        "<ul>",
+        "</ul>",
+        "<h2>",
+        "</h2>",
+        "<blockquote>",
+        "<table><tr><td>",
+        "</td>",
+        "<pre>",
+        "<code>",
+        "<sup><a>[1]</a></sup>",
+        "<script type=\"application/ld+json\">",
+        "</script>",
+        "{\"@type\":\"NewsArticle\",\"articleBody\":\"",
+        "\"}",
+        "&amp;",
+        "&#x",
+        "Word ",
+        "comma, ",
+        "(Contributor/Getty Images)",
+        "Subscribe",
+        "\n\n",
+        "# ",
+        "> ",
+        "- ",
+        "```",
+        "[link](http://x)",
+        "<meta charset=\"koi8-r\">",
+        "\u{a0}",
+        "é",
+        "\u{feff}",
+        "<",
+        ">",
+        "\"",
+        "'",
+        ")",
+        "(",
+        "]",
+        "[",
+        "*",
+        "_",
+    ];
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..300 {
+        let len = (next() % 60) as usize;
+        let text: String = (0..len)
+            .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+            .collect();
+        for kind in [DocKind::Html, DocKind::Markdown, DocKind::Text] {
+            let all = ExtractOptions {
+                read_captions: true,
+                read_code: true,
+                read_tables: true,
+            };
+            for opts in [ExtractOptions::default(), all] {
+                if let Ok(article) = extract(&Document::new(text.as_bytes(), kind), &opts) {
+                    assert!(article.blocks.iter().all(|b| !b.text.trim().is_empty()));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn paragraphs_that_are_only_a_link_to_another_story_are_skipped() {
+    // The shape of BBC story pages: links to related stories as paragraphs,
+    // lists that mix links with text, crossheads.
+    let page = r#"<html><body><div class="story-body__inner" property="articleBody">
+        <p>In a wide-ranging interview, the president also said:</p>
+        <ul><li><a href="/a">The UK must stay in the EU</a> to have influence on the world stage</li>
+        <li>He is confident the deal will be passed by Congress</li></ul>
+        <p><a href="/b">Read the full transcript of his interview</a></p>
+        <h2 class="story-body__crosshead">Kenya trip</h2>
+        <p>He was speaking at the <a href="/c">White House</a> before departing for Kenya.</p>
+        <figure><img src="x.jpg" alt="x"><figcaption><span class="off-screen">Media caption</span>
+        <span class="media-caption__text">Kenya is getting ready</span></figcaption></figure>
+        </div></body></html>"#;
+    let article = extract_ok(&html(page), &ExtractOptions::default());
+    assert_eq!(
+        texts(&article),
+        [
+            "In a wide-ranging interview, the president also said:",
+            "The UK must stay in the EU to have influence on the world stage",
+            "He is confident the deal will be passed by Congress",
+            "Kenya trip",
+            "He was speaking at the White House before departing for Kenya.",
+        ]
+    );
+    let opts = ExtractOptions {
+        read_captions: true,
+        ..ExtractOptions::default()
+    };
+    let article = extract_ok(&html(page), &opts);
+    assert_eq!(texts(&article).last(), Some(&"Kenya is getting ready"));
+}
+
+#[test]
+fn divs_standing_in_for_paragraphs_are_found() {
+    // Older CNN pages: no <p>, no <article>; text sits in classed <div>s.
+    let page = r#"<html><body>
+        <div class="nav-menu"><div><a href="/">World</a></div><div><a href="/us">US</a></div></div>
+        <div class="l-container">
+          <div class="zn-body__paragraph">Heavy rain flooded streets across the city on Tuesday, officials said.</div>
+          <div class="zn-body__paragraph">Schools closed early and several bus routes were suspended, according to the transit agency.</div>
+          <div class="zn-body__paragraph">Forecasters expect the storm to move east by Wednesday morning.</div>
+        </div>
+        <div class="footer-links"><div>Terms of use, privacy policy, and cookie settings for this site</div></div>
+        </body></html>"#;
+    let article = extract_ok(&html(page), &ExtractOptions::default());
+    assert_eq!(
+        texts(&article),
+        [
+            "Heavy rain flooded streets across the city on Tuesday, officials said.",
+            "Schools closed early and several bus routes were suspended, according to the transit agency.",
+            "Forecasters expect the storm to move east by Wednesday morning.",
+        ]
+    );
+}
+
+#[test]
+fn a_long_teaser_article_in_an_aside_is_not_the_story() {
+    let teaser = "A long teaser for another story, with enough words, commas, and clauses to look like an article body to a naive scorer. ".repeat(4);
+    let page = format!(
+        r#"<html><body><aside><article><p>{teaser}</p></article></aside>
+        <div class="story"><p>The bridge reopened on Monday after three months of repairs, the city said.</p>
+        <p>Drivers should expect delays during the first week, officials added.</p></div></body></html>"#
+    );
+    let article = extract_ok(&html(&page), &ExtractOptions::default());
+    assert_eq!(
+        texts(&article),
+        [
+            "The bridge reopened on Monday after three months of repairs, the city said.",
+            "Drivers should expect delays during the first week, officials added.",
+        ]
     );
 }

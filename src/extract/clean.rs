@@ -90,6 +90,26 @@ const BOILERPLATE_FRAGMENTS: &[&str] = &[
     "become a member",
 ];
 
+/// Openings of one-line links to other stories ("Read also: ...").
+const BOILERPLATE_OPENINGS: &[&str] = &[
+    "read more:",
+    "read also:",
+    "also read:",
+    "read next:",
+    "see also:",
+    "related:",
+    "recommended:",
+    "more on this story",
+    "photo:",
+    "photo by ",
+    "photograph:",
+    "picture:",
+    "image:",
+    "image credit",
+    "credit:",
+    "illustration:",
+];
+
 /// Blocks longer than this are article text even if they mention a fragment.
 const SHORT_BLOCK_CHARS: usize = 120;
 
@@ -100,8 +120,10 @@ pub(crate) fn is_boilerplate(text: &str) -> bool {
     if bare.is_empty() || BOILERPLATE_LINES.contains(&bare) {
         return true;
     }
-    lower.chars().count() <= SHORT_BLOCK_CHARS
-        && BOILERPLATE_FRAGMENTS.iter().any(|f| lower.contains(f))
+    let chars = lower.chars().count();
+    (chars <= SHORT_BLOCK_CHARS && BOILERPLATE_FRAGMENTS.iter().any(|f| lower.contains(f)))
+        || (chars <= 2 * SHORT_BLOCK_CHARS
+            && BOILERPLATE_OPENINGS.iter().any(|o| bare.starts_with(o)))
 }
 
 /// Words that mark a trailing parenthesis as a photo credit.
@@ -112,6 +134,8 @@ const CREDIT_MARKERS: &[&str] = &[
     "ap photo",
     "associated press",
     "photo",
+    "photos",
+    "photograph",
     "credit",
     "courtesy",
     "shutterstock",
@@ -145,8 +169,15 @@ pub(crate) fn strip_photo_credit(text: &str) -> &str {
         };
         starts_upper(a) && starts_upper(b)
     });
-    let is_credit = inner.chars().count() <= 80
-        && (named_pair || CREDIT_MARKERS.iter().any(|m| lower.contains(m)));
+    // Markers are whole words: "(separately)" is not an EPA credit.
+    let words: String = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .fold(String::from(" "), |acc, w| acc + w + " ");
+    let has_marker = CREDIT_MARKERS
+        .iter()
+        .any(|m| words.contains(&format!(" {m} ")));
+    let is_credit = inner.chars().count() <= 80 && (named_pair || has_marker);
     if is_credit {
         trimmed[..open].trim_end()
     } else {
@@ -255,6 +286,14 @@ mod tests {
             "this (ceasefire) is nothing more"
         );
         assert_eq!(
+            strip_photo_credit("Kyiv skyline. (AP Photo/Efrem Lukatsky)"),
+            "Kyiv skyline."
+        );
+        assert_eq!(
+            strip_photo_credit("They met (separately)"),
+            "They met (separately)"
+        );
+        assert_eq!(
             strip_photo_credit("Prices rose (by 5%)"),
             "Prices rose (by 5%)"
         );
@@ -266,6 +305,10 @@ mod tests {
         assert!(is_boilerplate("* indicates required"));
         assert!(is_boilerplate("This audio is created with AI assistance"));
         assert!(is_boilerplate("Editors' Picks"));
+        assert!(is_boilerplate(
+            "Read also: Russia presents US with demands for possible Ukraine peace deal"
+        ));
+        assert!(is_boilerplate("Photo: Efrem Lukatsky/AP"));
         assert!(!is_boilerplate(
             "Readers who subscribe to the paper get the magazine first."
         ));

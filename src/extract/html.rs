@@ -1,6 +1,9 @@
 //! HTML → article blocks: find the container that holds the story, then walk
 //! it in document order, skipping site furniture.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use scraper::{ElementRef, Html, Node, Selector};
 
 use super::clean::BlockSink;
@@ -88,7 +91,7 @@ fn first_time_datetime(root: ElementRef<'_>) -> Option<String> {
 
 /// The element(s) whose content is the article, in document order.
 ///
-/// Explicit markup wins: `[itemprop=articleBody]` (all of them: some sites
+/// Explicit markup wins: `articleBody` microdata or RDFa (all of them: some sites
 /// split the body around ads), then the `<article>`, then `<main>` holding
 /// most of the page's readable text; otherwise the element with the best
 /// paragraph score, as Readability does; otherwise `<body>`.
@@ -97,21 +100,29 @@ fn find_containers<'a>(doc: &'a Html, skip: &SkipRules) -> Vec<ElementRef<'a>> {
     let page_chars = skip.paragraph_chars(root, Strictness::Protecting);
 
     let bodies: Vec<ElementRef<'a>> = outermost(
-        doc.select(&selector("[itemprop~=articleBody]"))
-            .filter(|e| skip.paragraph_chars(*e, Strictness::Protecting) > 0)
-            .collect(),
+        doc.select(&selector(
+            "[itemprop~=articleBody], [property~=articleBody]",
+        ))
+        .filter(|e| !skip.inside_skipped(*e))
+        .filter(|e| skip.paragraph_chars(*e, Strictness::Protecting) > 0)
+        .collect(),
     );
     if !bodies.is_empty() {
         return bodies;
     }
     for css in ["article", "main, [role=main]"] {
-        let best = doc
-            .select(&selector(css))
-            .map(|e| (skip.paragraph_chars(e, Strictness::Protecting), e))
-            .max_by_key(|(chars, _)| *chars);
-        if let Some((chars, el)) = best {
-            // A teaser <article> in a sidebar is not the story.
-            if chars > 0 && chars * 2 >= page_chars {
+        let mut candidates: Vec<(usize, ElementRef<'a>)> =
+            outermost(doc.select(&selector(css)).collect())
+                .into_iter()
+                .filter(|e| !skip.inside_skipped(*e))
+                .map(|e| (skip.paragraph_chars(e, Strictness::Protecting), e))
+                .collect();
+        candidates.sort_by_key(|(chars, _)| std::cmp::Reverse(*chars));
+        if let Some(&(chars, el)) = candidates.first() {
+            let runner_up = candidates.get(1).map_or(0, |(c, _)| *c);
+            // The story holds most of the page's text; a teaser <article>
+            // in a sidebar does not, nor does one post of a live blog.
+            if chars > 0 && chars * 2 >= page_chars && runner_up * 2 < chars {
                 return vec![el];
             }
         }
@@ -140,39 +151,72 @@ fn outermost(elements: Vec<ElementRef<'_>>) -> Vec<ElementRef<'_>> {
 /// Readability-style scoring: each paragraph of 25+ characters scores for
 /// its length and commas; its parent gets the score, its grandparent half.
 fn best_scored<'a>(doc: &'a Html, skip: &SkipRules) -> Option<ElementRef<'a>> {
+    // In first-seen order, so ties go to the earlier element.
     let mut scores: Vec<(ElementRef<'a>, f64)> = Vec::new();
-    let mut add = |el: ElementRef<'a>, score: f64| match scores.iter_mut().find(|(e, _)| *e == el) {
-        Some(entry) => entry.1 += score,
-        None => scores.push((el, score)),
+    let mut index: HashMap<usize, usize> = HashMap::new();
+    let mut add = |el: ElementRef<'a>, score: f64| {
+        let at = *index.entry(node_key(el)).or_insert_with(|| {
+            scores.push((el, 0.0));
+            scores.len() - 1
+        });
+        if let Some(entry) = scores.get_mut(at) {
+            entry.1 += score;
+        }
     };
-    for p in doc.select(&selector("p")) {
-        if p.ancestors()
-            .filter_map(ElementRef::wrap)
-            .any(|a| skip.skips(a))
-        {
-            continue;
+    // One walk that never enters skipped elements, so each element is
+    // weighed once however deep the markup.
+    let root = doc.root_element();
+    walk(root, |step| {
+        let Step::Open(node) = step else {
+            return true;
+        };
+        let Some(el) = ElementRef::wrap(node) else {
+            return true;
+        };
+        if el != root && skip.skips(el) {
+            return false;
         }
-        let text = element_text(p);
+        let name = el.value().name();
+        let text = if name == "p" {
+            element_text(el)
+        } else if PARAGRAPH_STANDINS.contains(&name) {
+            // A <div> standing in for a <p>: only its own text counts.
+            own_text(el)
+        } else {
+            return true;
+        };
         let len = text.chars().count();
-        if len < 25 {
-            continue;
+        if len >= 25 {
+            let score = 1.0 + text.matches(',').count() as f64 + (len as f64 / 100.0).min(3.0);
+            let mut ancestors = el.ancestors().filter_map(ElementRef::wrap);
+            if let Some(parent) = ancestors.next() {
+                add(parent, score);
+            }
+            if let Some(grandparent) = ancestors.next() {
+                add(grandparent, score / 2.0);
+            }
         }
-        let score = 1.0 + text.matches(',').count() as f64 + (len as f64 / 100.0).min(3.0);
-        let mut ancestors = p.ancestors().filter_map(ElementRef::wrap);
-        if let Some(parent) = ancestors.next() {
-            add(parent, score);
-        }
-        if let Some(grandparent) = ancestors.next() {
-            add(grandparent, score / 2.0);
-        }
-    }
+        true
+    });
+    // Not `max_by`, which would give a tie to the later element.
     scores
         .into_iter()
-        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .fold(
+            None,
+            |best: Option<(ElementRef<'a>, f64)>, candidate| match best {
+                Some(b) if b.1 >= candidate.1 => Some(b),
+                _ => Some(candidate),
+            },
+        )
         .map(|(el, _)| el)
 }
 
 type NodeRef<'a> = <ElementRef<'a> as std::ops::Deref>::Target;
+
+/// Identifies an element of one parsed document (its address in the tree).
+fn node_key(el: ElementRef<'_>) -> usize {
+    std::ptr::from_ref(el.value()) as usize
+}
 
 /// A step of a depth-first walk.
 enum Step<'a> {
@@ -248,7 +292,6 @@ const SKIP_WORDS: &[&str] = &[
     "also-read",
     "audio-player",
     "author",
-    "author-bio",
     "banner",
     "byline",
     "comment",
@@ -257,7 +300,6 @@ const SKIP_WORDS: &[&str] = &[
     "editor-picks",
     "editors-choice",
     "editors-pick",
-    "editors-picks",
     "feed",
     "footer",
     "gdpr",
@@ -272,11 +314,15 @@ const SKIP_WORDS: &[&str] = &[
     "mostread",
     "nav",
     "navbar",
+    "off-screen",
+    "offscreen",
     "navigation",
     "overlay",
     "player",
     "popular",
     "popup",
+    "pull-quote",
+    "pullquote",
     "read-more",
     "screen-reader-text",
     "see-also",
@@ -288,7 +334,6 @@ const SKIP_WORDS: &[&str] = &[
     "teaser",
     "toolbar",
     "tweet",
-    "twitter-tweet",
     "instagram-media",
     "tiktok-embed",
     "visually-hidden",
@@ -328,20 +373,20 @@ enum Verdict {
 }
 
 struct SkipRules {
-    read_captions: bool,
-    read_code: bool,
-    read_tables: bool,
+    opts: ExtractOptions,
     /// Paragraph characters of the whole page outside never-read elements.
     page_chars: usize,
+    /// Furniture verdicts already weighed, by [`node_key`]: weighing walks
+    /// the element's subtree, and the scorer asks about every ancestor.
+    furniture_skipped: RefCell<HashMap<usize, bool>>,
 }
 
 impl SkipRules {
     fn new(opts: &ExtractOptions, doc: &Html) -> SkipRules {
         let mut rules = SkipRules {
-            read_captions: opts.read_captions,
-            read_code: opts.read_code,
-            read_tables: opts.read_tables,
+            opts: *opts,
             page_chars: 0,
+            furniture_skipped: RefCell::new(HashMap::new()),
         };
         rules.page_chars = rules.paragraph_chars(doc.root_element(), Strictness::Structural);
         rules
@@ -353,9 +398,23 @@ impl SkipRules {
             Verdict::Keep => false,
             Verdict::Skip => true,
             Verdict::Furniture => {
-                self.paragraph_chars(el, Strictness::Structural) * 2 <= self.page_chars
+                let key = node_key(el);
+                if let Some(&skipped) = self.furniture_skipped.borrow().get(&key) {
+                    return skipped;
+                }
+                let skipped =
+                    self.paragraph_chars(el, Strictness::Structural) * 2 <= self.page_chars;
+                self.furniture_skipped.borrow_mut().insert(key, skipped);
+                skipped
             }
         }
+    }
+
+    /// Whether some ancestor of `el` is skipped.
+    fn inside_skipped(&self, el: ElementRef<'_>) -> bool {
+        el.ancestors()
+            .filter_map(ElementRef::wrap)
+            .any(|a| self.skips(a))
     }
 
     fn verdict(&self, el: ElementRef<'_>) -> Verdict {
@@ -368,11 +427,12 @@ impl SkipRules {
             return Verdict::Skip;
         }
         let optional = match name {
-            "figure" | "figcaption" => !self.read_captions,
-            "pre" => !self.read_code,
+            "figure" | "figcaption" => !self.opts.read_captions,
+            "pre" => !self.opts.read_code,
             // Inline code reads as part of its sentence; a multi-line block does not.
-            "code" => !self.read_code && el.text().any(|t| t.contains('\n')),
-            "table" => !self.read_tables,
+            "code" => !self.opts.read_code && el.text().any(|t| t.contains('\n')),
+            "table" => !self.opts.read_tables,
+            "sup" => is_footnote_marker(el),
             _ => false,
         };
         if optional || is_hidden(e) {
@@ -392,10 +452,11 @@ impl SkipRules {
             names.push_str(id);
         }
         let names = names.to_lowercase().replace('_', "-");
-        let furniture = (!self.read_captions && has_word(&names, "caption"))
+        let furniture = (!self.opts.read_captions && has_word(&names, "caption"))
             || SKIP_WORDS.iter().any(|w| has_word(&names, w))
             || SKIP_PREFIXES.iter().any(|p| has_prefix(&names, p))
-            || (matches!(name, "ul" | "ol") && is_link_list(el));
+            || (matches!(name, "ul" | "ol") && is_link_list(el))
+            || (name == "p" && is_link_line(el));
         if furniture {
             Verdict::Furniture
         } else {
@@ -425,7 +486,7 @@ impl SkipRules {
                             in_paragraph += 1;
                         }
                     }
-                    Node::Text(text) if in_paragraph > 0 => {
+                    Node::Text(text) if in_paragraph > 0 || holds_paragraph_text(node) => {
                         chars += text.trim().chars().count();
                     }
                     _ => {}
@@ -464,6 +525,53 @@ fn is_hidden(e: &scraper::node::Element) -> bool {
     })
 }
 
+/// A linked reference number such as `<sup><a href="#fn3">[3]</a></sup>`.
+fn is_footnote_marker(sup: ElementRef<'_>) -> bool {
+    let text: String = sup.text().collect();
+    let number = text.trim().trim_start_matches('[').trim_end_matches(']');
+    sup.select(&selector("a")).next().is_some()
+        && !number.is_empty()
+        && number.chars().all(|c| c.is_ascii_digit())
+}
+
+/// Elements whose own text is paragraph text when a site writes
+/// `<div class="body__paragraph">Text</div>` instead of `<p>`.
+const PARAGRAPH_STANDINS: &[&str] = &["div", "section", "article", "main", "td", "blockquote"];
+
+/// Whether a text node sits directly in a paragraph stand-in.
+fn holds_paragraph_text(text: NodeRef<'_>) -> bool {
+    text.parent()
+        .and_then(|p| p.value().as_element().map(|e| e.name()))
+        .is_some_and(|name| PARAGRAPH_STANDINS.contains(&name))
+}
+
+/// The element's own text, without its children's.
+fn own_text(el: ElementRef<'_>) -> String {
+    let own: String = el
+        .children()
+        .filter_map(|c| c.value().as_text().map(|t| &**t))
+        .collect();
+    super::clean::collapse_whitespace(&own)
+}
+
+/// Characters of text in `el`, and of text inside its links.
+fn link_density_parts(el: ElementRef<'_>) -> (usize, usize) {
+    let total: usize = el.text().map(|t| t.trim().chars().count()).sum();
+    let linked: usize = el
+        .select(&selector("a"))
+        .flat_map(|a| a.text())
+        .map(|t| t.trim().chars().count())
+        .sum();
+    (total, linked)
+}
+
+/// A short paragraph that is nothing but a link: "Five things we learned
+/// from the interview" pointing at another story.
+fn is_link_line(p: ElementRef<'_>) -> bool {
+    let (total, linked) = link_density_parts(p);
+    total > 0 && total <= 150 && linked * 10 >= total * 9
+}
+
 /// A list of two or more items whose text is (almost) all links: "read
 /// also" lists and menus rather than article content.
 fn is_link_list(list: ElementRef<'_>) -> bool {
@@ -475,12 +583,7 @@ fn is_link_list(list: ElementRef<'_>) -> bool {
     if items < 2 {
         return false;
     }
-    let total: usize = list.text().map(|t| t.trim().chars().count()).sum();
-    let linked: usize = list
-        .select(&selector("a"))
-        .flat_map(|a| a.text())
-        .map(|t| t.trim().chars().count())
-        .sum();
+    let (total, linked) = link_density_parts(list);
     total > 0 && linked * 10 >= total * 9
 }
 
@@ -555,6 +658,24 @@ impl<'r> Walker<'r> {
         }
     }
 
+    /// `<article>`s inside the container are teaser cards unless together
+    /// they hold most of its text (a live blog's posts).
+    fn nested_articles_are_teasers(&self, root: ElementRef<'_>) -> bool {
+        let nested = outermost(
+            root.select(&selector("article"))
+                .filter(|a| *a != root)
+                .collect(),
+        );
+        if nested.is_empty() {
+            return false;
+        }
+        let nested_chars: usize = nested
+            .iter()
+            .map(|a| self.skip.paragraph_chars(*a, Strictness::Protecting))
+            .sum();
+        nested_chars * 2 < self.skip.paragraph_chars(root, Strictness::Protecting)
+    }
+
     fn kind(&self) -> BlockKind {
         self.kinds.last().copied().unwrap_or(BlockKind::Paragraph)
     }
@@ -562,6 +683,7 @@ impl<'r> Walker<'r> {
     /// Blocks under `root`, in document order. Iterative, so deeply nested
     /// markup cannot overflow the stack.
     fn run(mut self, root: ElementRef<'_>) -> Vec<Block> {
+        let skip_nested_articles = self.nested_articles_are_teasers(root);
         walk(root, |step| {
             match step {
                 Step::Open(node) => match node.value() {
@@ -570,7 +692,10 @@ impl<'r> Walker<'r> {
                         let Some(el) = ElementRef::wrap(node) else {
                             return false;
                         };
-                        if el != root && self.skip.skips(el) {
+                        if el != root
+                            && (self.skip.skips(el)
+                                || (skip_nested_articles && e.name() == "article"))
+                        {
                             return false;
                         }
                         match role(e.name()) {

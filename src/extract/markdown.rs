@@ -2,7 +2,7 @@
 //! title; links read as their text; code blocks, images and raw HTML are
 //! skipped unless asked for.
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::clean::{collapse_whitespace, BlockSink};
 use super::{Article, BlockKind, ExtractOptions};
@@ -70,11 +70,9 @@ pub(crate) fn extract(text: &str, opts: &ExtractOptions) -> Article {
                     sink.push_str(", ");
                 }
             }
-            Event::End(end) => {
-                if is_block_end(end) {
-                    sink.flush(kind(&kinds));
-                    kinds.pop();
-                }
+            Event::End(end) if is_block_end(end) => {
+                sink.flush(kind(&kinds));
+                kinds.pop();
             }
             Event::Rule => sink.flush(kind(&kinds)),
             _ => {}
@@ -96,6 +94,11 @@ fn is_hidden(tag: &Tag<'_>, opts: &ExtractOptions) -> bool {
         Tag::Table(_) => !opts.read_tables,
         Tag::Image { .. } => !opts.read_captions,
         Tag::HtmlBlock | Tag::FootnoteDefinition(_) => true,
+        // <https://example.com> would be read out character by character.
+        Tag::Link {
+            link_type: LinkType::Autolink | LinkType::Email,
+            ..
+        } => true,
         _ => false,
     }
 }

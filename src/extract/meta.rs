@@ -28,8 +28,10 @@ impl Metadata {
         let ld = json_ld_article(doc).unwrap_or_default();
         let og_title =
             meta_content(doc, &["og:title", "twitter:title"]).map(|t| strip_site_name(&t));
+        // Not `title` alone: an inline <svg> has <title>s of its own.
         let html_title = doc
-            .select(&selector("title"))
+            .select(&selector("head title"))
+            .chain(doc.select(&selector("title")))
             .next()
             .map(element_text)
             .map(|t| strip_site_name(&t));
@@ -73,10 +75,12 @@ impl Metadata {
         let language = doc
             .root_element()
             .attr("lang")
-            .map(str::to_string)
-            .or_else(|| meta_content(doc, &["content-language", "og:locale"]))
-            .or(ld.language)
-            .and_then(|l| normalize_language(&l));
+            .and_then(normalize_language)
+            .or_else(|| {
+                meta_content(doc, &["content-language", "og:locale"])
+                    .and_then(|l| normalize_language(&l))
+            })
+            .or_else(|| ld.language.as_deref().and_then(normalize_language));
         Metadata {
             headline: ld.headline,
             og_title,

@@ -56,7 +56,11 @@ pub enum SourceError {
     )]
     Timeout { url: String, after: Duration },
 
-    #[error("HTTP {status} for {url}: {hint}", hint = status_hint(*status))]
+    #[error(
+        "HTTP {status}{reason} for {url}: {hint}",
+        reason = status_reason(*status),
+        hint = status_hint(*status)
+    )]
     HttpStatus { url: String, status: u16 },
 
     #[error(
@@ -67,8 +71,9 @@ pub enum SourceError {
     UnsupportedContentType { url: String, content_type: String },
 
     #[error(
-        "{input} is larger than the {limit}-byte limit: it is probably not a single article; \
-         raise the size limit if it really is"
+        "{input} is larger than the limit of {limit} bytes ({size}): it is probably not a \
+         single article; raise the size limit if it really is",
+        size = human_size(*limit)
     )]
     TooLarge { input: String, limit: u64 },
 
@@ -112,8 +117,9 @@ impl SourceError {
         match self {
             SourceError::Unreachable { .. }
             | SourceError::Timeout { .. }
-            | SourceError::Http { .. }
             | SourceError::Body { .. } => true,
+            // A body that fails to decompress will fail the same way again.
+            SourceError::Http { source, .. } => !source.is_decode() && !source.is_builder(),
             SourceError::HttpStatus { status, .. } => {
                 matches!(status, 408 | 425 | 429) || (500..600).contains(status)
             }
@@ -124,13 +130,39 @@ impl SourceError {
 
 fn file_not_found_hint(path: &std::path::Path) -> String {
     let text = path.to_string_lossy();
-    let first = text.split('/').next().unwrap_or("");
-    let looks_like_host =
-        first.contains('.') && !first.starts_with('.') && !first.ends_with(".html");
-    if looks_like_host && text.contains('/') {
+    let (first, rest) = text.split_once('/').unwrap_or((&text, ""));
+    let is_document_name = [".html", ".htm", ".md", ".markdown", ".txt"]
+        .iter()
+        .any(|ext| first.to_ascii_lowercase().ends_with(ext));
+    let looks_like_host = first.starts_with("www.")
+        || (first.contains('.')
+            && !first.starts_with('.')
+            && !rest.is_empty()
+            && !is_document_name);
+    if looks_like_host {
         format!(" (for a web page, include the scheme: https://{text})")
     } else {
         " (check the path)".to_string()
+    }
+}
+
+fn status_reason(status: u16) -> String {
+    reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .map(|r| format!(" {r}"))
+        .unwrap_or_default()
+}
+
+fn human_size(bytes: u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * KIB;
+    if bytes >= MIB {
+        format!("{:.1} MiB", bytes as f64 / MIB as f64)
+    } else if bytes >= KIB {
+        format!("{:.1} KiB", bytes as f64 / KIB as f64)
+    } else {
+        format!("{bytes} B")
     }
 }
 

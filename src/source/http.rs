@@ -34,8 +34,7 @@ impl fmt::Display for RedirectVerdict {
 impl std::error::Error for RedirectVerdict {}
 
 pub(super) fn fetch(url: &url::Url, opts: &FetchOptions) -> Result<Document, SourceError> {
-    let started = Instant::now();
-    let deadline = started + opts.total_timeout;
+    let deadline = Instant::now() + opts.total_timeout;
     let max_redirects = opts.max_redirects;
     let policy = redirect::Policy::custom(move |attempt| {
         // `previous` starts with the original URL, so a loop shows up as the

@@ -36,7 +36,9 @@ impl Input {
         if trimmed == "-" {
             return Ok(Input::Stdin);
         }
-        if let Some(scheme) = url_scheme(trimmed) {
+        // An existing file wins over URL syntax ("notes:draft.html").
+        let existing_file = Path::new(arg).exists();
+        if let Some(scheme) = url_scheme(trimmed).filter(|_| !existing_file) {
             let lower = scheme.to_ascii_lowercase();
             if lower == "http" || lower == "https" {
                 return url::Url::parse(trimmed).map(Input::Url).map_err(|source| {
@@ -138,6 +140,10 @@ impl Default for FetchOptions {
 }
 
 /// Loads `input` into memory, within the limits of `opts`.
+///
+/// Blocking: URLs are fetched with `reqwest::blocking`, which must not run on
+/// an async runtime's worker thread — from async code, call it inside
+/// `tokio::task::spawn_blocking`.
 pub fn load(input: &Input, opts: &FetchOptions) -> Result<Document, SourceError> {
     match input {
         Input::Url(url) => http::fetch(url, opts),
