@@ -113,4 +113,8 @@ pub trait Engine: Send + Sync {
 
 #[cfg(feature = "espeak")]
 pub mod espeak;
+#[cfg(feature = "piper")]
+pub mod phonemize;
+#[cfg(feature = "piper")]
+pub mod piper;
 pub mod silence;

@@ -1,0 +1,296 @@
+//! Text → Piper phonemes with the embedded espeak-ng port, mirroring what Piper's
+//! own `phonemize_espeak.py` feeds its models:
+//!
+//! * espeak IPA per clause, `(lang)` switch flags stripped;
+//! * the clause terminator appended (`.` `?` `!` `,` `:` `;`), plus a space after
+//!   the non-final ones (`,` `:` `;`);
+//! * a sentence ends at `.` `?` `!`;
+//! * the phonemes of a sentence are its NFD-decomposed codepoints, with the voice's
+//!   `vowel_clusters` (if any) merged back into single phonemes.
+//!
+//! [`phoneme_ids`] then maps phonemes to model ids with Piper's BOS/PAD/EOS
+//! interleaving.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use espeak_ng::translate::{phoneme_ipa, select_phoneme_table, Translator};
+use espeak_ng::PhonemeData;
+
+use super::EngineError;
+
+/// Beginning-of-sentence phoneme.
+pub const BOS: &str = "^";
+/// End-of-sentence phoneme.
+pub const EOS: &str = "$";
+/// Padding phoneme, interleaved after every phoneme.
+pub const PAD: &str = "_";
+
+/// One clause as espeak reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clause {
+    /// IPA of the clause, words separated by single spaces, `(lang)` flags removed.
+    pub ipa: String,
+    /// The punctuation that ended the clause, if any.
+    pub terminator: Option<char>,
+}
+
+impl Clause {
+    /// Whether this clause ends a sentence (espeak `CLAUSE_TYPE_SENTENCE`).
+    pub fn ends_sentence(&self) -> bool {
+        matches!(self.terminator, Some('.' | '?' | '!'))
+    }
+}
+
+/// Phonemes of one sentence, one string per model symbol (usually one codepoint).
+pub type SentencePhonemes = Vec<String>;
+
+/// espeak-ng phonemizer for one voice (e.g. `en-us`), loaded once and shared.
+pub struct Phonemizer {
+    voice: String,
+    translator: Translator,
+    phdata: PhonemeData,
+    data_dir: PathBuf,
+    vowel_clusters: Vec<Vec<String>>,
+}
+
+impl std::fmt::Debug for Phonemizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Phonemizer")
+            .field("voice", &self.voice)
+            .field("data_dir", &self.data_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Phonemizer {
+    /// Phonemizer for an espeak voice using the bundled espeak-ng data.
+    pub fn new(voice: &str) -> Result<Self, EngineError> {
+        let dir = super::espeak::data_dir()?;
+        Self::with_data_dir(voice, &dir)
+    }
+
+    /// Phonemizer for an espeak voice with an explicit espeak-ng data directory.
+    pub fn with_data_dir(voice: &str, data_dir: &Path) -> Result<Self, EngineError> {
+        let invalid =
+            |e: espeak_ng::Error| EngineError::InvalidVoice(format!("espeak voice '{voice}': {e}"));
+        let translator = Translator::new(voice, Some(data_dir)).map_err(invalid)?;
+        let mut phdata = PhonemeData::load(data_dir).map_err(invalid)?;
+        select_phoneme_table(&mut phdata, data_dir, &translator.options.lang).map_err(invalid)?;
+        let this = Self {
+            voice: voice.to_string(),
+            translator,
+            phdata,
+            data_dir: data_dir.to_path_buf(),
+            vowel_clusters: Vec::new(),
+        };
+        // Fail at load time, not at the first segment, if the dictionary is missing.
+        this.clauses("test")
+            .map_err(|e| EngineError::InvalidVoice(e.to_string()))?;
+        Ok(this)
+    }
+
+    /// Merge these vowel clusters (e.g. `["a", "ɪ"]` → `"aɪ"`) into single phonemes,
+    /// as Piper does for voices whose config lists `vowel_clusters`.
+    pub fn with_vowel_clusters(mut self, clusters: Vec<Vec<String>>) -> Self {
+        self.vowel_clusters = clusters.into_iter().filter(|c| c.len() > 1).collect();
+        self
+    }
+
+    /// The espeak voice this phonemizer speaks.
+    pub fn voice(&self) -> &str {
+        &self.voice
+    }
+
+    /// Split text into espeak clauses with their IPA and terminators.
+    pub fn clauses(&self, text: &str) -> Result<Vec<Clause>, EngineError> {
+        let codes = self
+            .translator
+            .translate_to_codes(text)
+            .map_err(|e| EngineError::Synthesis(format!("espeak phonemization failed: {e}")))?;
+        // Every clause boundary that carries its punctuation becomes one line break
+        // in the IPA, so the n-th such boundary is the terminator of the n-th line.
+        let terminators: Vec<char> = codes
+            .iter()
+            .filter(|c| c.is_boundary && c.code == 0)
+            .filter_map(|c| c.clause_char)
+            .collect();
+        let ipa = phoneme_ipa::codes_to_ipa(
+            &codes,
+            &self.phdata,
+            &self.data_dir,
+            &self.translator.options.lang,
+            false,
+        );
+        let mut clauses = Vec::new();
+        for (i, line) in ipa.split('\n').enumerate() {
+            let terminator = terminators
+                .get(i)
+                .copied()
+                .filter(|c| ".,!?;:".contains(*c));
+            let ipa = strip_lang_flags(line);
+            if ipa.is_empty() && terminator.is_none() {
+                continue;
+            }
+            clauses.push(Clause { ipa, terminator });
+        }
+        Ok(clauses)
+    }
+
+    /// Text → Piper phonemes grouped by sentence (Piper's `PiperVoice.phonemize`).
+    pub fn phonemize(&self, text: &str) -> Result<Vec<SentencePhonemes>, EngineError> {
+        let mut sentences = Vec::new();
+        let mut current = String::new();
+        for clause in self.clauses(text)? {
+            current.push_str(&clause.ipa);
+            match clause.terminator {
+                Some(t) => {
+                    current.push(t);
+                    if matches!(t, ',' | ':' | ';') {
+                        current.push(' ');
+                    }
+                }
+                // A clause broken without punctuation (espeak's long-clause split):
+                // keep its last word apart from the next clause's first.
+                None => current.push(' '),
+            }
+            if clause.ends_sentence() {
+                sentences.push(self.to_phonemes(&current));
+                current.clear();
+            }
+        }
+        if !current.trim().is_empty() {
+            sentences.push(self.to_phonemes(current.trim_end()));
+        }
+        sentences.retain(|s| !s.is_empty());
+        Ok(sentences)
+    }
+
+    fn to_phonemes(&self, ipa: &str) -> SentencePhonemes {
+        let nfd = icu_normalizer::DecomposingNormalizerBorrowed::new_nfd().normalize(ipa);
+        let phonemes: Vec<String> = nfd.chars().map(String::from).collect();
+        merge_vowel_clusters(phonemes, &self.vowel_clusters)
+    }
+}
+
+/// Remove espeak's language-switch flags like `(fr)` that surround foreign words
+/// (Piper: `re.sub(r"\([^)]+\)", "", phonemes)`).
+fn strip_lang_flags(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(open) = rest.find('(') {
+        match rest[open..].find(')') {
+            Some(len) if len > 1 => {
+                out.push_str(&rest[..open]);
+                rest = &rest[open + len + 1..];
+            }
+            _ => {
+                out.push_str(&rest[..=open]);
+                rest = &rest[open + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn merge_vowel_clusters(phonemes: Vec<String>, clusters: &[Vec<String>]) -> Vec<String> {
+    let Some(max_len) = clusters.iter().map(Vec::len).max() else {
+        return phonemes;
+    };
+    let mut out = Vec::with_capacity(phonemes.len());
+    let mut i = 0;
+    while i < phonemes.len() {
+        let longest = max_len.min(phonemes.len() - i);
+        let matched = (2..=longest)
+            .rev()
+            .find(|&n| clusters.iter().any(|c| c.as_slice() == &phonemes[i..i + n]));
+        match matched {
+            Some(n) => {
+                out.push(phonemes[i..i + n].concat());
+                i += n;
+            }
+            None => {
+                out.push(phonemes[i].clone());
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Phonemes → model ids: BOS, PAD, then each known phoneme followed by PAD, then EOS
+/// (Piper's `phonemes_to_ids`). Phonemes missing from the map are skipped, as Piper
+/// does; they are returned so the caller can log them.
+pub fn phoneme_ids(
+    phonemes: &[String],
+    id_map: &HashMap<String, Vec<i64>>,
+) -> Result<(Vec<i64>, HashSet<String>), EngineError> {
+    let get = |key: &str| {
+        id_map.get(key).ok_or_else(|| {
+            EngineError::InvalidVoice(format!("phoneme_id_map has no '{key}' entry"))
+        })
+    };
+    let (bos, pad, eos) = (get(BOS)?, get(PAD)?, get(EOS)?);
+    let mut ids = Vec::with_capacity(2 * phonemes.len() + 3);
+    let mut missing = HashSet::new();
+    ids.extend_from_slice(bos);
+    ids.extend_from_slice(pad);
+    for phoneme in phonemes {
+        match id_map.get(phoneme) {
+            Some(p) => {
+                ids.extend_from_slice(p);
+                ids.extend_from_slice(pad);
+            }
+            None => {
+                missing.insert(phoneme.clone());
+            }
+        }
+    }
+    ids.extend_from_slice(eos);
+    Ok((ids, missing))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lang_flags_are_stripped() {
+        assert_eq!(strip_lang_flags("(fr)ʃɛz(en) mwˈa"), "ʃɛz mwˈa");
+        assert_eq!(strip_lang_flags("a () b ("), "a () b (");
+    }
+
+    #[test]
+    fn clusters_merge_longest_first() {
+        let p = |s: &str| s.chars().map(String::from).collect::<Vec<_>>();
+        let clusters = vec![p("aɪ"), p("oʊ")];
+        assert_eq!(
+            merge_vowel_clusters(p("taɪm"), &clusters),
+            vec!["t", "aɪ", "m"]
+        );
+        assert_eq!(merge_vowel_clusters(p("ab"), &[]), p("ab"));
+    }
+
+    #[test]
+    fn ids_interleave_pad() {
+        let map: HashMap<String, Vec<i64>> = [("^", 1), ("_", 0), ("$", 2), ("a", 14)]
+            .map(|(k, v)| (k.to_string(), vec![v]))
+            .into();
+        let (ids, missing) =
+            phoneme_ids(&["a".into(), "?".into()], &map).expect("map has BOS/PAD/EOS");
+        assert_eq!(ids, vec![1, 0, 14, 0, 2]);
+        assert!(missing.contains("?"));
+    }
+
+    #[test]
+    fn clauses_and_sentences_follow_piper() {
+        let ph = Phonemizer::new("en-us").expect("bundled en-us data");
+        let clauses = ph.clauses("Hello, world. Really?").expect("phonemize");
+        let terms: Vec<_> = clauses.iter().map(|c| c.terminator).collect();
+        assert_eq!(terms, vec![Some(','), Some('.'), Some('?')]);
+        let sentences = ph.phonemize("Hello, world. Really?").expect("phonemize");
+        assert_eq!(sentences.len(), 2);
+        assert_eq!(sentences[0].concat(), "həlˈoʊ, wˈɜːld.");
+    }
+}
