@@ -404,30 +404,39 @@ fn normalize_peak(audio: &mut [f32]) {
 // ── ONNX Runtime discovery and initialisation ─────────────────────────────────
 
 /// The process-wide ONNX Runtime environment, initialised once from the library
-/// [`find_onnxruntime`] picks.
+/// [`find_onnxruntime`] picks. A failed attempt is not cached, so fixing the
+/// environment (installing onnxruntime, setting `ORT_DYLIB_PATH`) and building
+/// again works without a restart.
 fn ort_environment() -> Result<&'static ort::environment::Environment, EngineError> {
-    static ENV: OnceLock<Result<ort::environment::Environment, String>> = OnceLock::new();
-    ENV.get_or_init(|| {
-        let path = find_onnxruntime().map_err(|e| e.to_string())?;
-        let init = || -> Result<ort::environment::Environment, String> {
-            let builder = ort::init_from(&path).map_err(|e| format!("{e}; {ORT_HINT}"))?;
-            builder
-                .with_name("narrator")
-                .build()
-                .map_err(|e| format!("cannot start ONNX Runtime from {}: {e}", path.display()))
-        };
-        // `ort` still panics on a few failures (e.g. a library too old for its API
-        // version); never let that take the process down.
-        match catch_unwind(AssertUnwindSafe(init)) {
-            Ok(result) => result,
-            Err(_) => Err(format!(
+    static ENV: OnceLock<ort::environment::Environment> = OnceLock::new();
+    static INIT: Mutex<()> = Mutex::new(());
+    if let Some(env) = ENV.get() {
+        return Ok(env);
+    }
+    let _guard = INIT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(env) = ENV.get() {
+        return Ok(env);
+    }
+    let path = find_onnxruntime()?;
+    let init = || -> Result<ort::environment::Environment, String> {
+        let builder = ort::init_from(&path).map_err(|e| format!("{e}; {ORT_HINT}"))?;
+        builder
+            .with_name("narrator")
+            .build()
+            .map_err(|e| format!("cannot start ONNX Runtime from {}: {e}", path.display()))
+    };
+    // `ort` still panics on a few failures (e.g. a library too old for its API
+    // version); never let that take the process down.
+    let env = match catch_unwind(AssertUnwindSafe(init)) {
+        Ok(result) => result.map_err(EngineError::Runtime)?,
+        Err(_) => {
+            return Err(EngineError::Runtime(format!(
                 "ONNX Runtime at {} could not be initialised; {ORT_HINT}",
                 path.display()
-            )),
+            )))
         }
-    })
-    .as_ref()
-    .map_err(|e| EngineError::Runtime(e.clone()))
+    };
+    Ok(ENV.get_or_init(|| env))
 }
 
 /// Find the ONNX Runtime shared library: `ORT_DYLIB_PATH` if set (it must exist),
