@@ -14,8 +14,8 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use espeak_ng::translate::{phoneme_ipa, select_phoneme_table, Translator};
-use espeak_ng::PhonemeData;
+use espeak_ng::translate::{phoneme_ipa, select_phoneme_table, CodeMarker, Translator};
+use espeak_ng::{PhonemeCode, PhonemeData};
 
 use super::EngineError;
 
@@ -52,6 +52,10 @@ pub struct Phonemizer {
     phdata: PhonemeData,
     data_dir: PathBuf,
     vowel_clusters: Vec<Vec<String>>,
+    /// Phoneme codes of the glides espeak appends before a following vowel: the
+    /// palatal `;` (IPA `ʲ`, "the apple" → `ðɪʲ ˈæpəl`) and the linking `r-`.
+    glide: Option<u8>,
+    linking_r: Option<u8>,
 }
 
 impl std::fmt::Debug for Phonemizer {
@@ -77,12 +81,16 @@ impl Phonemizer {
         let translator = Translator::new(voice, Some(data_dir)).map_err(invalid)?;
         let mut phdata = PhonemeData::load(data_dir).map_err(invalid)?;
         select_phoneme_table(&mut phdata, data_dir, &translator.options.lang).map_err(invalid)?;
+        let glide = find_phoneme(&phdata, ";");
+        let linking_r = find_phoneme(&phdata, "r-");
         let this = Self {
             voice: voice.to_string(),
             translator,
             phdata,
             data_dir: data_dir.to_path_buf(),
             vowel_clusters: Vec::new(),
+            glide,
+            linking_r,
         };
         // Fail at load time, not at the first segment, if the dictionary is missing.
         this.clauses("test")
@@ -104,7 +112,7 @@ impl Phonemizer {
 
     /// Split text into espeak clauses with their IPA and terminators.
     pub fn clauses(&self, text: &str) -> Result<Vec<Clause>, EngineError> {
-        let codes = self
+        let mut codes = self
             .translator
             .translate_to_codes(text)
             .map_err(|e| EngineError::Synthesis(format!("espeak phonemization failed: {e}")))?;
@@ -112,15 +120,18 @@ impl Phonemizer {
         // in the IPA, so the n-th such boundary is the terminator of the n-th line.
         let terminators: Vec<char> = codes
             .iter()
-            .filter(|c| c.is_boundary && c.code == 0)
+            .filter(|c| is_clause_boundary(c))
             .filter_map(|c| c.clause_char)
             .collect();
+        self.fix_glides(&mut codes);
+        // `preserve_punctuation` echoes `Punctuation` markers and each clause's
+        // terminator; the only markers left are the `ʲ` ones `fix_glides` added.
         let ipa = phoneme_ipa::codes_to_ipa(
             &codes,
             &self.phdata,
             &self.data_dir,
             &self.translator.options.lang,
-            false,
+            true,
         );
         let mut clauses = Vec::new();
         for (i, line) in ipa.split('\n').enumerate() {
@@ -128,6 +139,10 @@ impl Phonemizer {
                 .get(i)
                 .copied()
                 .filter(|c| ".,!?;:".contains(*c));
+            let mut line = line.trim();
+            if let Some(t) = terminator {
+                line = line.strip_suffix(t).unwrap_or(line).trim_end();
+            }
             let ipa = strip_lang_flags(line);
             if ipa.is_empty() && terminator.is_none() {
                 continue;
@@ -135,6 +150,42 @@ impl Phonemizer {
             clauses.push(Clause { ipa, terminator });
         }
         Ok(clauses)
+    }
+
+    /// Bring the port's code list in line with C espeak-ng's IPA output:
+    ///
+    /// * the palatal glide `;` that `IfNextVowelAppend(;)` adds after `i`/`ɪ`
+    ///   before a vowel is printed as `ʲ` (the port renders it as nothing);
+    /// * a glide or linking `r-` appended at the end of a clause is dropped (the
+    ///   port looks across clause boundaries for the next vowel; C does not:
+    ///   "for longer. Analysts" is `lˈɔŋɡɚ`, not `lˈɔŋɡɚɹ`);
+    /// * input punctuation markers are removed, so only our `ʲ` markers print.
+    fn fix_glides(&self, codes: &mut Vec<PhonemeCode>) {
+        codes.retain(|c| !matches!(c.marker, Some(CodeMarker::Punctuation(_))));
+        let is_glide = |code: u8| Some(code) == self.glide || Some(code) == self.linking_r;
+        let mut out = Vec::with_capacity(codes.len() + 8);
+        for (i, c) in codes.iter().enumerate() {
+            if !c.is_boundary && c.marker.is_none() && is_glide(c.code) {
+                let next = codes[i + 1..]
+                    .iter()
+                    .find(|n| is_clause_boundary(n) || is_sound(n));
+                if next.is_none_or(is_clause_boundary) {
+                    continue;
+                }
+                out.push(c.clone());
+                if Some(c.code) == self.glide {
+                    out.push(PhonemeCode {
+                        code: 0,
+                        is_boundary: false,
+                        clause_char: None,
+                        marker: Some(CodeMarker::Punctuation('\u{2b2}')),
+                    });
+                }
+                continue;
+            }
+            out.push(c.clone());
+        }
+        *codes = out;
     }
 
     /// Text → Piper phonemes grouped by sentence (Piper's `PiperVoice.phonemize`).
@@ -171,6 +222,25 @@ impl Phonemizer {
         let phonemes: Vec<String> = nfd.chars().map(String::from).collect();
         merge_vowel_clusters(phonemes, &self.vowel_clusters)
     }
+}
+
+fn find_phoneme(phdata: &PhonemeData, mnemonic: &str) -> Option<u8> {
+    let mut packed = [0u8; 4];
+    let bytes = mnemonic.as_bytes();
+    packed.get_mut(..bytes.len())?.copy_from_slice(bytes);
+    let want = u32::from_le_bytes(packed);
+    (1..=255u8).find(|&code| phdata.get(code).is_some_and(|p| p.mnemonic == want))
+}
+
+/// A clause break: the port renders exactly these as line breaks.
+fn is_clause_boundary(c: &PhonemeCode) -> bool {
+    c.is_boundary && c.code == 0 && c.clause_char.is_some()
+}
+
+/// A code that is an actual sound (not a stress mark, pause or boundary), as the
+/// port's own IPA renderer decides.
+fn is_sound(c: &PhonemeCode) -> bool {
+    !c.is_boundary && c.marker.is_none() && c.code > 8 && c.code != 15
 }
 
 /// Remove espeak's language-switch flags like `(fr)` that surround foreign words
