@@ -14,7 +14,13 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use espeak_ng::translate::{phoneme_ipa, select_phoneme_table, CodeMarker, Translator};
+use espeak_ng::dictionary::flags::{DictFlags1, DictFlags2};
+use espeak_ng::dictionary::lookup::hash_word;
+use espeak_ng::dictionary::transpose::transpose_alphabet;
+use espeak_ng::dictionary::Dictionary;
+use espeak_ng::translate::{
+    dict_path, phoneme_ipa, resolve_dict_stem, select_phoneme_table, CodeMarker, Translator,
+};
 use espeak_ng::{PhonemeCode, PhonemeData};
 
 use super::EngineError;
@@ -56,6 +62,8 @@ pub struct Phonemizer {
     /// palatal `;` (IPA `ʲ`, "the apple" → `ðɪʲ ˈæpəl`) and the linking `r-`.
     glide: Option<u8>,
     linking_r: Option<u8>,
+    /// The voice's dictionary, for the multi-word entries the port skips.
+    dict: Option<Dictionary>,
 }
 
 impl std::fmt::Debug for Phonemizer {
@@ -81,6 +89,12 @@ impl Phonemizer {
         let translator = Translator::new(voice, Some(data_dir)).map_err(invalid)?;
         let mut phdata = PhonemeData::load(data_dir).map_err(invalid)?;
         select_phoneme_table(&mut phdata, data_dir, &translator.options.lang).map_err(invalid)?;
+        // Without the dictionary we only lose the multi-word entries; the
+        // translator reports a missing dictionary itself below.
+        let dict = resolve_dict_stem(data_dir, &translator.options.lang).and_then(|stem| {
+            let bytes = std::fs::read(dict_path(data_dir, &stem)?).ok()?;
+            Dictionary::from_bytes(&stem, bytes).ok()
+        });
         let glide = find_phoneme(&phdata, ";");
         let linking_r = find_phoneme(&phdata, "r-");
         let this = Self {
@@ -91,6 +105,7 @@ impl Phonemizer {
             vowel_clusters: Vec::new(),
             glide,
             linking_r,
+            dict,
         };
         // Fail at load time, not at the first segment, if the dictionary is missing.
         this.clauses("test")
@@ -112,9 +127,10 @@ impl Phonemizer {
 
     /// Split text into espeak clauses with their IPA and terminators.
     pub fn clauses(&self, text: &str) -> Result<Vec<Clause>, EngineError> {
+        let text = self.merge_multi_words(text);
         let mut codes = self
             .translator
-            .translate_to_codes(text)
+            .translate_to_codes(&text)
             .map_err(|e| EngineError::Synthesis(format!("espeak phonemization failed: {e}")))?;
         // Every clause boundary that carries its punctuation becomes one line break
         // in the IPA, so the n-th such boundary is the terminator of the n-th line.
@@ -150,6 +166,165 @@ impl Phonemizer {
             clauses.push(Clause { ipa, terminator });
         }
         Ok(clauses)
+    }
+
+    /// Apply the dictionary's multi-word entries, which the port does not (its
+    /// lookup fails every entry that spans words): C espeak-ng reads "in the",
+    /// "for the", "had been", "far more" … as one word with the entry's phonemes
+    /// (`ɪnðə`, `fɚðə`, `hɐdbɪn`, `fˈɑːɹmˌɔːɹ`). Each match is replaced by the
+    /// entry's phonemes as inline `[[…]]` input, which the port reads as one word.
+    fn merge_multi_words<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        let Some(dict) = &self.dict else {
+            return text.into();
+        };
+        if text.contains("[[") {
+            return text.into();
+        }
+        let words = plain_words(text);
+        let mut out = String::with_capacity(text.len() + 16);
+        let mut copied = 0;
+        let mut i = 0;
+        while i < words.len() {
+            let (start, end) = words[i];
+            // Following words must be plain words separated by whitespace only.
+            let mut following = Vec::new();
+            let mut prev_end = end;
+            for &(s, e) in &words[i + 1..] {
+                if following.len() == 4 || !text[prev_end..s].chars().all(char::is_whitespace) {
+                    break;
+                }
+                following.push(text[s..e].to_ascii_lowercase());
+                prev_end = e;
+            }
+            let first = text[start..end].to_ascii_lowercase();
+            match (!following.is_empty())
+                .then(|| self.multi_word_entry(dict, &first, &following))
+                .flatten()
+            {
+                Some((extra, phonemes)) => {
+                    let last_end = words[i + extra].1;
+                    out.push_str(&text[copied..start]);
+                    out.push_str("[[");
+                    out.push_str(&phonemes);
+                    out.push_str("]]");
+                    copied = last_end;
+                    i += extra + 1;
+                }
+                None => i += 1,
+            }
+        }
+        if copied == 0 {
+            return text.into();
+        }
+        out.push_str(&text[copied..]);
+        out.into()
+    }
+
+    /// The first multi-word dictionary entry for `first` whose following words
+    /// match and whose conditions hold: (number of following words it covers,
+    /// its phonemes as inline mnemonics). Mirrors C `LookupDict2`.
+    fn multi_word_entry(
+        &self,
+        dict: &Dictionary,
+        first: &str,
+        following: &[String],
+    ) -> Option<(usize, String)> {
+        let key = transpose_alphabet(first, &dict.transpose);
+        let mut hash_input = key.bytes.clone();
+        if let Some(rest) = first.as_bytes().get(key.bytes.len()..) {
+            hash_input.extend_from_slice(rest);
+        }
+        let data = &dict.data;
+        let mut pos = *dict.hashtab.get(hash_word(&hash_input))?;
+        let word_len = usize::from(key.wlen & 0x3f);
+        loop {
+            let entry_len = usize::from(*data.get(pos)?);
+            if entry_len == 0 {
+                return None;
+            }
+            let entry = data.get(pos..pos + entry_len)?;
+            pos += entry_len;
+            let info = *entry.get(1)?;
+            if info & 0x7f != key.wlen || entry.get(2..2 + word_len)? != key.bytes.as_slice() {
+                continue;
+            }
+            let mut p = 2 + word_len;
+            let mut phonemes: &[u8] = &[];
+            if info & 0x80 == 0 {
+                let len = entry.get(p..)?.iter().position(|&b| b == 0)?;
+                phonemes = &entry[p..p + len];
+                p += len + 1;
+            }
+            let mut flags1 = 0u32;
+            let mut flags2 = 0u32;
+            let mut skip = 0usize;
+            let mut tail: &[u8] = &[];
+            let mut usable = true;
+            while let Some(&flag) = entry.get(p) {
+                p += 1;
+                match flag {
+                    132.. => {
+                        usable &= self.translator.options.dict_condition & (1 << (flag - 132)) == 0
+                    }
+                    100..=131 => {
+                        usable &= self.translator.options.dict_condition & (1 << (flag - 100)) != 0
+                    }
+                    81..=99 => {
+                        skip = usize::from(flag - 80);
+                        tail = &entry[p..];
+                        break;
+                    }
+                    // Stress placement flags: would need the port's word stress.
+                    65..=80 => usable = false,
+                    32..=64 => flags2 |= 1u32.checked_shl(u32::from(flag - 32)).unwrap_or(0),
+                    _ => flags1 |= 1u32 << flag,
+                }
+            }
+            let conditional = DictFlags2::VERB
+                | DictFlags2::NOUN
+                | DictFlags2::PAST
+                | DictFlags2::CAPITAL
+                | DictFlags2::ALLCAPS
+                | DictFlags2::ATEND
+                | DictFlags2::ATSTART
+                | DictFlags2::SENTENCE
+                | DictFlags2::STEM;
+            if skip == 0
+                || !usable
+                || phonemes.is_empty()
+                || flags2 & conditional != 0
+                || flags1 & DictFlags1::NEEDS_DOT != 0
+                || skip > following.len()
+            {
+                continue;
+            }
+            let wanted: String = following[..skip].iter().map(|w| format!("{w} ")).collect();
+            if tail != wanted.as_bytes() {
+                continue;
+            }
+            return self.mnemonics(phonemes).map(|m| (skip, m));
+        }
+    }
+
+    /// Phoneme codes → `[[…]]` mnemonics. Mnemonics are separated by DEL, which
+    /// the port's inline parser skips, so `t` `S` cannot be re-read as `tS`.
+    fn mnemonics(&self, codes: &[u8]) -> Option<String> {
+        let mut out = String::new();
+        for &code in codes {
+            let ph = self.phdata.get(code)?;
+            let bytes = ph.mnemonic.to_le_bytes();
+            let len = bytes.iter().position(|&b| b == 0).unwrap_or(4);
+            let m = std::str::from_utf8(&bytes[..len]).ok()?;
+            if m.is_empty() || m.contains(['[', ']']) || m.chars().any(char::is_whitespace) {
+                return None;
+            }
+            if !out.is_empty() {
+                out.push('\u{7f}');
+            }
+            // An in-entry word break (`||`) is a space in inline input.
+            out.push_str(if code == 15 { " " } else { m });
+        }
+        Some(out)
     }
 
     /// Bring the port's code list in line with C espeak-ng's IPA output:
@@ -230,6 +405,33 @@ fn find_phoneme(phdata: &PhonemeData, mnemonic: &str) -> Option<u8> {
     packed.get_mut(..bytes.len())?.copy_from_slice(bytes);
     let want = u32::from_le_bytes(packed);
     (1..=255u8).find(|&code| phdata.get(code).is_some_and(|p| p.mnemonic == want))
+}
+
+/// Byte spans of the plain ASCII words in `text`: letters only, not glued to a
+/// digit, hyphen or apostrophe (so "well-being" and "year's" are left alone).
+fn plain_words(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let glue = |b: u8| {
+        b.is_ascii_alphanumeric() || matches!(b, b'-' | b'\'' | b'_' | b'[' | b']') || b >= 0x80
+    };
+    let mut words = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        let before_ok = start == 0 || !glue(bytes[start - 1]);
+        let after_ok = i == bytes.len() || !glue(bytes[i]);
+        if before_ok && after_ok {
+            words.push((start, i));
+        }
+    }
+    words
 }
 
 /// A clause break: the port renders exactly these as line breaks.
