@@ -184,3 +184,45 @@ fn missing_model_is_model_not_found() {
     let err = PiperConfig::new(&model).build().expect_err("bad json");
     assert!(matches!(err, EngineError::InvalidVoice(_)), "{err:?}");
 }
+
+#[test]
+fn concurrent_callers_share_a_session_pool() {
+    let Some(model) = real_voice() else { return };
+    let mut config = PiperConfig::new(&model);
+    config.sessions = 2;
+    config.intra_threads = Some(1);
+    let engine = config.build().expect("engine builds");
+    assert_eq!(engine.session_count(), 2);
+    let settings = SynthesisSettings {
+        noise_scale: Some(0.0),
+        noise_w: Some(0.0),
+        ..Default::default()
+    };
+    let alone = engine
+        .synthesize("One more sentence.", &settings)
+        .expect("synthesis");
+    // Three callers, two sessions: one waits for a free session.
+    let results: Vec<_> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..3)
+            .map(|_| s.spawn(|| engine.synthesize("One more sentence.", &settings)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("no panic"))
+            .collect()
+    });
+    for pcm in results {
+        assert_eq!(pcm.expect("synthesis").samples.len(), alone.samples.len());
+    }
+}
+
+#[test]
+fn installed_voice_package_is_found_by_name() {
+    let Some(model) = real_voice() else { return };
+    let found = narrator::engine::piper::find_voice_model(VOICE).expect("voice package found");
+    assert_eq!(found.canonicalize().ok(), model.canonicalize().ok());
+    assert_eq!(
+        narrator::engine::piper::find_voice_model("xx_XX-nobody-low"),
+        None
+    );
+}

@@ -9,8 +9,7 @@
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Condvar, Mutex, OnceLock};
 
 use ort::session::Session;
 use ort::value::Tensor;
@@ -94,16 +93,11 @@ impl PiperConfig {
         let env = ort_environment()?;
         let mut sessions = Vec::with_capacity(self.sessions);
         for _ in 0..self.sessions {
-            sessions.push(Mutex::new(self.load_session(env)?));
+            sessions.push(self.load_session(env)?);
         }
         let has_sid = sessions
             .first()
-            .and_then(|s| {
-                s.lock()
-                    .ok()
-                    .map(|s| s.inputs().iter().any(|i| i.name() == "sid"))
-            })
-            .unwrap_or(false);
+            .is_some_and(|s| s.inputs().iter().any(|i| i.name() == "sid"));
         let voice_name = self
             .model
             .file_stem()
@@ -113,8 +107,11 @@ impl PiperConfig {
             voice_name,
             voice,
             phonemizer,
-            sessions,
-            next: AtomicUsize::new(0),
+            session_count: sessions.len(),
+            pool: SessionPool {
+                free: Mutex::new(sessions),
+                returned: Condvar::new(),
+            },
             has_sid,
             intra_threads: self.intra_threads,
         })
@@ -248,10 +245,10 @@ pub struct PiperEngine {
     voice_name: String,
     voice: VoiceConfig,
     phonemizer: Phonemizer,
-    /// `Session::run` takes `&mut self`, so each session sits behind its own lock
-    /// and concurrent callers take whichever is free.
-    sessions: Vec<Mutex<Session>>,
-    next: AtomicUsize,
+    /// `Session::run` takes `&mut self`: concurrent callers each take a free
+    /// session from the pool and wait when all are busy.
+    pool: SessionPool,
+    session_count: usize,
     has_sid: bool,
     intra_threads: Option<usize>,
 }
@@ -260,7 +257,7 @@ impl std::fmt::Debug for PiperEngine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PiperEngine")
             .field("voice", &self.voice_name)
-            .field("sessions", &self.sessions.len())
+            .field("sessions", &self.session_count)
             .field("intra_threads", &self.intra_threads)
             .finish_non_exhaustive()
     }
@@ -274,7 +271,7 @@ impl PiperEngine {
 
     /// Number of ONNX sessions (sentences that can run at the same time).
     pub fn session_count(&self) -> usize {
-        self.sessions.len()
+        self.session_count
     }
 
     /// Intra-op threads per session (`None`: ONNX Runtime's default).
@@ -308,27 +305,13 @@ impl PiperEngine {
             let sid = Tensor::from_array(([1usize], vec![sid])).map_err(synth)?;
             inputs.push(("sid".into(), sid.into()));
         }
-        let mut session = self.acquire_session()?;
+        let mut session = self.pool.take();
         let outputs = session.run(inputs).map_err(synth)?;
         if outputs.len() == 0 {
             return Err(EngineError::Synthesis("model returned no outputs".into()));
         }
         let (_, audio) = outputs[0].try_extract_tensor::<f32>().map_err(synth)?;
         Ok(audio.to_vec())
-    }
-
-    fn acquire_session(&self) -> Result<std::sync::MutexGuard<'_, Session>, EngineError> {
-        let n = self.sessions.len();
-        let start = self.next.fetch_add(1, Ordering::Relaxed);
-        for i in 0..n {
-            if let Ok(guard) = self.sessions[(start + i) % n].try_lock() {
-                return Ok(guard);
-            }
-        }
-        // All busy: queue on one of them.
-        self.sessions[start % n]
-            .lock()
-            .map_err(|_| EngineError::Synthesis("an earlier synthesis panicked".into()))
     }
 
     fn scales(&self, settings: &SynthesisSettings) -> Result<[f32; 3], EngineError> {
@@ -386,6 +369,60 @@ impl Engine for PiperEngine {
             samples.extend(audio);
         }
         Ok(Pcm::new(self.voice.audio.sample_rate, samples))
+    }
+}
+
+/// Free ONNX sessions; a taken session goes back when its [`PooledSession`] drops.
+struct SessionPool {
+    free: Mutex<Vec<Session>>,
+    returned: Condvar,
+}
+
+impl SessionPool {
+    fn take(&self) -> PooledSession<'_> {
+        // A panic while holding the lock cannot leave the Vec half-updated, so a
+        // poisoned lock is still usable.
+        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if let Some(session) = free.pop() {
+                return PooledSession {
+                    pool: self,
+                    session: Some(session),
+                };
+            }
+            free = self.returned.wait(free).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
+struct PooledSession<'p> {
+    pool: &'p SessionPool,
+    session: Option<Session>,
+}
+
+impl std::ops::Deref for PooledSession<'_> {
+    type Target = Session;
+    fn deref(&self) -> &Session {
+        self.session.as_ref().expect("present until drop")
+    }
+}
+
+impl std::ops::DerefMut for PooledSession<'_> {
+    fn deref_mut(&mut self) -> &mut Session {
+        self.session.as_mut().expect("present until drop")
+    }
+}
+
+impl Drop for PooledSession<'_> {
+    fn drop(&mut self) {
+        if let Some(session) = self.session.take() {
+            self.pool
+                .free
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(session);
+            self.pool.returned.notify_one();
+        }
     }
 }
 
