@@ -368,6 +368,16 @@ impl Phonemizer {
         let mut sentences = Vec::new();
         let mut current = String::new();
         for clause in self.clauses(text)? {
+            // A clause with no words ("a.m.," leaves an empty one before the
+            // comma) adds nothing; C espeak-ng reports none there. It still ends
+            // the sentence it closes.
+            if clause.ipa.is_empty() {
+                if clause.ends_sentence() && !current.trim().is_empty() {
+                    sentences.push(self.to_phonemes(current.trim_end()));
+                    current.clear();
+                }
+                continue;
+            }
             current.push_str(&clause.ipa);
             match clause.terminator {
                 Some(t) => {
@@ -564,5 +574,32 @@ mod tests {
         let sentences = ph.phonemize("Hello, world. Really?").expect("phonemize");
         assert_eq!(sentences.len(), 2);
         assert_eq!(sentences[0].concat(), "həlˈoʊ, wˈɜːld.");
+    }
+
+    #[test]
+    fn empty_clauses_add_nothing() {
+        let ph = Phonemizer::new("en-us").expect("bundled en-us data");
+        for sentence in ph
+            .phonemize("At 10 a.m., he left... Then? . , !")
+            .expect("phonemize")
+        {
+            let text = sentence.concat();
+            assert!(!text.starts_with([',', '.', ' ']), "{text:?}");
+            assert!(text.chars().any(char::is_alphabetic), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn multi_word_entries_and_glides_match_c_espeak() {
+        let ph = Phonemizer::new("en-us").expect("bundled en-us data");
+        let got: Vec<String> = ph
+            .phonemize("In the end, for the people of the city. For longer. And.")
+            .expect("phonemize")
+            .iter()
+            .map(|s| s.concat())
+            .collect();
+        // Piper 1.8 (C espeak-ng) phonemes for the same text.
+        assert_eq!(got[0], "ɪnðɪʲ ˈɛnd, fɚðə pˈiːpəl ʌvðə sˈɪɾi.");
+        assert_eq!(got[1], "fɔːɹ lˈɔŋɡɚ.");
     }
 }
