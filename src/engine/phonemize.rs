@@ -62,6 +62,8 @@ pub struct Phonemizer {
     /// palatal `;` (IPA `ʲ`, "the apple" → `ðɪʲ ˈæpəl`) and the linking `r-`.
     glide: Option<u8>,
     linking_r: Option<u8>,
+    /// Phoneme codes for [`Self::reduce_initial_open_o`].
+    reduction: Option<Reduction>,
     /// The voice's dictionary, for the multi-word entries the port skips.
     dict: Option<Dictionary>,
 }
@@ -97,6 +99,7 @@ impl Phonemizer {
         });
         let glide = find_phoneme(&phdata, ";");
         let linking_r = find_phoneme(&phdata, "r-");
+        let reduction = Reduction::new(&phdata);
         let this = Self {
             voice: voice.to_string(),
             translator,
@@ -105,6 +108,7 @@ impl Phonemizer {
             vowel_clusters: Vec::new(),
             glide,
             linking_r,
+            reduction,
             dict,
         };
         // Fail at load time, not at the first segment, if the dictionary is missing.
@@ -139,6 +143,7 @@ impl Phonemizer {
             .filter(|c| is_clause_boundary(c))
             .filter_map(|c| c.clause_char)
             .collect();
+        self.reduce_initial_open_o(&mut codes);
         self.fix_glides(&mut codes);
         // `preserve_punctuation` echoes `Punctuation` markers and each clause's
         // terminator; the only markers left are the `ʲ` ones `fix_glides` added.
@@ -327,6 +332,45 @@ impl Phonemizer {
         Some(out)
     }
 
+    /// Reduce an unstressed word-initial `0` (`ɑː` in en-us) before the word's
+    /// primary stress to `@` (`ə`), as C espeak-ng's stress pass does by marking
+    /// that syllable *diminished*; the port leaves it merely *unstressed*, so
+    /// "compared", "condition", "observe" came out `kɑːmpˈɛɹd`, `kɑːndˈɪʃən`,
+    /// `ɑːbzˈɜːv` instead of `kəmpˈɛɹd`, `kəndˈɪʃən`, `əbzˈɜːv`.
+    fn reduce_initial_open_o(&self, codes: &mut [PhonemeCode]) {
+        let Some(r) = &self.reduction else { return };
+        let mut word_start = 0;
+        for i in 0..=codes.len() {
+            let at_end = i == codes.len() || codes[i].is_boundary || codes[i].code == 15;
+            if !at_end {
+                continue;
+            }
+            let word = &mut codes[word_start..i];
+            word_start = i + 1;
+            // The prefixes C reduces: (k)0 + m/n/N/b, the next vowel taking the
+            // primary stress. Dictionary words like "October" (`ɑːktˈoʊbɚ`) and
+            // words stressed later ("conversation", `kɑːnvɚsˈeɪʃən`) keep `ɑː`.
+            let sounds: Vec<usize> = (0..word.len())
+                .filter(|&k| !word[k].is_boundary && word[k].marker.is_none())
+                .collect();
+            let at = |n: usize| sounds.get(n).map(|&k| word[k].code);
+            let first = if at(0) == Some(r.k) { 1 } else { 0 };
+            if at(first) != Some(r.open_o) || !at(first + 1).is_some_and(|c| r.closers.contains(&c))
+            {
+                continue;
+            }
+            let next_vowel = sounds[first + 2..]
+                .iter()
+                .position(|&k| self.phdata.get(word[k].code).is_some_and(|p| p.typ == 2));
+            let stress_before_next = next_vowel
+                .and_then(|n| sounds[first + 2..first + 2 + n].last().copied())
+                .is_some_and(|k| word[k].code == r.primary);
+            if stress_before_next {
+                word[sounds[first]].code = r.schwa;
+            }
+        }
+    }
+
     /// Bring the port's code list in line with C espeak-ng's IPA output:
     ///
     /// * the palatal glide `;` that `IfNextVowelAppend(;)` adds after `i`/`ɪ`
@@ -415,6 +459,32 @@ fn find_phoneme(phdata: &PhonemeData, mnemonic: &str) -> Option<u8> {
     packed.get_mut(..bytes.len())?.copy_from_slice(bytes);
     let want = u32::from_le_bytes(packed);
     (1..=255u8).find(|&code| phdata.get(code).is_some_and(|p| p.mnemonic == want))
+}
+
+/// Codes of the phonemes [`Phonemizer::reduce_initial_open_o`] looks at.
+#[derive(Debug, Clone)]
+struct Reduction {
+    k: u8,
+    open_o: u8,
+    schwa: u8,
+    primary: u8,
+    closers: Vec<u8>,
+}
+
+impl Reduction {
+    fn new(phdata: &PhonemeData) -> Option<Self> {
+        let find = |m: &str| find_phoneme(phdata, m);
+        Some(Self {
+            k: find("k")?,
+            open_o: find("0")?,
+            schwa: find("@")?,
+            primary: find("'")?,
+            closers: ["m", "n", "N", "b"]
+                .iter()
+                .filter_map(|m| find(m))
+                .collect(),
+        })
+    }
 }
 
 /// Byte spans of the plain ASCII words in `text`: letters only, not glued to a
