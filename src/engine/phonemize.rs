@@ -131,6 +131,37 @@ impl Phonemizer {
 
     /// Split text into espeak clauses with their IPA and terminators.
     pub fn clauses(&self, text: &str) -> Result<Vec<Clause>, EngineError> {
+        // The port is young: a panic inside it on odd input must not take a
+        // synthesis worker down with it.
+        let (ipa, terminators) =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.clause_ipa(text)))
+                .map_err(|_| {
+                    EngineError::Synthesis(format!(
+                        "espeak phonemization panicked on text starting {:?}",
+                        text.chars().take(60).collect::<String>()
+                    ))
+                })??;
+        let mut clauses = Vec::new();
+        for (i, line) in ipa.split('\n').enumerate() {
+            let terminator = terminators
+                .get(i)
+                .copied()
+                .filter(|c| ".,!?;:".contains(*c));
+            let mut line = line.trim();
+            if let Some(t) = terminator {
+                line = line.strip_suffix(t).unwrap_or(line).trim_end();
+            }
+            let ipa = strip_lang_flags(line);
+            if ipa.is_empty() && terminator.is_none() {
+                continue;
+            }
+            clauses.push(Clause { ipa, terminator });
+        }
+        Ok(clauses)
+    }
+
+    /// The port's IPA (one line per clause) and the clauses' terminators.
+    fn clause_ipa(&self, text: &str) -> Result<(String, Vec<char>), EngineError> {
         let text = self.merge_multi_words(text);
         let mut codes = self
             .translator
@@ -154,23 +185,7 @@ impl Phonemizer {
             &self.translator.options.lang,
             true,
         );
-        let mut clauses = Vec::new();
-        for (i, line) in ipa.split('\n').enumerate() {
-            let terminator = terminators
-                .get(i)
-                .copied()
-                .filter(|c| ".,!?;:".contains(*c));
-            let mut line = line.trim();
-            if let Some(t) = terminator {
-                line = line.strip_suffix(t).unwrap_or(line).trim_end();
-            }
-            let ipa = strip_lang_flags(line);
-            if ipa.is_empty() && terminator.is_none() {
-                continue;
-            }
-            clauses.push(Clause { ipa, terminator });
-        }
-        Ok(clauses)
+        Ok((ipa, terminators))
     }
 
     /// Apply the dictionary's multi-word entries, which the port does not (its
@@ -644,6 +659,34 @@ mod tests {
         let sentences = ph.phonemize("Hello, world. Really?").expect("phonemize");
         assert_eq!(sentences.len(), 2);
         assert_eq!(sentences[0].concat(), "həlˈoʊ, wˈɜːld.");
+    }
+
+    #[test]
+    fn odd_input_is_not_a_panic() {
+        let ph = Phonemizer::new("en-us").expect("bundled en-us data");
+        let long_word = "a".repeat(5_000);
+        let inputs = [
+            "",
+            " ",
+            "...",
+            "[[",
+            "]] [[ ]]",
+            "\u{0}\u{1}\u{7f}",
+            "😀 emoji 🎉 text",
+            "Ünïcödé çafé naïve — “quotes” ‘single’ «guillemets»",
+            "日本語のテキスト",
+            "in the in the in the",
+            "In the",
+            "for",
+            "1234567890123456789012345678901234567890",
+            "$%^&*()_+{}|:<>?~`",
+            "\n\n\t\r",
+            long_word.as_str(),
+        ];
+        for text in inputs {
+            // Errors are fine; panics are not.
+            let _ = ph.phonemize(text);
+        }
     }
 
     #[test]
