@@ -329,8 +329,33 @@ impl Phonemizer {
     /// Phoneme codes → `[[…]]` mnemonics. Mnemonics are separated by DEL, which
     /// the port's inline parser skips, so `t` `S` cannot be re-read as `tS`.
     fn mnemonics(&self, codes: &[u8]) -> Option<String> {
+        // An entry without any stress mark gets its stress from C's word-stress
+        // pass, which the inline path skips: English puts the primary stress on
+        // the first vowel that can take one ("many of" → `mˈɛnɪʲəv`), and none
+        // when all are reduced ("for the" → `fɚðə`).
+        let phoneme = |c: u8| self.phdata.get(c);
+        let has_stress_mark = codes
+            .iter()
+            .any(|&c| phoneme(c).is_some_and(|p| p.typ == 1));
+        let stress_at = if has_stress_mark {
+            None
+        } else {
+            codes.iter().position(|&c| {
+                phoneme(c).is_some_and(|p| {
+                    p.typ == 2 && p.phflags & espeak_ng::phoneme::PH_UNSTRESSED == 0
+                })
+            })
+        };
+        let primary = self.reduction.as_ref().map(|r| r.primary);
+        let mut with_stress = Vec::with_capacity(codes.len() + 1);
+        for (i, &code) in codes.iter().enumerate() {
+            if Some(i) == stress_at {
+                with_stress.extend(primary);
+            }
+            with_stress.push(code);
+        }
         let mut out = String::new();
-        for &code in codes {
+        for &code in &with_stress {
             let ph = self.phdata.get(code)?;
             let bytes = ph.mnemonic.to_le_bytes();
             let len = bytes.iter().position(|&b| b == 0).unwrap_or(4);

@@ -5,6 +5,12 @@
 //! ONNX Runtime is loaded dynamically. `ort` panics when it cannot find the library,
 //! so [`PiperConfig::build`] finds it first ([`find_onnxruntime`]) and initialises
 //! `ort` with that path exactly once per process.
+//!
+//! Throughput knobs: [`PiperConfig::sessions`] (sentences in flight) and
+//! [`PiperConfig::intra_threads`] (threads inside one sentence). On a machine with
+//! `C` free cores, `sessions × intra_threads ≈ C` with `intra_threads = 1` is
+//! usually best, since one VITS sentence parallelises poorly;
+//! `benches/piper_rtf.sh` measures the combinations.
 
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -32,7 +38,9 @@ pub struct PiperConfig {
     #[serde(default)]
     pub intra_threads: Option<usize>,
     /// How many sessions to load, i.e. how many sentences can be synthesized at
-    /// the same time by `--jobs N` workers.
+    /// the same time: by `--jobs N` workers, and by one call with several
+    /// sentences. Each session holds its own copy of the model (~60 MB for a
+    /// medium voice).
     #[serde(default = "default_sessions")]
     pub sessions: usize,
 }
