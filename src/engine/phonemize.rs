@@ -62,6 +62,8 @@ pub struct Phonemizer {
     /// palatal `;` (IPA `ʲ`, "the apple" → `ðɪʲ ˈæpəl`) and the linking `r-`.
     glide: Option<u8>,
     linking_r: Option<u8>,
+    /// `U@`, which C follows with a printed linking `r-` inside a word.
+    u_r: Option<u8>,
     /// Phoneme codes for [`Self::reduce_initial_open_o`].
     reduction: Option<Reduction>,
     /// The voice's dictionary, for the multi-word entries the port skips.
@@ -99,6 +101,7 @@ impl Phonemizer {
         });
         let glide = find_phoneme(&phdata, ";");
         let linking_r = find_phoneme(&phdata, "r-");
+        let u_r = find_phoneme(&phdata, "U@");
         let reduction = Reduction::new(&phdata);
         let this = Self {
             voice: voice.to_string(),
@@ -108,6 +111,7 @@ impl Phonemizer {
             vowel_clusters: Vec::new(),
             glide,
             linking_r,
+            u_r,
             reduction,
             dict,
         };
@@ -432,13 +436,26 @@ impl Phonemizer {
                     continue;
                 }
                 out.push(c.clone());
+                let marker = |ch: char| PhonemeCode {
+                    code: 0,
+                    is_boundary: false,
+                    clause_char: None,
+                    marker: Some(CodeMarker::Punctuation(ch)),
+                };
                 if Some(c.code) == self.glide {
-                    out.push(PhonemeCode {
-                        code: 0,
-                        is_boundary: false,
-                        clause_char: None,
-                        marker: Some(CodeMarker::Punctuation('\u{2b2}')),
-                    });
+                    out.push(marker('\u{2b2}'));
+                } else {
+                    // `U@` (`ʊɹ`) + linking `r-` inside a word: C prints the `r-`
+                    // as `ɹ` ("during" → `dˈʊɹɹɪŋ`), the port as nothing.
+                    let after_u_r = i > 0 && Some(codes[i - 1].code) == self.u_r;
+                    let same_word = next.is_some_and(|n| !n.is_boundary)
+                        && !codes[i + 1..]
+                            .iter()
+                            .take_while(|n| !is_sound(n))
+                            .any(|n| n.is_boundary || n.code == 15);
+                    if after_u_r && same_word {
+                        out.push(marker('\u{279}'));
+                    }
                 }
                 continue;
             }
