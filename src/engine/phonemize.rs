@@ -551,6 +551,8 @@ const WORD_FIXES: &[(&str, &str)] = &[
     ("tradesman", "t r ' eI d z m @ n"),
     ("lifestyle", "l ' aI f s t aI l"),
     ("housing", "h ' aU z I N"),
+    // The port reads "be used to" as `jˈuːst`; C says `jˈuːzd` in every context.
+    ("used", "j ' u: z d"),
 ];
 
 /// Codes of the phonemes [`Phonemizer::reduce_initial_open_o`] looks at.
@@ -791,6 +793,7 @@ mod tests {
             ("tradesman", "tɹˈeɪdzmən"),
             ("lifestyle", "lˈaɪfstaɪl"),
             ("housing", "hˈaʊzɪŋ"),
+            ("used", "jˈuːzd"),
         ];
         assert_eq!(expected.len(), WORD_FIXES.len());
         for (word, ipa) in expected {
