@@ -358,13 +358,25 @@ impl Phonemizer {
             })
         };
         let primary = self.reduction.as_ref().map(|r| r.primary);
+        // C prints a stress mark right before its vowel, whatever its place in
+        // the entry ("than an" `,Dan@n` → `ðˌænən`), so hold marks until the vowel.
         let mut with_stress = Vec::with_capacity(codes.len() + 1);
+        let mut pending = Vec::new();
         for (i, &code) in codes.iter().enumerate() {
+            let typ = phoneme(code).map(|p| p.typ);
+            if typ == Some(1) {
+                pending.push(code);
+                continue;
+            }
             if Some(i) == stress_at {
                 with_stress.extend(primary);
             }
+            if typ == Some(2) {
+                with_stress.append(&mut pending);
+            }
             with_stress.push(code);
         }
+        with_stress.append(&mut pending);
         let mut out = String::new();
         for &code in &with_stress {
             let ph = self.phdata.get(code)?;
