@@ -15,7 +15,7 @@
 //! differs from it we correct the port's phoneme codes before rendering IPA:
 //! multi-word dictionary entries ("in the" → `ɪnðə`), the palatal glide `ʲ`, linking
 //! r rules, reduced con-/com-/ob- prefixes and a short table of words the port's
-//! rules get wrong ([`WORD_FIXES`]). `benches/phoneme_agreement.sh` measures the
+//! rules get wrong (`WORD_FIXES`). `benches/phoneme_agreement.sh` measures the
 //! word-level agreement with Piper (≈ 99 % on news text).
 
 use std::collections::{HashMap, HashSet};
