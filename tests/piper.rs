@@ -226,3 +226,61 @@ fn installed_voice_package_is_found_by_name() {
         None
     );
 }
+
+/// Word-level phoneme agreement with Piper on the news corpus stays ≥ 98 %.
+#[test]
+fn phonemes_agree_with_piper_on_news_text() {
+    let Some(model) = real_voice() else { return };
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/data/phoneme_corpus.txt");
+    let text = std::fs::read_to_string(&corpus).expect("corpus");
+    let script = r#"
+import json, sys
+from piper import PiperVoice
+print(json.dumps(PiperVoice.load(sys.argv[1]).phonemize(open(sys.argv[2]).read()), ensure_ascii=False))
+"#;
+    let output = Command::new(venv().join("bin").join("python"))
+        .args(["-c", script])
+        .arg(&model)
+        .arg(&corpus)
+        .output()
+        .expect("run python piper");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let theirs: Vec<Vec<String>> = serde_json::from_slice(&output.stdout).expect("JSON");
+    let engine = PiperConfig::new(&model).build().expect("engine builds");
+    let ours = engine.phonemize(&text).expect("phonemize");
+
+    let words = |sentences: &[Vec<String>]| -> Vec<String> {
+        sentences
+            .iter()
+            .flat_map(|s| {
+                s.concat()
+                    .split_whitespace()
+                    .map(|w| w.trim_matches(|c: char| ".,;:!?".contains(c)).to_string())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|w| !w.is_empty())
+            .collect()
+    };
+    let (a, b) = (words(&theirs), words(&ours));
+    // Longest common subsequence of words = words that agree after alignment.
+    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            lcs[i][j] = if a[i - 1] == b[j - 1] {
+                lcs[i - 1][j - 1] + 1
+            } else {
+                lcs[i - 1][j].max(lcs[i][j - 1])
+            };
+        }
+    }
+    let agreement = lcs[a.len()][b.len()] as f64 / a.len().max(1) as f64;
+    assert!(
+        agreement >= 0.98,
+        "phoneme agreement {:.2} % < 98 %",
+        100.0 * agreement
+    );
+}
