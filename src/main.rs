@@ -56,7 +56,7 @@ enum Command {
         narrator narrate story.md -o s.mp3 --engine openai --engine-url http://127.0.0.1:8000/v1 --voice en_US-joe-medium\n  \
         cat story.txt | narrator narrate - -o story.mp3 --json"
     )]
-    Narrate(NarrateArgs),
+    Narrate(Box<NarrateArgs>),
     /// Print the spoken form of text: one output line per input line, flushed per line.
     #[command(
         after_help = "Examples:\n  echo 'The $49.95 plan starts July 5, 2024 at 1:34 PM.' | narrator normalize\n  \
@@ -214,7 +214,7 @@ fn run(cli: Cli) -> Result<()> {
         tracing::info!("config: {}", p.display());
     }
     match cli.command {
-        Command::Narrate(args) => narrate(args, &config, cli.quiet),
+        Command::Narrate(args) => narrate(*args, &config, cli.quiet),
         Command::Normalize { file } => normalize_cmd(file.as_deref()),
         Command::Extract {
             input,
@@ -230,7 +230,6 @@ fn extract_options(read: &ReadFlags) -> ExtractOptions {
         read_captions: read.read_captions,
         read_code: read.read_code,
         read_tables: read.read_tables,
-        ..Default::default()
     }
 }
 
@@ -424,8 +423,26 @@ fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
             )));
         }
     }
-    let engine_cfg = engine_config(&args, config)?;
-    let catalog_rate = None::<f32>;
+    let mut engine_cfg = engine_config(&args, config)?;
+    let jobs = args
+        .jobs
+        .or(config.jobs)
+        .unwrap_or_else(default_jobs)
+        .max(1);
+    #[cfg(feature = "piper")]
+    if let EngineConfig::Piper(c) = &mut engine_cfg {
+        // Measured on 2 cores (benches/piper_rtf.sh): one single-threaded ONNX
+        // session per concurrent job beats one session with more threads.
+        let cores = default_jobs();
+        c.sessions = jobs.min(cores).max(1);
+        c.intra_threads = Some((cores / c.sessions).max(1));
+    }
+    // A catalog voice may set its own default rate; flags and config win.
+    let catalog_rate = args
+        .voice
+        .as_deref()
+        .or(config.voice.as_deref())
+        .and_then(|v| catalog(config).ok()?.resolve(v).ok()?.rate);
     let settings = SynthesisSettings {
         rate: args.rate.or(config.rate).or(catalog_rate).unwrap_or(1.0),
         speaker: args.speaker,

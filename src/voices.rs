@@ -291,6 +291,7 @@ fn piper_voice(
             .map(|s| s.replace('_', "-"))
     });
     let installed = model.is_file() && json.is_file();
+    let model = &model.canonicalize().unwrap_or_else(|_| model.to_path_buf());
     ResolvedVoice {
         id: id.to_string(),
         engine: "piper".into(),
@@ -332,7 +333,7 @@ fn find_model(model: &str, base: Option<&Path>, dirs: &[PathBuf]) -> Option<Path
 pub fn python_envs() -> Vec<PathBuf> {
     let mut envs = Vec::new();
     for var in ["NARRATOR_VENV", "VIRTUAL_ENV"] {
-        if let Some(v) = std::env::var_os(var) {
+        if let Some(v) = std::env::var_os(var).filter(|v| !v.is_empty()) {
             envs.push(PathBuf::from(v));
         }
     }
@@ -341,24 +342,64 @@ pub fn python_envs() -> Vec<PathBuf> {
     envs
 }
 
-/// `site-packages` directories of the known Python environments.
+/// `site-packages` directories of the known Python environments, then of the
+/// system `python3`.
 pub fn site_packages() -> Vec<PathBuf> {
-    let mut out = Vec::new();
+    let mut out: Vec<PathBuf> = Vec::new();
     for env in python_envs() {
-        let Ok(rd) = std::fs::read_dir(env.join("lib")) else {
-            continue;
-        };
-        for e in rd.filter_map(Result::ok) {
-            let sp = e.path().join("site-packages");
-            if e.file_name().to_string_lossy().starts_with("python")
-                && sp.is_dir()
-                && !out.contains(&sp)
-            {
-                out.push(sp);
-            }
+        for lib in ["lib", "lib64"] {
+            let Ok(rd) = std::fs::read_dir(env.join(lib)) else {
+                continue;
+            };
+            let mut found: Vec<PathBuf> = rd
+                .filter_map(Result::ok)
+                .filter(|e| e.file_name().to_string_lossy().starts_with("python3"))
+                .map(|e| e.path().join("site-packages"))
+                .filter(|p| p.is_dir())
+                .collect();
+            found.sort();
+            out.extend(found);
+        }
+        // Windows venvs.
+        let win = env.join("Lib").join("site-packages");
+        if win.is_dir() {
+            out.push(win);
         }
     }
+    out.extend(system_site_packages());
+    let mut seen = Vec::new();
+    out.retain(|p| {
+        let key = p.canonicalize().unwrap_or_else(|_| p.clone());
+        let new = !seen.contains(&key);
+        seen.push(key);
+        new
+    });
     out
+}
+
+fn system_site_packages() -> Vec<PathBuf> {
+    static DIRS: std::sync::OnceLock<Vec<PathBuf>> = std::sync::OnceLock::new();
+    DIRS.get_or_init(|| {
+        let script = "import site\n\
+                      p=list(site.getsitepackages()) if hasattr(site,'getsitepackages') else []\n\
+                      p.append(site.getusersitepackages())\n\
+                      print('\\n'.join(p))";
+        std::process::Command::new("python3")
+            .args(["-c", script])
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| {
+                String::from_utf8_lossy(&o.stdout)
+                    .lines()
+                    .map(PathBuf::from)
+                    .filter(|p| p.is_dir())
+                    .collect()
+            })
+            .unwrap_or_default()
+    })
+    .clone()
 }
 
 /// Find `file` (e.g. `en_US-joe-medium.onnx`) inside an installed Python voice

@@ -123,6 +123,10 @@ pub trait Engine: Send + Sync {
 pub mod espeak;
 mod http;
 pub mod openai;
+#[cfg(feature = "piper")]
+pub mod phonemize;
+#[cfg(feature = "piper")]
+pub mod piper;
 pub mod piper_http;
 pub mod silence;
 
@@ -158,6 +162,8 @@ pub fn registry() -> Vec<EngineKind> {
     [
         #[cfg(feature = "espeak")]
         EngineKind::Espeak,
+        #[cfg(feature = "piper")]
+        EngineKind::Piper,
         EngineKind::PiperHttp,
         EngineKind::Openai,
         EngineKind::Silence,
@@ -170,6 +176,8 @@ pub fn registry() -> Vec<EngineKind> {
 pub enum EngineConfig {
     #[cfg(feature = "espeak")]
     Espeak(espeak::EspeakConfig),
+    #[cfg(feature = "piper")]
+    Piper(piper::PiperConfig),
     PiperHttp(piper_http::PiperHttpConfig),
     Openai(openai::OpenAiConfig),
     Silence(silence::SilenceEngine),
@@ -182,6 +190,8 @@ impl EngineConfig {
         Ok(match self {
             #[cfg(feature = "espeak")]
             EngineConfig::Espeak(c) => Box::new(c.build()?),
+            #[cfg(feature = "piper")]
+            EngineConfig::Piper(c) => Box::new(c.build()?),
             EngineConfig::PiperHttp(c) => Box::new(c.build()?),
             EngineConfig::Openai(c) => Box::new(c.build()?),
             EngineConfig::Silence(c) => Box::new(c.clone()),
@@ -192,6 +202,8 @@ impl EngineConfig {
         match self {
             #[cfg(feature = "espeak")]
             EngineConfig::Espeak(_) => EngineKind::Espeak,
+            #[cfg(feature = "piper")]
+            EngineConfig::Piper(_) => EngineKind::Piper,
             EngineConfig::PiperHttp(_) => EngineKind::PiperHttp,
             EngineConfig::Openai(_) => EngineKind::Openai,
             EngineConfig::Silence(_) => EngineKind::Silence,
@@ -230,6 +242,32 @@ pub fn config_for(
             };
             Ok(EngineConfig::Espeak(espeak::EspeakConfig { language }))
         }
+        #[cfg(feature = "piper")]
+        EngineKind::Piper => {
+            let rv = match voice {
+                Some(v) => catalog.resolve(v)?,
+                None => catalog
+                    .list()
+                    .into_iter()
+                    .find(|v| v.engine == "piper" && v.installed)
+                    .ok_or_else(|| VoiceError::Unknown {
+                        voice: "(none given, and no Piper voice is installed)".into(),
+                    })?,
+            };
+            if rv.engine != "piper" {
+                return Err(wrong(&rv.id, &rv.engine));
+            }
+            let model = rv.model.ok_or_else(|| VoiceError::Unknown {
+                voice: rv.id.clone(),
+            })?;
+            if !rv.installed {
+                return Err(VoiceError::NotInstalled {
+                    voice: rv.id,
+                    hint: format!("{} and its .onnx.json", model.display()),
+                });
+            }
+            Ok(EngineConfig::Piper(piper::PiperConfig::new(model)))
+        }
         EngineKind::PiperHttp => {
             let mut c = piper_http::PiperHttpConfig::default();
             if let Some(u) = url {
@@ -254,6 +292,8 @@ pub fn config_for(
             Ok(EngineConfig::Openai(c))
         }
         EngineKind::Silence => Ok(EngineConfig::Silence(silence::SilenceEngine::default())),
+        // Engines whose cargo feature is off in this build.
+        #[allow(unreachable_patterns)]
         other => Err(VoiceError::Unknown {
             voice: format!("engine {} is not in this build", other.name()),
         }),
