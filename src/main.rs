@@ -403,6 +403,7 @@ impl Progress for Bar {
     }
 }
 
+#[cfg_attr(not(feature = "piper"), allow(unused_mut))]
 fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
     let started = Instant::now();
     let format = match &args.format {
@@ -449,11 +450,6 @@ fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
         noise_scale: args.noise_scale,
         noise_w: args.noise_w,
     };
-    let jobs = args
-        .jobs
-        .or(config.jobs)
-        .unwrap_or_else(default_jobs)
-        .max(1);
     let mut encode = config.output.clone();
     if let Some(b) = args.bitrate {
         encode = EncodeOptions {

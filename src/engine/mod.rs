@@ -213,6 +213,7 @@ impl EngineConfig {
 
 /// Turn the user's choice (engine, voice, URL) into an engine config, resolving the
 /// voice through the catalog.
+#[cfg_attr(not(feature = "espeak"), allow(unused_variables))]
 pub fn config_for(
     kind: EngineKind,
     voice: Option<&str>,
