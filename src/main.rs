@@ -456,9 +456,18 @@ fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
             mp3_bitrate_kbps: b,
         };
     }
-    // Build the engine first: a bad voice or a down server fails before any fetch.
-    let engine = engine_cfg.build()?;
-    let article = load_article(&args.input, &args.read)?;
+    // Load the model (or probe the server) while the article is fetched and
+    // extracted; a bad voice or a down server is reported before a fetch error.
+    let (engine, article) = std::thread::scope(|scope| {
+        let article = scope.spawn(|| load_article(&args.input, &args.read));
+        let engine = engine_cfg.build();
+        let article = article
+            .join()
+            .unwrap_or_else(|_| Err(anyhow!("article loading panicked")));
+        (engine, article)
+    });
+    let engine = engine?;
+    let article = article?;
     let opts = RenderOptions {
         output: args.output.clone(),
         format,

@@ -99,10 +99,22 @@ impl PiperConfig {
             .with_vowel_clusters(voice.vowel_clusters.clone().unwrap_or_default());
 
         let env = ort_environment()?;
-        let mut sessions = Vec::with_capacity(self.sessions);
-        for _ in 0..self.sessions {
-            sessions.push(self.load_session(env)?);
-        }
+        // Sessions load in parallel: each load is single-threaded graph work.
+        let sessions = std::thread::scope(|scope| {
+            let loads: Vec<_> = (0..self.sessions.max(1))
+                .map(|_| scope.spawn(|| self.load_session(env)))
+                .collect();
+            loads
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(EngineError::Runtime(
+                            "ONNX Runtime panicked loading the model".into(),
+                        ))
+                    })
+                })
+                .collect::<Result<Vec<Session>, EngineError>>()
+        })?;
         let has_sid = sessions
             .first()
             .is_some_and(|s| s.inputs().iter().any(|i| i.name() == "sid"));
