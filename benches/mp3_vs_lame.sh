@@ -11,7 +11,7 @@ command -v lame >/dev/null || { echo "needs the lame CLI (apt-get install lame)"
 command -v sox >/dev/null || { echo "needs sox (apt-get install sox)"; exit 1; }
 
 cargo build --release --quiet --bin narrator --example encode_mp3
-bin=target/release
+bin="${CARGO_TARGET_DIR:-target}/release"
 "$bin/narrator" narrate examples/article.txt -o "$work/one.wav" --quiet
 one=$(soxi -D "$work/one.wav")
 reps=$(python3 -c "import math;print(max(1, math.ceil($minutes*60/$one)))")
