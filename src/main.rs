@@ -13,7 +13,7 @@ use narrator::audio::{AudioFormat, EncodeOptions};
 use narrator::config::Config;
 use narrator::engine::{self, EngineConfig, EngineKind, SynthesisSettings};
 use narrator::extract::{self, Article, ExtractOptions};
-use narrator::normalize::{self, NormalizeOptions};
+use narrator::normalize::{self, quotes, NormalizeOptions};
 use narrator::pipeline::{self, Progress, RenderOptions};
 use narrator::script::ScriptOptions;
 use narrator::source::{self, FetchOptions, Input};
@@ -60,11 +60,19 @@ enum Command {
     /// Print the spoken form of text: one output line per input line, flushed per line.
     #[command(
         after_help = "Examples:\n  echo 'The $49.95 plan starts July 5, 2024 at 1:34 PM.' | narrator normalize\n  \
-        narrator normalize article.txt > spoken.txt"
+        narrator normalize article.txt > spoken.txt\n  \
+        echo '\"We agreed,\" Ushakov said.' | narrator normalize --marks"
     )]
     Normalize {
         /// Text file to read (default: stdin).
         file: Option<PathBuf>,
+        /// Mark quotations in the spoken text as ⟪…⟫ (nested ones too).
+        #[arg(long, conflicts_with = "json")]
+        marks: bool,
+        /// One JSON object per line: {written, spoken, quotes:[{start,end,text,depth}],
+        /// attributions:[…]}; offsets are in characters of `spoken`.
+        #[arg(long)]
+        json: bool,
     },
     /// Show the article as the pipeline will read it.
     #[command(
@@ -215,7 +223,16 @@ fn run(cli: Cli) -> Result<()> {
     }
     match cli.command {
         Command::Narrate(args) => narrate(*args, &config, cli.quiet),
-        Command::Normalize { file } => normalize_cmd(file.as_deref()),
+        Command::Normalize { file, marks, json } => {
+            let mode = if json {
+                NormalizeOutput::Json
+            } else if marks {
+                NormalizeOutput::Marks
+            } else {
+                NormalizeOutput::Plain
+            };
+            normalize_cmd(file.as_deref(), mode)
+        }
         Command::Extract {
             input,
             format,
@@ -244,7 +261,14 @@ fn load_article(input: &str, read: &ReadFlags) -> Result<Article> {
     Ok(extract::extract(&doc, &extract_options(read))?)
 }
 
-fn normalize_cmd(file: Option<&Path>) -> Result<()> {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum NormalizeOutput {
+    Plain,
+    Marks,
+    Json,
+}
+
+fn normalize_cmd(file: Option<&Path>, mode: NormalizeOutput) -> Result<()> {
     let reader: Box<dyn BufRead> = match file {
         Some(p) if p != Path::new("-") => Box::new(std::io::BufReader::new(
             std::fs::File::open(p)
@@ -254,6 +278,7 @@ fn normalize_cmd(file: Option<&Path>) -> Result<()> {
         _ => Box::new(std::io::stdin().lock()),
     };
     let opts = NormalizeOptions::default();
+    let mut tracker = quotes::QuoteTracker::new();
     let mut out = std::io::stdout().lock();
     let mut reader = reader;
     let mut buf = Vec::new();
@@ -265,7 +290,19 @@ fn normalize_cmd(file: Option<&Path>) -> Result<()> {
         let line = String::from_utf8_lossy(&buf);
         let line = line.strip_suffix('\n').unwrap_or(&line);
         let line = line.strip_suffix('\r').unwrap_or(line);
-        writeln!(out, "{}", normalize::normalize(line, &opts))?;
+        match mode {
+            NormalizeOutput::Plain => writeln!(out, "{}", normalize::normalize(line, &opts))?,
+            NormalizeOutput::Marks | NormalizeOutput::Json => {
+                // Each line is a paragraph; a quote left open continues into the next.
+                let spans = tracker.paragraph(line);
+                let m = quotes::normalize_marked(line, &spans, &opts);
+                if mode == NormalizeOutput::Json {
+                    writeln!(out, "{}", serde_json::to_string(&m)?)?;
+                } else {
+                    writeln!(out, "{}", m.marked("⟪", "⟫"))?;
+                }
+            }
+        }
         out.flush()?;
     }
     Ok(())

@@ -14,6 +14,7 @@ mod date;
 mod fraction;
 mod money;
 mod ordinal;
+pub mod quotes;
 mod scanner;
 mod time;
 mod words;
