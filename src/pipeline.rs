@@ -127,7 +127,12 @@ pub fn render(
                     continue;
                 }
                 let seg = &script.segments[i];
-                let pcm = engine.synthesize(&seg.spoken, &opts.settings);
+                let pcm = match seg.rate_percent {
+                    Some(pct) => {
+                        engine.synthesize(&seg.spoken, &segment_settings(&opts.settings, pct))
+                    }
+                    None => engine.synthesize(&seg.spoken, &opts.settings),
+                };
                 let failed = pcm.is_err();
                 if tx.send((i, pcm)).is_err() || failed {
                     return;
@@ -150,6 +155,14 @@ pub fn render(
         synth_s: started.elapsed().as_secs_f64(),
         total_s: started.elapsed().as_secs_f64(),
     })
+}
+
+/// The run's settings with a segment's rate multiplier (percent) applied, kept within
+/// the range the CLI accepts.
+fn segment_settings(base: &SynthesisSettings, rate_percent: u32) -> SynthesisSettings {
+    let mut s = base.clone();
+    s.rate = (s.rate * rate_percent as f32 / 100.0).clamp(0.25, 4.0);
+    s
 }
 
 fn write_in_order(
@@ -232,9 +245,11 @@ mod tests {
                     sentence_ms: 100,
                     paragraph_ms: 500,
                     heading_ms: 1000,
+                    quote_ms: 0,
                 },
                 intro: true,
                 max_chars: 1000,
+                split_quotes: false,
             },
             normalize: NormalizeOptions::default(),
         }

@@ -154,7 +154,9 @@ fn scan(text: &str, continuing: bool) -> (Vec<Span>, bool) {
         };
         match c {
             '“' => {
-                if !close(&mut stack, &mut spans, &|o| o == Open::Low) {
+                // „…“ closes with “; anywhere else “ opens.
+                let closed_low = close(&mut stack, &mut spans, &|o| o == Open::Low);
+                if !closed_low {
                     open(&mut stack, &mut spans, Open::Curly);
                 }
             }
@@ -188,17 +190,18 @@ fn scan(text: &str, continuing: bool) -> (Vec<Span>, bool) {
                     open(&mut stack, &mut spans, Open::Straight);
                 }
             }
-            '‘' | '\'' if in_double && is_opening_context(prev) => {
-                if next.is_some_and(|n| n.is_alphanumeric() || is_quote_mark(n))
-                    && has_single_close(&chars, k + 1)
-                {
-                    let kind = if c == '‘' {
-                        Open::SingleCurly
-                    } else {
-                        Open::SingleStraight
-                    };
-                    open(&mut stack, &mut spans, kind);
-                }
+            '‘' | '\''
+                if in_double
+                    && is_opening_context(prev)
+                    && next.is_some_and(|n| n.is_alphanumeric() || is_quote_mark(n))
+                    && has_single_close(&chars, k + 1) =>
+            {
+                let kind = if c == '‘' {
+                    Open::SingleCurly
+                } else {
+                    Open::SingleStraight
+                };
+                open(&mut stack, &mut spans, kind);
             }
             '’' | '\'' if !next.is_some_and(char::is_alphanumeric) => {
                 let want = if c == '’' {

@@ -9,6 +9,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::extract::{Article, BlockKind};
+use crate::normalize::quotes::{QuoteTracker, Span, SpanKind};
 
 /// Pause lengths between segments, in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -17,6 +18,9 @@ pub struct Pauses {
     pub sentence_ms: u64,
     pub paragraph_ms: u64,
     pub heading_ms: u64,
+    /// Extra silence where a quotation starts or ends between segments (a newsreader's
+    /// cue that someone else's words begin or end).
+    pub quote_ms: u64,
 }
 
 impl Default for Pauses {
@@ -25,6 +29,7 @@ impl Default for Pauses {
             sentence_ms: 250,
             paragraph_ms: 600,
             heading_ms: 900,
+            quote_ms: 150,
         }
     }
 }
@@ -52,8 +57,35 @@ pub struct Segment {
     pub written: String,
     /// The text the engine reads.
     pub spoken: String,
-    /// Silence after this segment.
+    /// Silence after this segment (structural, or explicit from SSML `<break>`).
     pub pause_after: Duration,
+    /// The segment is quoted speech (the pipeline may read it in another voice).
+    #[serde(default)]
+    pub quote: bool,
+    /// Per-segment speaking-rate multiplier in percent (SSML `<prosody rate>`), applied
+    /// on top of the run's rate; None = 100 %.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_percent: Option<u32>,
+    /// Voice asked for by the input (SSML `<voice name>`); engines may ignore it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice: Option<String>,
+}
+
+impl Segment {
+    /// A plain segment (not quoted, no overrides).
+    pub fn new(id: usize, kind: SegmentKind, written: String, spoken: String) -> Self {
+        Segment {
+            id,
+            kind,
+            block: None,
+            written,
+            spoken,
+            pause_after: Duration::ZERO,
+            quote: false,
+            rate_percent: None,
+            voice: None,
+        }
+    }
 }
 
 /// The ordered segments of one narration.
@@ -70,6 +102,10 @@ pub struct ScriptOptions {
     pub intro: bool,
     /// Longest segment, in characters (the engine's input limit).
     pub max_chars: usize,
+    /// Cut sentences at the edges of quoted speech, so a quotation is a segment of its
+    /// own (`"We agreed,"` | `Ushakov said.`) that could be read in another voice, with
+    /// `pauses.quote_ms` around it. Off: a segment is a quote only if all of it is.
+    pub split_quotes: bool,
 }
 
 impl Default for ScriptOptions {
@@ -78,6 +114,7 @@ impl Default for ScriptOptions {
             pauses: Pauses::default(),
             intro: true,
             max_chars: 1_000,
+            split_quotes: false,
         }
     }
 }
@@ -119,35 +156,53 @@ impl Script {
             units.push((kind, Some(i), b.text.clone()));
         }
 
-        let mut segments = Vec::new();
+        let mut segments: Vec<Segment> = Vec::new();
+        let mut tracker = QuoteTracker::new();
         for (kind, block, text) in units {
             let text = collapse_ws(&text);
             if text.is_empty() {
                 continue;
             }
+            // A heading, title or byline ends any quotation left open.
+            if !matches!(kind, SegmentKind::Paragraph | SegmentKind::Quote) {
+                tracker.reset();
+            }
+            let quoted = speech_ranges(&text, &tracker.paragraph(&text));
             let pieces = split_sentences(&text, opts.max_chars.max(16));
+            let pieces = locate(&text, pieces);
             let n = pieces.len();
-            for (k, written) in pieces.into_iter().enumerate() {
-                let spoken = collapse_ws(&speak(&written));
-                if !spoken.chars().any(char::is_alphanumeric) {
-                    continue;
-                }
-                let last = k + 1 == n;
-                let pause_after = match (kind, last) {
-                    (_, false) => ms(p.sentence_ms),
-                    (SegmentKind::Title | SegmentKind::Heading | SegmentKind::Byline, true) => {
-                        ms(p.heading_ms)
-                    }
-                    (_, true) => ms(p.paragraph_ms),
+            for (k, (at, written)) in pieces.into_iter().enumerate() {
+                let parts = if opts.split_quotes {
+                    split_at_quotes(&written, at, &quoted)
+                } else {
+                    let q = covered(at, at + written.len(), &written, &quoted);
+                    vec![(written, q)]
                 };
-                segments.push(Segment {
-                    id: segments.len(),
-                    kind,
-                    block,
-                    written,
-                    spoken,
-                    pause_after,
-                });
+                let m = parts.len();
+                for (j, (written, quote)) in parts.into_iter().enumerate() {
+                    let spoken = collapse_ws(&speak(&written));
+                    if !spoken.chars().any(char::is_alphanumeric) {
+                        continue;
+                    }
+                    let last = k + 1 == n && j + 1 == m;
+                    let pause_after = match (kind, last) {
+                        (_, false) => ms(p.sentence_ms),
+                        (SegmentKind::Title | SegmentKind::Heading | SegmentKind::Byline, true) => {
+                            ms(p.heading_ms)
+                        }
+                        (_, true) => ms(p.paragraph_ms),
+                    };
+                    if let Some(prev) = segments.last_mut() {
+                        if prev.quote != quote {
+                            prev.pause_after += ms(p.quote_ms);
+                        }
+                    }
+                    let mut seg = Segment::new(segments.len(), kind, written, spoken);
+                    seg.block = block;
+                    seg.pause_after = pause_after;
+                    seg.quote = quote;
+                    segments.push(seg);
+                }
             }
         }
         // No pause after the very end of the programme.
@@ -161,6 +216,78 @@ impl Script {
     pub fn spoken_chars(&self) -> usize {
         self.segments.iter().map(|s| s.spoken.chars().count()).sum()
     }
+}
+
+/// Byte ranges of the outer quotations of `text` that read as speech.
+fn speech_ranges(text: &str, spans: &[Span]) -> Vec<(usize, usize)> {
+    spans
+        .iter()
+        .filter(|s| s.kind == SpanKind::Quote && s.depth == 0 && s.is_speech(text))
+        .map(|s| (s.start, s.end))
+        .collect()
+}
+
+/// Where each piece (a trimmed substring of `text`, in order) starts in `text`.
+fn locate(text: &str, pieces: Vec<String>) -> Vec<(usize, String)> {
+    let mut cursor = 0;
+    pieces
+        .into_iter()
+        .map(|p| {
+            let at = text
+                .get(cursor..)
+                .and_then(|rest| rest.find(p.as_str()))
+                .map_or(cursor, |i| cursor + i);
+            cursor = (at + p.len()).min(text.len());
+            (at, p)
+        })
+        .collect()
+}
+
+/// Whether all letters and digits of `piece` (at bytes `start..end` of the block) lie
+/// inside quoted speech.
+fn covered(start: usize, end: usize, piece: &str, quoted: &[(usize, usize)]) -> bool {
+    let inside = |b: usize| quoted.iter().any(|&(s, e)| s <= b && b < e);
+    let mut any = false;
+    for (i, c) in piece.char_indices() {
+        if c.is_alphanumeric() {
+            any = true;
+            if !inside(start + i) {
+                return false;
+            }
+        }
+    }
+    any && end > start
+}
+
+/// Cut `piece` (at byte `at` of the block) at the edges of quoted speech; each part
+/// with whether it is quoted.
+fn split_at_quotes(piece: &str, at: usize, quoted: &[(usize, usize)]) -> Vec<(String, bool)> {
+    let end = at + piece.len();
+    let mut cuts: Vec<usize> = quoted
+        .iter()
+        .flat_map(|&(s, e)| [s, e])
+        .filter(|&b| b > at && b < end)
+        .map(|b| b - at)
+        .filter(|&b| piece.is_char_boundary(b))
+        .collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut parts = Vec::new();
+    let mut last = 0;
+    for c in cuts.into_iter().chain(std::iter::once(piece.len())) {
+        let part = piece.get(last..c).unwrap_or("");
+        let trimmed = part.trim();
+        if !trimmed.is_empty() {
+            let lead = part.len() - part.trim_start().len();
+            let s = at + last + lead;
+            parts.push((
+                trimmed.to_string(),
+                covered(s, s + trimmed.len(), trimmed, quoted),
+            ));
+        }
+        last = c;
+    }
+    parts
 }
 
 fn collapse_ws(s: &str) -> String {
@@ -344,11 +471,13 @@ mod tests {
             sentence_ms: 1,
             paragraph_ms: 2,
             heading_ms: 3,
+            quote_ms: 0,
         };
         let opts = ScriptOptions {
             pauses: p,
             intro: true,
             max_chars: 100,
+            split_quotes: false,
         };
         let script = Script::build(&article, &opts, |s| s.to_string());
         let got: Vec<(&str, u128)> = script
@@ -366,6 +495,81 @@ mod tests {
                 ("Section", 3),
                 ("Three.", 0)
             ]
+        );
+    }
+
+    fn para(text: &str) -> Block {
+        Block {
+            kind: BlockKind::Paragraph,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn quotes_mark_segments_and_add_a_pause() {
+        let article = Article {
+            blocks: vec![
+                para("“We will not retreat.” The so-called “peace plan” failed. “This is the first step."),
+                para("“The second will follow.” Then he left."),
+            ],
+            ..Default::default()
+        };
+        let opts = ScriptOptions {
+            pauses: Pauses {
+                sentence_ms: 10,
+                paragraph_ms: 20,
+                heading_ms: 30,
+                quote_ms: 5,
+            },
+            ..ScriptOptions::default()
+        };
+        let script = Script::build(&article, &opts, |s| s.to_string());
+        let got: Vec<(&str, bool, u128)> = script
+            .segments
+            .iter()
+            .map(|s| (s.written.as_str(), s.quote, s.pause_after.as_millis()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("“We will not retreat.”", true, 15),
+                ("The so-called “peace plan” failed.", false, 15),
+                ("“This is the first step.", true, 20),
+                ("“The second will follow.”", true, 15),
+                ("Then he left.", false, 0),
+            ]
+        );
+    }
+
+    #[test]
+    fn split_quotes_cuts_at_quote_edges() {
+        let article = Article {
+            blocks: vec![para("\"Yes,\" she said, \"and no.\" Then she left.")],
+            ..Default::default()
+        };
+        let opts = ScriptOptions {
+            split_quotes: true,
+            ..ScriptOptions::default()
+        };
+        let script = Script::build(&article, &opts, |s| s.to_string());
+        let got: Vec<(&str, bool)> = script
+            .segments
+            .iter()
+            .map(|s| (s.written.as_str(), s.quote))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("\"Yes,\"", true),
+                ("she said,", false),
+                ("\"and no.\"", true),
+                ("Then she left.", false),
+            ]
+        );
+        let q = Pauses::default().quote_ms;
+        assert_eq!(
+            script.segments[0].pause_after,
+            Duration::from_millis(Pauses::default().sentence_ms + q)
         );
     }
 }
