@@ -40,6 +40,9 @@ pub struct Config {
     pub jobs: Option<usize>,
     /// Read title and byline before the article.
     pub intro: Option<bool>,
+    /// A pronunciation lexicon (TOML) applied before the built-in rules; its entries
+    /// beat the built-in lexicon's. See src/normalize/lexicon.rs for the format.
+    pub lexicon: Option<PathBuf>,
     /// Extra directories with voice catalogs and models.
     pub voices_dirs: Vec<PathBuf>,
     pub pauses: Pauses,

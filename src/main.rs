@@ -13,6 +13,7 @@ use narrator::audio::{AudioFormat, EncodeOptions};
 use narrator::config::Config;
 use narrator::engine::{self, EngineConfig, EngineKind, SynthesisSettings};
 use narrator::extract::{self, Article, ExtractOptions};
+use narrator::normalize::lexicon::Lexicon;
 use narrator::normalize::{self, quotes, NormalizeOptions};
 use narrator::pipeline::{self, Progress, RenderOptions};
 use narrator::script::ScriptOptions;
@@ -161,6 +162,16 @@ struct NarrateArgs {
     /// Print a JSON summary on stdout.
     #[arg(long)]
     json: bool,
+    /// Pronunciation lexicon (TOML [[entry]] word/pattern, spoken, ipa); beats the
+    /// config's `lexicon` and the built-in one.
+    #[arg(long, value_name = "FILE")]
+    lexicon: Option<PathBuf>,
+    /// Do not use the built-in lexicon of news names (voices/lexicon.toml).
+    #[arg(long)]
+    no_builtin_lexicon: bool,
+    /// Make each quotation a segment of its own (cut sentences at quote edges).
+    #[arg(long)]
+    split_quotes: bool,
     #[command(flatten)]
     read: ReadFlags,
 }
@@ -461,6 +472,11 @@ fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
             )));
         }
     }
+    let lexicon = load_lexicon(
+        !args.no_builtin_lexicon,
+        config.lexicon.as_deref(),
+        args.lexicon.as_deref(),
+    )?;
     let mut engine_cfg = engine_config(&args, config)?;
     let jobs = args
         .jobs
@@ -514,9 +530,11 @@ fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
         script: ScriptOptions {
             pauses: config.pauses,
             intro: !args.no_intro && config.intro.unwrap_or(true),
+            split_quotes: args.split_quotes,
             ..ScriptOptions::default()
         },
         normalize: NormalizeOptions::default(),
+        lexicon,
     };
     let script = pipeline::script_for(&article, engine.as_ref(), &opts);
     let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
@@ -544,6 +562,20 @@ fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// The built-in lexicon (unless turned off), then the config's, then the flag's: later
+/// files win. A missing or invalid lexicon file is a usage error.
+fn load_lexicon(builtin: bool, config: Option<&Path>, flag: Option<&Path>) -> Result<Lexicon> {
+    let mut lex = if builtin {
+        Lexicon::builtin()?
+    } else {
+        Lexicon::new()
+    };
+    for p in [config, flag].into_iter().flatten() {
+        lex.load(p).map_err(usage)?;
+    }
+    Ok(lex)
 }
 
 fn default_jobs() -> usize {

@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::audio::{AudioError, AudioFormat, EncodeOptions, Muxer, OutputFile};
 use crate::engine::{Engine, EngineError, Pcm, SynthesisSettings};
 use crate::extract::Article;
+use crate::normalize::lexicon::{ApplyOptions, Lexicon};
 use crate::normalize::{self, NormalizeOptions};
 use crate::script::{Script, ScriptOptions};
 
@@ -52,6 +53,8 @@ pub struct RenderOptions {
     pub jobs: usize,
     pub script: ScriptOptions,
     pub normalize: NormalizeOptions,
+    /// Pronunciations applied before the normalizer (empty: none).
+    pub lexicon: Lexicon,
 }
 
 /// What a run did (`narrate --json`).
@@ -72,9 +75,19 @@ pub struct Summary {
 pub fn script_for(article: &Article, engine: &dyn Engine, opts: &RenderOptions) -> Script {
     let mut script_opts = opts.script.clone();
     script_opts.max_chars = script_opts.max_chars.min(engine.info().max_chars).max(16);
+    let lex = lexicon_options(engine);
     Script::build(article, &script_opts, |s| {
-        normalize::normalize(s, &opts.normalize)
+        normalize::normalize(&opts.lexicon.apply(s, lex), &opts.normalize)
     })
+}
+
+/// How to apply the lexicon for this engine: raw `[[ ipa ]]` phonemes only for a Piper
+/// server (piper1-gpl's phonemizer passes them through). The in-process Piper reads
+/// `[[…]]` as espeak-ng phoneme mnemonics, not IPA, so it gets the respelling.
+pub fn lexicon_options(engine: &dyn Engine) -> ApplyOptions {
+    ApplyOptions {
+        ipa: engine.info().engine == crate::engine::piper_http::ENGINE_ID,
+    }
 }
 
 /// Synthesize `script` with `engine` and write it to `opts.output`.
@@ -252,6 +265,7 @@ mod tests {
                 split_quotes: false,
             },
             normalize: NormalizeOptions::default(),
+            lexicon: Lexicon::default(),
         }
     }
 

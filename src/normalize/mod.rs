@@ -12,6 +12,7 @@
 mod cardinal;
 mod date;
 mod fraction;
+pub mod lexicon;
 mod money;
 mod ordinal;
 pub mod quotes;
