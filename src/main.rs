@@ -169,6 +169,10 @@ struct NarrateArgs {
     /// Do not use the built-in lexicon of news names (voices/lexicon.toml).
     #[arg(long)]
     no_builtin_lexicon: bool,
+    /// Read the input as SSML (default for .ssml files): speak, p, s, break, say-as,
+    /// sub, phoneme, voice, prosody rate, emphasis.
+    #[arg(long)]
+    ssml: bool,
     /// Make each quotation a segment of its own (cut sentences at quote edges).
     #[arg(long)]
     split_quotes: bool,
@@ -511,8 +515,18 @@ fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
     }
     // Load the model (or probe the server) while the article is fetched and
     // extracted; a bad voice or a down server is reported before a fetch error.
-    let (engine, article) = std::thread::scope(|scope| {
-        let article = scope.spawn(|| load_article(&args.input, &args.read));
+    let ssml = args.ssml
+        || Path::new(&args.input)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("ssml"));
+    let (engine, input) = std::thread::scope(|scope| {
+        let article = scope.spawn(|| {
+            if ssml {
+                read_text(&args.input).map(Loaded::Ssml)
+            } else {
+                load_article(&args.input, &args.read).map(Loaded::Article)
+            }
+        });
         let engine = engine_cfg.build();
         let article = article
             .join()
@@ -520,7 +534,7 @@ fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
         (engine, article)
     });
     let engine = engine?;
-    let article = article?;
+    let input = input?;
     let opts = RenderOptions {
         output: args.output.clone(),
         format,
@@ -536,7 +550,12 @@ fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
         normalize: NormalizeOptions::default(),
         lexicon,
     };
-    let script = pipeline::script_for(&article, engine.as_ref(), &opts);
+    let script = match &input {
+        Loaded::Article(article) => pipeline::script_for(article, engine.as_ref(), &opts),
+        Loaded::Ssml(xml) => {
+            pipeline::script_for_ssml(xml, engine.as_ref(), &opts).map_err(usage)?
+        }
+    };
     let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
         let b = indicatif::ProgressBar::new(script.segments.len() as u64);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
@@ -562,6 +581,26 @@ fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// What `narrate` reads: an article, or an SSML document.
+enum Loaded {
+    Article(Article),
+    Ssml(String),
+}
+
+/// A text file, or stdin for `-`.
+fn read_text(input: &str) -> Result<String> {
+    if input == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
+        return Ok(s);
+    }
+    let p = Path::new(input);
+    if !p.exists() {
+        return Err(usage(anyhow!("input file {} does not exist", p.display())));
+    }
+    std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))
 }
 
 /// The built-in lexicon (unless turned off), then the config's, then the flag's: later

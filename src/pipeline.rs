@@ -14,6 +14,7 @@ use crate::engine::{Engine, EngineError, Pcm, SynthesisSettings};
 use crate::extract::Article;
 use crate::normalize::lexicon::{ApplyOptions, Lexicon};
 use crate::normalize::{self, NormalizeOptions};
+use crate::script::ssml::{script_from_ssml, SsmlError, SsmlOptions};
 use crate::script::{Script, ScriptOptions};
 
 #[derive(Debug, thiserror::Error)]
@@ -77,6 +78,25 @@ pub fn script_for(article: &Article, engine: &dyn Engine, opts: &RenderOptions) 
     script_opts.max_chars = script_opts.max_chars.min(engine.info().max_chars).max(16);
     let lex = lexicon_options(engine);
     Script::build(article, &script_opts, |s| {
+        normalize::normalize(&opts.lexicon.apply(s, lex), &opts.normalize)
+    })
+}
+
+/// Build the script of an SSML document with the lexicon and normalizer, sized for
+/// this engine (`<phoneme>` IPA goes to engines that take raw phonemes).
+pub fn script_for_ssml(
+    xml: &str,
+    engine: &dyn Engine,
+    opts: &RenderOptions,
+) -> Result<Script, SsmlError> {
+    let mut script_opts = opts.script.clone();
+    script_opts.max_chars = script_opts.max_chars.min(engine.info().max_chars).max(16);
+    let lex = lexicon_options(engine);
+    let ssml_opts = SsmlOptions {
+        script: script_opts,
+        raw_phonemes: lex.ipa,
+    };
+    script_from_ssml(xml, &ssml_opts, |s| {
         normalize::normalize(&opts.lexicon.apply(s, lex), &opts.normalize)
     })
 }

@@ -4,6 +4,8 @@
 //! the engine's input limit), so they can be synthesized concurrently and joined
 //! with pauses that follow the article's structure: sentence < paragraph < heading.
 
+pub mod ssml;
+
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
