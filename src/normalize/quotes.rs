@@ -66,6 +66,9 @@ impl Span {
     }
 }
 
+/// Deepest quote nesting tracked; further opening marks are ignored.
+pub const MAX_DEPTH: usize = 6;
+
 /// How far ahead a nested single opening quote looks for its closing mark.
 pub const NESTED_LOOKAHEAD: usize = 400;
 
@@ -125,6 +128,10 @@ fn scan(text: &str, continuing: bool) -> (Vec<Span>, bool) {
         let end = b + c.len_utf8();
         let in_double = stack.iter().any(|(o, _, _)| o.is_double());
         let open = |stack: &mut Vec<(Open, usize, usize)>, spans: &mut Vec<Span>, kind: Open| {
+            // Deeper nesting is not real prose; ignoring it keeps every step O(1).
+            if stack.len() >= MAX_DEPTH {
+                return;
+            }
             let depth = u8::try_from(stack.len()).unwrap_or(u8::MAX);
             spans.push(Span {
                 start: b,
@@ -490,6 +497,14 @@ mod tests {
             .map(|s| s.text(t))
             .collect();
         assert_eq!(speech, vec!["\"dead on arrival and buried.\""]);
+    }
+
+    #[test]
+    fn deep_nesting_is_capped_and_linear() {
+        let t = "«".repeat(200_000) + &"”".repeat(200_000) + "»";
+        let spans = quote_spans(&t);
+        assert!(spans.len() <= MAX_DEPTH, "{}", spans.len());
+        assert!(spans.iter().all(|s| usize::from(s.depth) < MAX_DEPTH));
     }
 
     #[test]

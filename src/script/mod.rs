@@ -246,16 +246,24 @@ fn locate(text: &str, pieces: Vec<String>) -> Vec<(usize, String)> {
 }
 
 /// Whether all letters and digits of `piece` (at bytes `start..end` of the block) lie
-/// inside quoted speech.
+/// inside quoted speech. `quoted` is sorted and non-overlapping.
 fn covered(start: usize, end: usize, piece: &str, quoted: &[(usize, usize)]) -> bool {
-    let inside = |b: usize| quoted.iter().any(|&(s, e)| s <= b && b < e);
+    // Only the ranges that reach into this piece matter.
+    let from = quoted.partition_point(|&(_, e)| e <= start);
+    let quoted = quoted.get(from..).unwrap_or(&[]);
+    let mut r = 0;
     let mut any = false;
     for (i, c) in piece.char_indices() {
-        if c.is_alphanumeric() {
-            any = true;
-            if !inside(start + i) {
-                return false;
-            }
+        if !c.is_alphanumeric() {
+            continue;
+        }
+        any = true;
+        let b = start + i;
+        while quoted.get(r).is_some_and(|&(_, e)| e <= b) {
+            r += 1;
+        }
+        if !quoted.get(r).is_some_and(|&(s, e)| s <= b && b < e) {
+            return false;
         }
     }
     any && end > start
@@ -265,7 +273,11 @@ fn covered(start: usize, end: usize, piece: &str, quoted: &[(usize, usize)]) -> 
 /// with whether it is quoted.
 fn split_at_quotes(piece: &str, at: usize, quoted: &[(usize, usize)]) -> Vec<(String, bool)> {
     let end = at + piece.len();
+    let from = quoted.partition_point(|&(_, e)| e <= at);
+    let to = quoted.partition_point(|&(s, _)| s < end);
     let mut cuts: Vec<usize> = quoted
+        .get(from..to.max(from))
+        .unwrap_or(&[])
         .iter()
         .flat_map(|&(s, e)| [s, e])
         .filter(|&b| b > at && b < end)
