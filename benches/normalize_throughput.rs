@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 use narrator::normalize::lexicon::{ApplyOptions, Lexicon};
 use narrator::normalize::quotes::quote_spans;
 use narrator::normalize::{normalize, NormalizeOptions};
@@ -136,5 +136,59 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
+/// CPU seconds this thread has used (utime + stime from /proc; Linux only), so the
+/// throughput can be read apart from other processes competing for the cores.
+fn thread_cpu_s() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let rest = stat.get(stat.rfind(')')? + 2..)?;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0) // USER_HZ is 100 on Linux
+}
+
+/// One measured pass over the input.
+type Run<'a> = Box<dyn Fn() -> usize + 'a>;
+
+/// Throughput per CPU second, printed before criterion's wall-clock numbers.
+fn cpu_time_report() {
+    let corpus = corpus();
+    let opts = NormalizeOptions::default();
+    let mb = corpus.len() as f64 / (1024.0 * 1024.0);
+    let flat = corpus.replace('\n', " ");
+    let runs: [(&str, Run); 2] = [
+        (
+            "normalize per line",
+            Box::new(|| corpus.lines().map(|l| normalize(l, &opts).len()).sum()),
+        ),
+        (
+            "normalize one 10 MiB line",
+            Box::new(|| normalize(&flat, &opts).len()),
+        ),
+    ];
+    for (name, f) in runs {
+        let Some(t0) = thread_cpu_s() else {
+            return;
+        };
+        let n = 3;
+        for _ in 0..n {
+            std::hint::black_box(f());
+        }
+        let Some(t1) = thread_cpu_s() else {
+            return;
+        };
+        let cpu = (t1 - t0).max(0.01);
+        println!(
+            "cpu-time: {name}: {:.1} MiB/s per CPU second ({n} × {mb:.1} MiB in {cpu:.2} CPU s)",
+            n as f64 * mb / cpu
+        );
+    }
+}
+
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+fn main() {
+    cpu_time_report();
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
