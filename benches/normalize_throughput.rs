@@ -171,15 +171,18 @@ fn cpu_time_report() {
             return;
         };
         let n = 3;
+        let wall = std::time::Instant::now();
         for _ in 0..n {
             std::hint::black_box(f());
         }
         let Some(t1) = thread_cpu_s() else {
             return;
         };
+        let wall = wall.elapsed().as_secs_f64();
         let cpu = (t1 - t0).max(0.01);
         println!(
-            "cpu-time: {name}: {:.1} MiB/s per CPU second ({n} × {mb:.1} MiB in {cpu:.2} CPU s)",
+            "cpu-time: {name}: {:.1} MiB/s per CPU second ({n} × {mb:.1} MiB in {cpu:.2} CPU s, \
+             {wall:.2} s wall)",
             n as f64 * mb / cpu
         );
     }
