@@ -226,3 +226,31 @@ fn normalize_marks_and_json() {
     assert_eq!(lines[0]["attributions"][0]["text"], "Ushakov said.");
     assert_eq!(lines[3]["quotes"].as_array().map(Vec::len), Some(0));
 }
+
+#[test]
+fn ssml_prosody_rate_changes_the_espeak_reading() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut secs = Vec::new();
+    for rate in ["x-slow", "x-fast"] {
+        let input = dir.path().join(format!("{rate}.ssml"));
+        std::fs::write(
+            &input,
+            format!(
+                "<speak><prosody rate=\"{rate}\">The International Atomic Energy Agency \
+                 said the plant was safe on Monday.</prosody></speak>"
+            ),
+        )
+        .expect("write");
+        let out = dir.path().join(format!("{rate}.wav"));
+        let o = run(narrator(dir.path())
+            .arg("narrate")
+            .arg(&input)
+            .arg("-o")
+            .arg(&out)
+            .arg("--quiet"));
+        assert!(o.status.success(), "{}", stderr(&o));
+        secs.push(wav_secs(&out));
+    }
+    // 50 % vs 150 % of the normal rate.
+    assert!(secs[0] > 2.0 * secs[1], "{secs:?}");
+}
