@@ -74,6 +74,9 @@ enum Command {
         /// attributions:[…]}; offsets are in characters of `spoken`.
         #[arg(long)]
         json: bool,
+        /// Apply the built-in lexicon and this one first (as `narrate --lexicon` does).
+        #[arg(long, value_name = "FILE")]
+        lexicon: Option<PathBuf>,
     },
     /// Show the article as the pipeline will read it.
     #[command(
@@ -238,7 +241,12 @@ fn run(cli: Cli) -> Result<()> {
     }
     match cli.command {
         Command::Narrate(args) => narrate(*args, &config, cli.quiet),
-        Command::Normalize { file, marks, json } => {
+        Command::Normalize {
+            file,
+            marks,
+            json,
+            lexicon,
+        } => {
             let mode = if json {
                 NormalizeOutput::Json
             } else if marks {
@@ -246,7 +254,11 @@ fn run(cli: Cli) -> Result<()> {
             } else {
                 NormalizeOutput::Plain
             };
-            normalize_cmd(file.as_deref(), mode)
+            let lexicon = match lexicon {
+                Some(p) => Some(load_lexicon(true, None, Some(&p))?),
+                None => None,
+            };
+            normalize_cmd(file.as_deref(), mode, lexicon.as_ref())
         }
         Command::Extract {
             input,
@@ -283,7 +295,11 @@ enum NormalizeOutput {
     Json,
 }
 
-fn normalize_cmd(file: Option<&Path>, mode: NormalizeOutput) -> Result<()> {
+fn normalize_cmd(
+    file: Option<&Path>,
+    mode: NormalizeOutput,
+    lexicon: Option<&Lexicon>,
+) -> Result<()> {
     let reader: Box<dyn BufRead> = match file {
         Some(p) if p != Path::new("-") => Box::new(std::io::BufReader::new(
             std::fs::File::open(p)
@@ -305,6 +321,14 @@ fn normalize_cmd(file: Option<&Path>, mode: NormalizeOutput) -> Result<()> {
         let line = String::from_utf8_lossy(&buf);
         let line = line.strip_suffix('\n').unwrap_or(&line);
         let line = line.strip_suffix('\r').unwrap_or(line);
+        let applied;
+        let line = match lexicon {
+            Some(lex) => {
+                applied = lex.apply(line, Default::default());
+                applied.as_str()
+            }
+            None => line,
+        };
         match mode {
             NormalizeOutput::Plain => writeln!(out, "{}", normalize::normalize(line, &opts))?,
             NormalizeOutput::Marks | NormalizeOutput::Json => {
