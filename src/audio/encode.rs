@@ -306,7 +306,8 @@ impl OutputFile {
                 }
                 file.flush().map_err(io_err(&path))?;
                 drop(file);
-                let mut out = BufWriter::with_capacity(1 << 16, tmp.reopen().map_err(io_err(&path))?);
+                let mut out =
+                    BufWriter::with_capacity(1 << 16, tmp.reopen().map_err(io_err(&path))?);
                 let is_empty = *meta == Metadata::default();
                 if !is_empty {
                     let id3 = meta

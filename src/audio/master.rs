@@ -129,6 +129,15 @@ pub fn integrated_loudness(samples: &[f32], rate: u32) -> Option<f64> {
     l.is_finite().then_some(l)
 }
 
+fn loudness_with_pause(samples: &[f32], pause: usize, rate: u32) -> Option<f64> {
+    let mut m = EbuR128::new(1, rate, Mode::I).ok()?;
+    m.add_frames_f32(samples).ok()?;
+    let zeros = vec![0f32; pause.min(rate as usize * 2)];
+    m.add_frames_f32(&zeros).ok()?;
+    let l = m.loudness_global().ok()?;
+    l.is_finite().then_some(l)
+}
+
 /// Look-ahead peak limiter on a whole buffer: no sample above `ceiling` (linear).
 /// Gain falls linearly over `attack` samples before a peak and recovers over
 /// `release` samples after it, so limiting adds no click.
@@ -163,28 +172,82 @@ pub fn limit(samples: &mut [f32], ceiling: f32, attack: usize, release: usize) {
 }
 
 /// Per-programme state of the mastering chain.
-#[derive(Debug, Clone)]
 pub struct Master {
     opts: Mastering,
     rate: u32,
     last_gain_db: Option<f64>,
+    /// Meter of everything written (histogram mode: fixed memory).
+    programme: Option<EbuR128>,
+    /// Feedback correction, dB: the programme's pauses and joins make it measure a
+    /// little under its segments, so later segments make up the difference.
+    correction_db: f64,
 }
+
+/// Largest feedback correction, dB.
+const MAX_CORRECTION_DB: f64 = 4.0;
 
 impl Master {
     pub fn new(opts: Mastering, rate: u32) -> Self {
+        let programme = opts
+            .loudness
+            .and_then(|_| EbuR128::new(1, rate, Mode::I | Mode::HISTOGRAM).ok());
         Self {
             opts,
             rate,
             last_gain_db: None,
+            programme,
+            correction_db: 0.0,
         }
+    }
+
+    /// Feed what was written to the programme meter.
+    pub fn observe(&mut self, samples: &[f32]) {
+        if let Some(m) = self.programme.as_mut() {
+            // A meter error only loses the correction, never the audio.
+            let _ = m.add_frames_f32(samples);
+        }
+    }
+
+    /// Feed `n` samples of silence to the programme meter.
+    pub fn observe_silence(&mut self, n: usize) {
+        if let Some(m) = self.programme.as_mut() {
+            let zeros = [0f32; 4096];
+            let mut left = n;
+            while left > 0 {
+                let k = left.min(zeros.len());
+                let _ = m.add_frames_f32(&zeros[..k]);
+                left -= k;
+            }
+        }
+    }
+
+    /// After each segment: steer later segments so the programme's integrated
+    /// loudness reaches the target.
+    pub fn update_correction(&mut self) {
+        let (Some(t), Some(m)) = (self.opts.loudness, self.programme.as_ref()) else {
+            return;
+        };
+        if let Ok(l) = m.loudness_global() {
+            if l.is_finite() {
+                self.correction_db = (self.correction_db + 0.5 * (t.integrated_lufs - l))
+                    .clamp(-MAX_CORRECTION_DB, MAX_CORRECTION_DB);
+            }
+        }
+    }
+
+    /// Integrated loudness of the programme so far.
+    pub fn programme_loudness(&self) -> Option<f64> {
+        let l = self.programme.as_ref()?.loudness_global().ok()?;
+        l.is_finite().then_some(l)
     }
 
     pub fn options(&self) -> &Mastering {
         &self.opts
     }
 
-    /// Trim, level, limit and fade one speech segment (at the programme rate).
-    pub fn segment(&mut self, mut samples: Vec<f32>) -> Vec<f32> {
+    /// Trim, level, limit and fade one speech segment (at the programme rate);
+    /// `pause` samples of silence will follow it.
+    pub fn segment(&mut self, mut samples: Vec<f32>, pause: usize) -> Vec<f32> {
         if self.opts.trim {
             let r = sound_range(&samples, self.opts.trim_below_peak_db);
             if r.start > 0 || r.end < samples.len() {
@@ -192,7 +255,7 @@ impl Master {
                 samples.drain(..r.start);
             }
         }
-        self.level(&mut samples, true);
+        self.level(&mut samples, pause, true);
         let n = self.ms(self.opts.edge_fade_ms);
         fade_edges(&mut samples, n);
         samples
@@ -200,18 +263,19 @@ impl Master {
 
     /// Level and limit music (intro/outro) to the same target, measured as a whole.
     pub fn music(&mut self, samples: &mut [f32]) {
-        self.level(samples, false);
+        self.level(samples, 0, false);
     }
 
     fn ms(&self, ms: f64) -> usize {
         (ms * f64::from(self.rate) / 1000.0).round() as usize
     }
 
-    fn level(&mut self, samples: &mut [f32], remember: bool) {
+    fn level(&mut self, samples: &mut [f32], pause: usize, remember: bool) {
         let Some(t) = self.opts.loudness else {
             return;
         };
-        let measured = integrated_loudness(samples, self.rate)
+        // Measured with the pause after it, as the programme meter will hear it.
+        let measured = loudness_with_pause(samples, pause, self.rate)
             .map(|l| (t.integrated_lufs - l).clamp(-MAX_GAIN_DB, MAX_GAIN_DB));
         let Some(gain_db) = measured.or(self.last_gain_db) else {
             return;
@@ -219,7 +283,7 @@ impl Master {
         if remember && measured.is_some() {
             self.last_gain_db = Some(gain_db);
         }
-        let g = db_to_lin(gain_db) as f32;
+        let g = db_to_lin(gain_db + self.correction_db) as f32;
         for s in samples.iter_mut() {
             *s *= g;
         }
@@ -253,14 +317,14 @@ mod tests {
         let rate = 24_000;
         let mut m = Master::new(Mastering::default(), rate);
         for amp in [0.01, 0.1, 0.9] {
-            let out = m.segment(tone(rate, 2.0, amp));
+            let out = m.segment(tone(rate, 2.0, amp), 0);
             let l = integrated_loudness(&out, rate).expect("measurable");
             assert!((l - -16.0).abs() < 0.5, "amp {amp}: {l} LUFS");
             let peak = out.iter().fold(0f32, |a, s| a.max(s.abs()));
             assert!(peak <= db_to_lin(-2.5) as f32 + 1e-6, "peak {peak}");
         }
         // A short segment takes the previous gain.
-        let short = m.segment(tone(rate, 0.2, 0.9));
+        let short = m.segment(tone(rate, 0.2, 0.9), 0);
         assert!(short.iter().all(|s| s.is_finite()));
     }
 
@@ -270,7 +334,10 @@ mod tests {
         v[2000] = 1.0;
         limit(&mut v, 0.5, 16, 200);
         assert!(v.iter().all(|s| s.abs() <= 0.5 + 1e-6));
-        let max_step = v.windows(2).map(|w| (w[1] - w[0]).abs()).fold(0f32, f32::max);
+        let max_step = v
+            .windows(2)
+            .map(|w| (w[1] - w[0]).abs())
+            .fold(0f32, f32::max);
         assert!(max_step < 0.6, "step {max_step}");
     }
 }

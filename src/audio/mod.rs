@@ -97,8 +97,15 @@ impl Muxer {
     }
 
     fn emit(&mut self, samples: &[f32]) -> Result<(), AudioError> {
+        self.emit_metered(samples, true)
+    }
+
+    fn emit_metered(&mut self, samples: &[f32], meter: bool) -> Result<(), AudioError> {
         if self.overlay.is_empty() {
             self.out.write(samples)?;
+            if meter {
+                self.master.observe(samples);
+            }
         } else {
             let k = samples.len().min(self.overlay.len());
             let mut mixed: Vec<f32> = samples.to_vec();
@@ -106,6 +113,7 @@ impl Muxer {
                 *m += o;
             }
             self.out.write(&mixed)?;
+            self.master.observe(&mixed);
         }
         self.written += samples.len() as u64;
         Ok(())
@@ -117,7 +125,8 @@ impl Muxer {
         let mut left = n;
         while left > 0 {
             let k = left.min(CHUNK as u64) as usize;
-            self.emit(&zeros[..k])?;
+            // Pauses were metered when they were owed.
+            self.emit_metered(&zeros[..k], false)?;
             left -= k as u64;
         }
         Ok(())
@@ -132,7 +141,8 @@ impl Muxer {
     /// where its sound lies in the programme.
     pub fn push(&mut self, pcm: Pcm, pause: Duration) -> Result<Span, AudioError> {
         let pcm = resample(pcm, self.sample_rate)?;
-        let samples = self.master.segment(pcm.samples);
+        let pause_n = self.samples_for(pause);
+        let samples = self.master.segment(pcm.samples, pause_n as usize);
         self.flush_pending()?;
         let start = self.written;
         self.emit(&samples)?;
@@ -140,7 +150,11 @@ impl Muxer {
             start,
             end: self.written,
         };
-        self.pending_silence += self.samples_for(pause);
+        self.pending_silence += pause_n;
+        // The pause is owed, not yet written: meter it now so the correction
+        // for the next segment hears the programme as it will be.
+        self.master.observe_silence(pause_n as usize);
+        self.master.update_correction();
         Ok(span)
     }
 

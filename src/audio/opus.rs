@@ -135,12 +135,7 @@ fn single_packet_page(packet: &[u8], seq: u32, header_type: u8, granule: u64) ->
 }
 
 impl<W: Write + Seek> OggOpusWriter<W> {
-    pub(crate) fn new(
-        mut w: W,
-        rate: u32,
-        kbps: u32,
-        meta: &Metadata,
-    ) -> Result<Self, AudioError> {
+    pub(crate) fn new(mut w: W, rate: u32, kbps: u32, meta: &Metadata) -> Result<Self, AudioError> {
         if ![8_000, 12_000, 16_000, 24_000, 48_000].contains(&rate) {
             return Err(AudioError::Opus(format!(
                 "Opus encodes 8, 12, 16, 24 or 48 kHz, not {rate} Hz"

@@ -86,7 +86,11 @@ impl Metadata {
         if let Some(a) = &self.album {
             tag.set_album(a);
         }
-        if let Some(d) = self.date.as_deref().and_then(|d| d.parse::<id3::Timestamp>().ok()) {
+        if let Some(d) = self
+            .date
+            .as_deref()
+            .and_then(|d| d.parse::<id3::Timestamp>().ok())
+        {
             tag.set_date_released(d);
             tag.set_date_recorded(d);
         }
