@@ -25,7 +25,7 @@ t() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); pytho
 best() { local b=999999 x; for _ in 1 2 3; do x=$(t "$@"); b=$(python3 -c "print(min($b,$x))"); done; echo "$b"; }
 ours=$(best "$bin/examples/encode_mp3" "$work/in.wav" "$work/ours.mp3" 64)
 theirs=$(best lame --quiet -b 64 -m m -q 5 "$work/in.wav" "$work/lame.mp3")
-ff=$(best ffmpeg -v error -y -i "$work/in.wav" -c:a libmp3lame -b:a 64k -q:a 5 -ac 1 "$work/ff.mp3")
+ff=$(best ffmpeg -v error -y -i "$work/in.wav" -c:a libmp3lame -b:a 64k -compression_level 5 -ac 1 "$work/ff.mp3")
 printf 'audio: %.1f s of 22050 Hz mono speech, 64 kbit/s CBR, best of 3\n' "$dur"
 printf 'narrator encoder: %6.3f s  (%.0fx real time)\n' "$ours" "$(python3 -c "print($dur/$ours)")"
 printf 'lame CLI:         %6.3f s  (%.0fx real time)\n' "$theirs" "$(python3 -c "print($dur/$theirs)")"

@@ -461,3 +461,43 @@ fn intro_and_outro_crossfade_around_the_narration() {
     assert!(err.to_string().contains("intro"), "{err}");
     assert!(!bad.output.exists());
 }
+
+#[test]
+fn cli_writes_opus_mp3_with_cover_and_transcripts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let md = dir.path().join("a.md");
+    std::fs::write(
+        &md,
+        "# Title here\n\nFirst paragraph. Two sentences.\n\n## Part two\n\nThe end.\n",
+    )
+    .expect("write");
+    // A 1×1 PNG.
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\0\0\x01\x01\0\x05\x18\xd8N\0\0\0\0IEND\xaeB`\x82";
+    let cover = dir.path().join("c.png");
+    std::fs::write(&cover, png).expect("write");
+    for (out, tr) in [("a.opus", "a.json"), ("a.mp3", "a.srt")] {
+        let o = Command::new(env!("CARGO_BIN_EXE_narrator"))
+            .current_dir(dir.path())
+            .args(["narrate", "a.md", "-o", out, "--quiet", "--transcript", tr])
+            .arg("--cover")
+            .arg(&cover)
+            .output()
+            .expect("run narrator");
+        assert!(o.status.success(), "{out}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(dir.path().join(out).metadata().expect("out").len() > 1000);
+        assert!(dir.path().join(tr).metadata().expect("tr").len() > 50);
+    }
+    let tag = id3::Tag::read_from_path(dir.path().join("a.mp3")).expect("id3");
+    use id3::TagLike;
+    assert_eq!(tag.title(), Some("Title here"));
+    assert_eq!(tag.pictures().count(), 1);
+    assert_eq!(tag.chapters().count(), 2);
+    // A bad transcript extension is a usage error, and nothing is written.
+    let o = Command::new(env!("CARGO_BIN_EXE_narrator"))
+        .current_dir(dir.path())
+        .args(["narrate", "a.md", "-o", "b.wav", "--transcript", "b.txt"])
+        .output()
+        .expect("run narrator");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!dir.path().join("b.wav").exists());
+}
