@@ -483,7 +483,11 @@ fn cli_writes_opus_mp3_with_cover_and_transcripts() {
             .arg(&cover)
             .output()
             .expect("run narrator");
-        assert!(o.status.success(), "{out}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "{out}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         assert!(dir.path().join(out).metadata().expect("out").len() > 1000);
         assert!(dir.path().join(tr).metadata().expect("tr").len() > 50);
     }

@@ -247,8 +247,12 @@ impl OutputFile {
     pub fn write(&mut self, samples: &[f32]) -> Result<(), AudioError> {
         match &mut self.sink {
             Sink::Wav(w) => {
-                for &s in samples {
-                    w.write_sample((s.clamp(-1.0, 1.0) * 32767.0).round() as i16)?;
+                for chunk in samples.chunks(1 << 16) {
+                    let mut i16w = w.get_i16_writer(chunk.len() as u32);
+                    for &s in chunk {
+                        i16w.write_sample((s.clamp(-1.0, 1.0) * 32767.0).round() as i16);
+                    }
+                    i16w.flush()?;
                 }
                 Ok(())
             }
