@@ -505,3 +505,62 @@ fn cli_writes_opus_mp3_with_cover_and_transcripts() {
     assert_eq!(o.status.code(), Some(2));
     assert!(!dir.path().join("b.wav").exists());
 }
+
+/// Real speech: espeak, and the same voice 15 dB quieter on every other segment
+/// (a second, quieter voice). The programme is on target, every segment is at the
+/// same level (no jump between voices), and joins are silent at their edges.
+#[cfg(feature = "espeak")]
+#[test]
+fn espeak_speech_is_level_on_target_with_clean_joins() {
+    use narrator::engine::espeak::EspeakConfig;
+    struct TwoVoices(Box<dyn Engine>);
+    impl Engine for TwoVoices {
+        fn info(&self) -> EngineInfo {
+            self.0.info()
+        }
+        fn synthesize(&self, text: &str, s: &SynthesisSettings) -> Result<Pcm, EngineError> {
+            let mut pcm = self.0.synthesize(text, s)?;
+            if text.len() % 2 == 0 {
+                pcm.samples.iter_mut().for_each(|x| *x *= 0.178);
+            }
+            Ok(pcm)
+        }
+    }
+    if !ffmpeg_available() {
+        return;
+    }
+    let engine = TwoVoices(Box::new(EspeakConfig::default().build().expect("espeak")));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("e.wav");
+    let o = opts(
+        out.clone(),
+        AudioFormat::Wav,
+        production(dir.path(), "e.wav", Some(-16.0)),
+    );
+    let (_, map) = render(&engine, &o);
+    let (i, tp) = ebur128(&out);
+    assert!((i - -16.0).abs() <= 1.0, "{i} LUFS");
+    assert!(tp <= -1.0, "{tp} dBTP");
+    let pcm = decoded(&out);
+    let rate = f64::from(pcm.sample_rate);
+    let mut levels = Vec::new();
+    for s in &map.segments {
+        let (a, b) = ((s.start * rate) as usize, (s.end * rate) as usize);
+        let seg = &pcm.samples[a..b];
+        if let Some(l) = narrator::audio::master::integrated_loudness(seg, pcm.sample_rate) {
+            levels.push(l);
+        }
+        // Edges faded to silence: no click where a segment meets a pause.
+        assert!(seg[0].abs() < 0.01 && seg[seg.len() - 1].abs() < 0.01);
+        if a > 0 {
+            assert_eq!(pcm.samples[a - 1], 0.0);
+        }
+    }
+    let (lo, hi) = levels
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(lo, hi), &l| (lo.min(l), hi.max(l)));
+    assert!(
+        levels.len() >= 6 && hi - lo < 3.0,
+        "segment levels {levels:?}"
+    );
+}
