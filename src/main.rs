@@ -186,7 +186,7 @@ struct ProductionFlags {
     /// Write a transcript: .vtt, .srt, or .json (timing map of every segment).
     #[arg(long, value_name = "FILE")]
     transcript: Option<PathBuf>,
-    /// Cover image (JPEG or PNG) for the MP3 tag.
+    /// Cover image (JPEG or PNG) for the tags (MP3: APIC, Opus: METADATA_BLOCK_PICTURE).
     #[arg(long, value_name = "FILE")]
     cover: Option<PathBuf>,
     /// MP3 VBR quality 0 (best) to 9, instead of a constant --bitrate.

@@ -42,7 +42,8 @@ impl From<opus::Error> for OpusError {
 
 const SERIAL: u32 = 0x6e61_7272; // "narr"
 const PACKETS_PER_PAGE: u64 = 50; // one second of 20 ms packets
-const MAX_TAGS_PAGE: usize = 255 * 254; // one page, no continuation
+/// Largest comment header (tags, chapters, cover art) written.
+const MAX_TAGS: usize = 16 << 20;
 const VENDOR: &str = concat!("narrator ", env!("CARGO_PKG_VERSION"));
 
 pub(crate) struct OggOpusWriter<W: Write + Seek> {
@@ -134,6 +135,25 @@ fn single_packet_page(packet: &[u8], seq: u32, header_type: u8, granule: u64) ->
     page(&lacing, packet, seq, header_type, granule)
 }
 
+/// The pages of one packet of any size, numbered from `first_seq`: continued
+/// pages carry flag 1 and, where no packet ends, granule −1 (RFC 3533).
+fn packet_pages(packet: &[u8], first_seq: u32) -> Vec<Vec<u8>> {
+    let mut lacing = Vec::new();
+    lace(packet.len(), &mut lacing);
+    let mut pages = Vec::new();
+    let mut data = packet;
+    for (k, lv) in lacing.chunks(255).enumerate() {
+        let n: usize = lv.iter().map(|&v| usize::from(v)).sum();
+        let (this, rest) = data.split_at(n.min(data.len()));
+        data = rest;
+        let last = (k + 1) * 255 >= lacing.len();
+        let granule = if last { 0 } else { u64::MAX };
+        let flag = if k > 0 { 0x01 } else { 0 };
+        pages.push(page(lv, this, first_seq + k as u32, flag, granule));
+    }
+    pages
+}
+
 impl<W: Write + Seek> OggOpusWriter<W> {
     pub(crate) fn new(mut w: W, rate: u32, kbps: u32, meta: &Metadata) -> Result<Self, AudioError> {
         if ![8_000, 12_000, 16_000, 24_000, 48_000].contains(&rate) {
@@ -173,27 +193,24 @@ impl<W: Write + Seek> OggOpusWriter<W> {
                     ..c.clone()
                 })
                 .collect(),
-            cover: None,
             ..meta.clone()
         };
         let tags_len = tags_packet(&placeholder, None).len() + 512;
-        if tags_len > MAX_TAGS_PAGE {
+        if tags_len > MAX_TAGS {
             return Err(AudioError::Opus(format!(
                 "tags and chapters too large for the Opus comment header ({tags_len} bytes)"
             )));
         }
         let tags_offset = w.stream_position().map_err(io)?;
-        w.write_all(&single_packet_page(
-            &tags_packet(&placeholder, Some(tags_len)),
-            1,
-            0,
-            0,
-        ))
-        .map_err(io)?;
+        let pages = packet_pages(&tags_packet(&placeholder, Some(tags_len)), 1);
+        for p in &pages {
+            w.write_all(p).map_err(io)?;
+        }
+        let first_audio_page = 1 + pages.len() as u32;
         Ok(Self {
             enc,
             w,
-            seq: 2,
+            seq: first_audio_page,
             page_lacing: Vec::new(),
             page_data: Vec::new(),
             page_packets: 0,
@@ -295,7 +312,10 @@ impl<W: Write + Seek> OggOpusWriter<W> {
         }
         let mut w = self.w;
         w.seek(SeekFrom::Start(self.tags_offset))?;
-        w.write_all(&single_packet_page(&tags, 1, 0, 0))?;
+        // Same size as reserved, so the same pages in the same place.
+        for p in packet_pages(&tags, 1) {
+            w.write_all(&p)?;
+        }
         w.seek(SeekFrom::End(0))?;
         w.flush()?;
         Ok(())

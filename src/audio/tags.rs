@@ -159,6 +159,9 @@ impl Metadata {
         put("ALBUM", &self.album);
         put("DATE", &self.date);
         put("CONTACT", &self.source_url);
+        if let Some(cover) = &self.cover {
+            c.push(("METADATA_BLOCK_PICTURE".into(), flac_picture_base64(cover)));
+        }
         for (i, ch) in self.chapters.iter().enumerate() {
             let n = i + 1;
             c.push((format!("CHAPTER{n:03}"), clock(ch.start)));
@@ -166,6 +169,21 @@ impl Metadata {
         }
         c
     }
+}
+
+/// A FLAC PICTURE block, base64: how Vorbis comments carry cover art.
+fn flac_picture_base64(cover: &Cover) -> String {
+    use base64::Engine as _;
+    let mut b = Vec::with_capacity(cover.data.len() + 64);
+    let len = |n: usize| u32::try_from(n).unwrap_or(u32::MAX).to_be_bytes();
+    b.extend_from_slice(&3u32.to_be_bytes()); // front cover
+    b.extend_from_slice(&len(cover.mime.len()));
+    b.extend_from_slice(cover.mime.as_bytes());
+    b.extend_from_slice(&0u32.to_be_bytes()); // no description
+    b.extend_from_slice(&[0; 16]); // width, height, depth, colours: unknown
+    b.extend_from_slice(&len(cover.data.len()));
+    b.extend_from_slice(&cover.data);
+    base64::engine::general_purpose::STANDARD.encode(b)
 }
 
 fn ms(d: Duration) -> u32 {
