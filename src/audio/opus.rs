@@ -321,3 +321,94 @@ impl<W: Write + Seek> OggOpusWriter<W> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audio::{AudioFormat, Cover, EncodeOptions, OutputFile};
+    use symphonia::core::formats::FormatOptions;
+    use symphonia::core::io::MediaSourceStream;
+    use symphonia::core::meta::MetadataOptions;
+    use symphonia::core::probe::Hint;
+
+    #[test]
+    fn crc_is_pinned() {
+        // A pinned value; `symphonia_reads_every_packet` is the independent check
+        // (symphonia's Ogg reader drops every page whose CRC does not match).
+        assert_eq!(ogg_crc(b"OggS"), 0x5fb0_a94f);
+    }
+
+    #[test]
+    fn large_packets_span_pages() {
+        let packet = vec![7u8; 255 * 255 * 2 + 10];
+        let pages = packet_pages(&packet, 1);
+        assert_eq!(pages.len(), 3);
+        assert_eq!(pages[1][5], 0x01, "continued");
+        assert_eq!(&pages[0][6..14], &u64::MAX.to_le_bytes());
+        assert_eq!(&pages[2][6..14], &0u64.to_le_bytes());
+        let data: usize = pages
+            .iter()
+            .map(|p| p.len() - 27 - usize::from(p[26]))
+            .sum();
+        assert_eq!(data, packet.len());
+    }
+
+    /// symphonia's Ogg reader checks every page's CRC: all the packets
+    /// of a file with a multi-page comment header (a large cover) come through.
+    #[test]
+    fn symphonia_reads_every_packet() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("t.opus");
+        let mut jpeg = vec![0xFF, 0xD8, 0xFF];
+        jpeg.resize(100_000, 0x55);
+        let meta = Metadata {
+            title: Some("T".into()),
+            cover: Cover::from_bytes(jpeg),
+            chapters: vec![ChapterMark {
+                title: "One".into(),
+                start: std::time::Duration::ZERO,
+                end: std::time::Duration::ZERO,
+            }],
+            ..Metadata::default()
+        };
+        let mut f = OutputFile::create_tagged(
+            &path,
+            AudioFormat::Opus,
+            48_000,
+            &EncodeOptions::default(),
+            &meta,
+        )
+        .expect("create");
+        let n: usize = 48_000 * 3 + 123;
+        let tone: Vec<f32> = (0..n).map(|i| (i as f32 * 0.05).sin() * 0.3).collect();
+        f.write(&tone).expect("write");
+        let mut done = meta.clone();
+        done.chapters[0].end = std::time::Duration::from_secs(3);
+        f.finish_with(&done).expect("finish");
+
+        let file = std::fs::File::open(&path).expect("open");
+        let mss = MediaSourceStream::new(Box::new(file), Default::default());
+        let mut hint = Hint::new();
+        hint.with_extension("opus");
+        let mut fmt = symphonia::default::get_probe()
+            .format(
+                &hint,
+                mss,
+                &FormatOptions::default(),
+                &MetadataOptions::default(),
+            )
+            .expect("probe")
+            .format;
+        let track = fmt.default_track().expect("track").clone();
+        assert_eq!(
+            track.codec_params.codec,
+            symphonia::core::codecs::CODEC_TYPE_OPUS
+        );
+        let mut packets = 0;
+        while fmt.next_packet().is_ok() {
+            packets += 1;
+        }
+        let pre_skip: usize = 312; // libopus look-ahead at 48 kHz
+        assert_eq!(packets, (n + pre_skip).div_ceil(960));
+    }
+}
