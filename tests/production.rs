@@ -520,7 +520,7 @@ fn espeak_speech_is_level_on_target_with_clean_joins() {
         }
         fn synthesize(&self, text: &str, s: &SynthesisSettings) -> Result<Pcm, EngineError> {
             let mut pcm = self.0.synthesize(text, s)?;
-            if text.len() % 2 == 0 {
+            if text.len().is_multiple_of(2) {
                 pcm.samples.iter_mut().for_each(|x| *x *= 0.178);
             }
             Ok(pcm)
