@@ -20,3 +20,25 @@ for m in "${@:-10 60 120}"; do
     printf '%8s %10.1f %10s %10s\n' "$mm" "$rss" "$wall" "$size"
   done
 done
+
+# The same with real speech: the embedded espeak voice through the CLI, on the
+# 1000-word news text repeated to length (one copy is ~344 s of speech).
+cargo build --release --quiet --bin narrator
+nar="${CARGO_TARGET_DIR:-target}/release/narrator"
+printf '\nespeak (CLI, MP3, JSON transcript)\n%8s %10s %10s %10s\n' minutes max_rss_MB wall_s audio_min
+for m in "${@:-10 60 120}"; do
+  for mm in $m; do
+    python3 - "$mm" "$work/long.txt" <<'PY'
+import sys, math
+t = open("benches/data/news_1000.txt").read()
+n = max(1, math.ceil(float(sys.argv[1]) * 60 / 344))
+open(sys.argv[2], "w").write("\n\n".join([t] * n))
+PY
+    /usr/bin/time -v "$nar" narrate "$work/long.txt" -o "$work/long.mp3" --engine espeak \
+      --json --transcript "$work/long.json" 2> "$work/time.txt" > "$work/summary.json"
+    rss=$(awk -F: '/Maximum resident/ {print $2/1024}' "$work/time.txt")
+    wall=$(awk '/Elapsed \(wall/ {print $NF}' "$work/time.txt")
+    audio=$(python3 -c "import json;print(round(json.load(open('$work/summary.json'))['duration_s']/60,1))")
+    printf '%8s %10.1f %10s %10s\n' "$mm" "$rss" "$wall" "$audio"
+  done
+done
