@@ -339,9 +339,15 @@ fn write_in_order(
                 meta.chapters = map.chapters();
             }
             let chapters = meta.chapters.len();
+            // Transcript first to a temp file: if it cannot be written, neither
+            // file is put in place.
+            let transcript = match &prod.transcript {
+                Some(path) => Some(publish::transcript::prepare(path, &map)?),
+                None => None,
+            };
             let d = m.finish_with(&meta)?;
-            if let Some(path) = &prod.transcript {
-                publish::transcript::write(path, &map)?;
+            if let Some(t) = transcript {
+                t.persist()?;
             }
             Ok((d, rate, chapters))
         }

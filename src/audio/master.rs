@@ -4,11 +4,14 @@
 //! click.
 //!
 //! Loudness is single-pass and bounded in memory: every segment is measured on its
-//! own (integrated loudness, BS.1770 gating) and given the gain that brings it to the
-//! target. Speech engines are stable within a segment, so a programme of segments
-//! each at the target has the target integrated loudness, with no level jump
-//! between segments or voices. Segments too short to measure (< 400 ms) take the
-//! gain of the segment before them.
+//! own (integrated loudness, BS.1770 gating, with the pause that follows it, as the
+//! programme will be heard) and given the gain that brings it to the target. Speech
+//! engines are stable within a segment, so segments each at the target make a
+//! programme at the target, with no level jump between segments or voices. A
+//! programme meter (histogram mode, fixed memory) hears everything written and
+//! steers later segments by a small, clamped correction so the whole file lands on
+//! the target despite joins and pauses. Segments too short to measure (< 400 ms)
+//! take the gain of the segment before them.
 
 use ebur128::{EbuR128, Mode};
 use serde::{Deserialize, Serialize};

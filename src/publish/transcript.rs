@@ -124,8 +124,27 @@ pub fn render(map: &TimingMap, format: TranscriptFormat) -> String {
     out
 }
 
-/// Write the transcript atomically: a temp file beside `path`, renamed onto it.
-pub fn write(path: &Path, map: &TimingMap) -> Result<(), PublishError> {
+/// A transcript written to a temp file beside its path, not yet in place.
+pub struct PendingTranscript {
+    path: std::path::PathBuf,
+    tmp: tempfile::NamedTempFile,
+}
+
+impl PendingTranscript {
+    /// Rename it onto its path.
+    pub fn persist(self) -> Result<(), PublishError> {
+        let path = self.path;
+        self.tmp.persist(&path).map_err(|e| PublishError::Io {
+            path: path.clone(),
+            source: e.error,
+        })?;
+        Ok(())
+    }
+}
+
+/// Write the transcript to a temp file beside `path` (so a bad path fails before
+/// the audio is put in place); [`PendingTranscript::persist`] renames it.
+pub fn prepare(path: &Path, map: &TimingMap) -> Result<PendingTranscript, PublishError> {
     let format = TranscriptFormat::from_path(path)?;
     let io = |source| PublishError::Io {
         path: path.to_path_buf(),
@@ -142,8 +161,15 @@ pub fn write(path: &Path, map: &TimingMap) -> Result<(), PublishError> {
         .map_err(io)?;
     tmp.write_all(render(map, format).as_bytes()).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
+    Ok(PendingTranscript {
+        path: path.to_path_buf(),
+        tmp,
+    })
+}
+
+/// Write the transcript atomically: a temp file beside `path`, renamed onto it.
+pub fn write(path: &Path, map: &TimingMap) -> Result<(), PublishError> {
+    prepare(path, map)?.persist()
 }
 
 #[cfg(test)]
