@@ -1,7 +1,7 @@
 //! Cardinal numbers: "1,250", "-5", "3.5", ".25", "30%".
 
 use super::words::{cardinal_digits, digits_each, pluralize_last, year_words};
-use super::{Class, Ctx, Match};
+use super::{measure, Class, Ctx, Match};
 use crate::normalize::scanner::Kind;
 
 /// Comma-less integers longer than this are read digit by digit (IDs, serials).
@@ -174,6 +174,12 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
                 end += 1;
             }
             _ => {}
+        }
+    } else {
+        let one = lit.frac.is_none() && !lit.grouped && lit.int_value() == Some(1);
+        if let Some((tail, e)) = measure::after_number(cx, end, one) {
+            spoken.push_str(&tail);
+            end = e;
         }
     }
     Some(Match::new(end, spoken, Class::Cardinal))

@@ -63,6 +63,13 @@ pub(crate) fn match_slash_pair(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         ),
         None => format!("{} {}", read_int(a, false), read_int(b, false)),
     };
+    let (mut spoken, mut end) = (spoken, end);
+    if denom.is_some() {
+        if let Some((u, e)) = super::measure::unit_tail(cx, end, false) {
+            spoken.push_str(&u);
+            end = e;
+        }
+    }
     Some(Match::new(end, spoken, Class::Cardinal))
 }
 
@@ -83,7 +90,7 @@ mod tests {
         assert_eq!(n("24/7"), "twenty-four seven");
         assert_eq!(n("9/11"), "nine eleven");
         assert_eq!(n("1/2/3"), "one/two/three");
-        assert_eq!(n("12/kg"), "twelve/kg");
+        assert_eq!(n("12/kg"), "twelve per kilogram");
         assert_eq!(n("0/5"), "zero five");
     }
 }

@@ -12,6 +12,7 @@
 mod cardinal;
 mod date;
 mod fraction;
+mod measure;
 mod money;
 mod ordinal;
 mod scanner;

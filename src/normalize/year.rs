@@ -154,6 +154,10 @@ fn reads_as_year(cx: &Ctx<'_>, i: usize, end: usize, value: u32) -> bool {
     if cx.kind(end) == Some(Kind::Word) {
         return false;
     }
+    // "1500 km", "1980-1970 kg": a measure, not a year.
+    if super::measure::after_number(cx, end, false).is_some() {
+        return false;
+    }
     // "1234-123kg": a dash to a number that is neither a year nor a year's last two
     // digits makes this a plain number.
     if cx.punct(end).is_some_and(is_dash) {
@@ -250,7 +254,7 @@ mod tests {
         assert_eq!(n("2024's"), "twenty twenty-four's");
         assert_eq!(
             n("1234-123kg"),
-            "one thousand two hundred thirty-four-one hundred twenty-three kg"
+            "one thousand two hundred thirty-four to one hundred twenty-three kilograms"
         );
     }
 
