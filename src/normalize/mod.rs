@@ -11,11 +11,13 @@
 
 mod cardinal;
 mod date;
+mod electronic;
 mod fraction;
 mod measure;
 mod money;
 mod ordinal;
 mod scanner;
+mod telephone;
 mod time;
 mod words;
 mod year;
@@ -205,7 +207,9 @@ pub(crate) fn is_dash(c: char) -> bool {
 fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let tok = cx.tok(i)?;
     match tok.kind {
-        Kind::Digits => date::match_numeric(cx, i)
+        Kind::Digits => telephone::match_telephone(cx, i)
+            .or_else(|| telephone::match_card_digits(cx, i))
+            .or_else(|| date::match_numeric(cx, i))
             .or_else(|| date::match_day_month(cx, i))
             .or_else(|| time::match_time(cx, i))
             .or_else(|| year::match_decade(cx, i))
@@ -213,10 +217,13 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             .or_else(|| ordinal::match_ordinal(cx, i))
             .or_else(|| year::match_year(cx, i))
             .or_else(|| cardinal::match_cardinal(cx, i)),
-        Kind::Word => date::match_month_first(cx, i)
+        Kind::Word => electronic::match_electronic(cx, i)
+            .or_else(|| date::match_month_first(cx, i))
             .or_else(|| money::match_money(cx, i))
             .or_else(|| cardinal::match_number_sign(cx, i)),
-        Kind::Punct => money::match_money(cx, i)
+        Kind::Punct => electronic::match_electronic(cx, i)
+            .or_else(|| telephone::match_telephone(cx, i))
+            .or_else(|| money::match_money(cx, i))
             .or_else(|| cardinal::match_number_sign(cx, i))
             .or_else(|| year::match_decade(cx, i))
             .or_else(|| cardinal::match_cardinal(cx, i)),
