@@ -228,7 +228,7 @@ mod tests {
         assert_eq!(n("v.25"), "v.twenty-five");
         assert_eq!(n("114...48"), "one hundred fourteen...forty-eight");
         assert_eq!(n("3.5%"), "three point five percent");
-        assert_eq!(n("F-16s"), "F-sixteens");
+        assert_eq!(n("F-16s"), "F sixteens");
         assert_eq!(n("72°F"), "seventy-two degrees Fahrenheit");
         assert_eq!(n("99¢"), "ninety-nine cents");
         assert_eq!(n("-3°C."), "minus three degrees Celsius.");

