@@ -83,6 +83,18 @@ fn before_name(cx: &Ctx<'_>, end: usize, spoken: &str) -> Option<Match> {
     Some(Match::new(end + 1, spoken.to_string(), Class::Cardinal))
 }
 
+/// An abbreviation that never ends a sentence ("vs.", "e.g."): when a word follows,
+/// take the space too so its period is not read as a full stop.
+fn mid_sentence(cx: &Ctx<'_>, end: usize, spoken: &str) -> Match {
+    let end =
+        if cx.next_word(end).is_some() && end.checked_sub(1).is_some_and(|p| cx.is_punct(p, '.')) {
+            end + 1
+        } else {
+            end
+        };
+    Match::new(end, spoken.to_string(), Class::Cardinal)
+}
+
 /// Abbreviations and titles at token `i`.
 pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let w = cx.word(i)?;
@@ -116,7 +128,7 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             j += 2;
         }
         if ok {
-            return Some(Match::new(j, (*spoken).to_string(), Class::Cardinal));
+            return Some(mid_sentence(cx, j, spoken));
         }
     }
     // Context: St. and Dr.
@@ -146,6 +158,9 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     if title {
         return before_name(cx, end, spoken);
     }
+    if matches!(w, "vs" | "approx" | "ext") {
+        return Some(mid_sentence(cx, end, spoken));
+    }
     Some(Match::new(end, spoken.to_string(), Class::Cardinal))
 }
 
@@ -168,6 +183,11 @@ mod tests {
         assert_eq!(n("i.e., none"), "that is, none");
         assert_eq!(n("pp. 4–9"), "pages four to nine");
         assert_eq!(n("Gen"), "Gen");
+        assert_eq!(n("Ukraine vs. Russia"), "Ukraine versus Russia");
+        assert_eq!(
+            n("allies, e.g. Poland, pledged"),
+            "allies, for example Poland, pledged"
+        );
         assert_eq!(n("Inc"), "Inc");
     }
 }
