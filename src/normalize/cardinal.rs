@@ -180,9 +180,68 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         if let Some((tail, e)) = measure::after_number(cx, end, one) {
             spoken.push_str(&tail);
             end = e;
+        } else if let Some((tail, e)) = range_or_score(cx, start, end) {
+            spoken.push_str(&tail);
+            end = e;
         }
     }
     Some(Match::new(end, spoken, Class::Cardinal))
+}
+
+/// Words before "N-M" that make it a range or a score read with "to".
+const TO_BEFORE: &[&str] = &[
+    "aged", "ages", "age", "won", "lost", "beat", "defeated", "drew", "led", "trailed", "leads",
+    "trails", "score", "scored", "passed", "approved", "rejected", "vote", "voted", "between",
+    "pp", "pages", "chapters", "verses", "from", "lose", "win", "wins", "beating", "winning",
+];
+
+/// Words after "N-M" that make it a score or a vote tally.
+const TO_AFTER: &[&str] = &[
+    "vote",
+    "votes",
+    "victory",
+    "defeat",
+    "loss",
+    "lead",
+    "margin",
+    "decision",
+    "majority",
+    "split",
+    "ruling",
+    "scoreline",
+    "years",
+    "months",
+    "weeks",
+    "days",
+    "percent",
+];
+
+/// "aged 30-40", "won 3-1", "a 52-48 vote": N-M read with "to" where the context says
+/// it is a range or a score; "1-2=5": a subtraction. Returns the tail and its end.
+fn range_or_score(cx: &Ctx<'_>, start: usize, end: usize) -> Option<(String, usize)> {
+    let dash = cx.punct(end).filter(|&c| super::is_dash(c))?;
+    let second = parse_number(cx, end + 1).filter(|_| cx.digits(end + 1).is_some())?;
+    let after = second.end;
+    if matches!(cx.kind(after), Some(Kind::Word | Kind::Digits))
+        || (cx
+            .punct(after)
+            .is_some_and(|c| matches!(c, '-' | '–' | '/' | '.' | ','))
+            && cx.digits(after + 1).is_some())
+    {
+        return None;
+    }
+    let equation = cx.is_punct(after, '=') || (cx.is_space(after) && cx.is_punct(after + 1, '='));
+    if equation && dash == '-' {
+        return Some((format!(" minus {}", read_number(&second)), after));
+    }
+    let before = cx.prev_word(start).map(str::to_lowercase);
+    let next = cx.next_word(after).map(str::to_lowercase);
+    let ctx_before = before.as_deref().is_some_and(|w| TO_BEFORE.contains(&w));
+    let ctx_after = next.as_deref().is_some_and(|w| TO_AFTER.contains(&w));
+    if !(ctx_before || ctx_after) {
+        return None;
+    }
+    Some((format!(" to {}", read_number(&second)), after))
 }
 
 /// "No. 5" and "#1" → "number five", "number one".

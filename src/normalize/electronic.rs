@@ -128,7 +128,7 @@ fn is_domain_tail(cx: &Ctx<'_>, i: usize, end: usize, lenient: bool) -> bool {
     false
 }
 
-fn starts_spoken_number(w: &str) -> bool {
+pub(crate) fn starts_spoken_number(w: &str) -> bool {
     const WORDS: &[&str] = &[
         "zero",
         "one",
@@ -202,6 +202,9 @@ fn starts_spoken_number(w: &str) -> bool {
         "quarter",
         "quarters",
         "hashtag",
+        "the",
+        "a",
+        "an",
         "at",
         "dot",
         "seconds",

@@ -20,6 +20,7 @@ mod money;
 mod ordinal;
 mod roman;
 mod scanner;
+mod symbol;
 mod telephone;
 mod time;
 mod words;
@@ -233,7 +234,8 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             .or_else(|| money::match_money(cx, i))
             .or_else(|| cardinal::match_number_sign(cx, i))
             .or_else(|| year::match_decade(cx, i))
-            .or_else(|| cardinal::match_cardinal(cx, i)),
+            .or_else(|| cardinal::match_cardinal(cx, i))
+            .or_else(|| symbol::match_symbol(cx, i)),
         Kind::Space => None,
     }
 }
