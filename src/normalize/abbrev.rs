@@ -50,6 +50,16 @@ const FIXED: &[(&str, &str, bool)] = &[
     ("etc", "et cetera", false),
     ("ext", "extension", false),
     ("est", "established", false),
+    ("Mon", "Monday", false),
+    ("Tue", "Tuesday", false),
+    ("Tues", "Tuesday", false),
+    ("Wed", "Wednesday", false),
+    ("Thu", "Thursday", false),
+    ("Thur", "Thursday", false),
+    ("Thurs", "Thursday", false),
+    ("Fri", "Friday", false),
+    ("Sat", "Saturday", false),
+    ("Sun", "Sunday", false),
 ];
 
 /// Dotted letter abbreviations: letters, spoken.

@@ -234,7 +234,19 @@ fn range_or_score(cx: &Ctx<'_>, start: usize, end: usize) -> Option<(String, usi
     if equation && dash == '-' {
         return Some((format!(" minus {}", read_number(&second)), after));
     }
-    let before = cx.prev_word(start).map(str::to_lowercase);
+    // "10-15%": a range of percentages.
+    if cx.is_punct(after, '%') {
+        return Some((format!(" to {} percent", read_number(&second)), after + 1));
+    }
+    // "beat Barcelona 2-1": the verb may stand before a capitalized name.
+    let before = cx
+        .prev_word(start)
+        .filter(|w| !w.chars().next().is_some_and(char::is_uppercase))
+        .or_else(|| start.checked_sub(2).and_then(|p| cx.prev_word(p)))
+        .map(str::to_lowercase);
+    if before.as_deref() == Some("between") {
+        return Some((format!(" and {}", read_number(&second)), after));
+    }
     let next = cx.next_word(after).map(str::to_lowercase);
     let ctx_before = before.as_deref().is_some_and(|w| TO_BEFORE.contains(&w));
     let ctx_after = next.as_deref().is_some_and(|w| TO_AFTER.contains(&w));

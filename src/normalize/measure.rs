@@ -137,6 +137,18 @@ const UNITS: &[Unit] = &[
     u("ppb", "part per billion", "parts per billion"),
     u("pp", "percentage point", "percentage points"),
     u("mSv", "millisievert", "millisieverts"),
+    // Currencies written after the amount ("5 EUR"), and pence ("50p").
+    u("USD", "U S dollar", "U S dollars"),
+    u("EUR", "euro", "euros"),
+    u("GBP", "pound", "pounds"),
+    u("CHF", "Swiss franc", "Swiss francs"),
+    u("UAH", "hryvnia", "hryvnias"),
+    u("RUB", "ruble", "rubles"),
+    u("JPY", "yen", "yen"),
+    u("CNY", "yuan", "yuan"),
+    u("PLN", "zloty", "zlotys"),
+    u("INR", "rupee", "rupees"),
+    glued("p", "penny", "pence"),
     u("µSv", "microsievert", "microsieverts"),
 ];
 

@@ -213,6 +213,7 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     match tok.kind {
         Kind::Digits => telephone::match_telephone(cx, i)
             .or_else(|| telephone::match_card_digits(cx, i))
+            .or_else(|| year::match_era(cx, i))
             .or_else(|| date::match_numeric(cx, i))
             .or_else(|| date::match_day_month(cx, i))
             .or_else(|| time::match_time(cx, i))

@@ -66,7 +66,9 @@ const CURRENCIES: &[Currency] = &[
 ];
 
 /// Scale words written out after the amount ("$3 million").
-const SCALE_WORDS: &[&str] = &["thousand", "million", "billion", "trillion"];
+const SCALE_WORDS: &[&str] = &[
+    "thousand", "million", "billion", "trillion", "crore", "lakh",
+];
 
 /// Scale abbreviations glued to the amount ("$3m", "¥30B", "$50K").
 const SCALE_ABBREVS: &[(&str, &str)] = &[
@@ -98,6 +100,100 @@ const PER_UNITS: &[(&str, &str)] = &[
     ("barrel", "barrel"),
     ("person", "person"),
     ("night", "night"),
+];
+
+/// ISO 4217 codes written before or after an amount ("USD 5", "5 EUR", "CHF 100").
+const ISO_CODES: &[(&str, Currency)] = &[
+    (
+        "USD",
+        Currency {
+            symbol: '$',
+            one: "U S dollar",
+            many: "U S dollars",
+            minor: Some(("cent", "cents")),
+        },
+    ),
+    (
+        "EUR",
+        Currency {
+            symbol: '€',
+            one: "euro",
+            many: "euros",
+            minor: Some(("cent", "cents")),
+        },
+    ),
+    (
+        "GBP",
+        Currency {
+            symbol: '£',
+            one: "pound",
+            many: "pounds",
+            minor: Some(("penny", "pence")),
+        },
+    ),
+    (
+        "CHF",
+        Currency {
+            symbol: 'F',
+            one: "Swiss franc",
+            many: "Swiss francs",
+            minor: None,
+        },
+    ),
+    (
+        "UAH",
+        Currency {
+            symbol: '₴',
+            one: "hryvnia",
+            many: "hryvnias",
+            minor: None,
+        },
+    ),
+    (
+        "RUB",
+        Currency {
+            symbol: '₽',
+            one: "ruble",
+            many: "rubles",
+            minor: None,
+        },
+    ),
+    (
+        "JPY",
+        Currency {
+            symbol: '¥',
+            one: "yen",
+            many: "yen",
+            minor: None,
+        },
+    ),
+    (
+        "CNY",
+        Currency {
+            symbol: 'Y',
+            one: "yuan",
+            many: "yuan",
+            minor: None,
+        },
+    ),
+    (
+        "PLN",
+        Currency {
+            symbol: 'z',
+            one: "zloty",
+            many: "zlotys",
+            minor: None,
+        },
+    ),
+    (
+        "INR",
+        Currency {
+            symbol: '₹',
+            one: "rupee",
+            many: "rupees",
+            minor: None,
+        },
+    ),
 ];
 
 fn currency_of(c: char) -> Option<&'static Currency> {
@@ -177,10 +273,23 @@ pub(crate) fn match_money(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     // "US$5": the "US" prefix belongs to the amount.
     let (us, sym_at) = match cx.word(i) {
         Some("US") if cx.is_punct(i + 1, '$') && !cx.glued_before(i) => (true, i + 1),
-        Some(_) => return None,
+        Some(w) => {
+            // "USD 5", "CHF 100": an ISO code before the amount.
+            let (_, cur) = ISO_CODES.iter().find(|(c, _)| *c == w)?;
+            if cx.glued_before(i) || !cx.is_space(i + 1) {
+                return None;
+            }
+            cx.digits(i + 2)?;
+            return amount(cx, i, i + 1, cur, false);
+        }
         None => (false, i),
     };
     let cur = currency_of(cx.punct(sym_at)?)?;
+    amount(cx, i, sym_at, cur, us)
+}
+
+/// The amount after the currency sign or code at `sym_at`.
+fn amount(cx: &Ctx<'_>, i: usize, sym_at: usize, cur: &Currency, us: bool) -> Option<Match> {
     let lit = parse_number(cx, sym_at + 1)?;
     // A bare ".50" after the symbol is fine: "$.50" → "fifty cents".
     let mut end = lit.end;
@@ -189,6 +298,20 @@ pub(crate) fn match_money(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let adjective = cx
         .prev_word(i)
         .is_some_and(|w| w.eq_ignore_ascii_case("a") || w.eq_ignore_ascii_case("an"));
+    // "$3-4 billion": a range sharing one scale.
+    if cx.punct(end).is_some_and(super::is_dash) && cx.digits(end + 1).is_some() {
+        if let Some(hi) = parse_number(cx, end + 1) {
+            if let Some((scale, e)) = scale_at(cx, hi.end) {
+                let spoken = format!(
+                    "{} to {} {scale} {}",
+                    read_number(&lit),
+                    read_number(&hi),
+                    unit_word(cur, adjective)
+                );
+                return Some(Match::new(e, spoken, Class::Money));
+            }
+        }
+    }
     let mut spoken = if let Some((scale, e)) = scale_at(cx, end) {
         end = e;
         let unit = unit_word(cur, adjective);
@@ -240,5 +363,8 @@ mod tests {
         assert_eq!(n("$3 millionaires"), "three dollars millionaires");
         assert_eq!(n("$20/mo"), "twenty dollars per month");
         assert_eq!(n("$20/xyz"), "twenty dollars/xyz");
+        assert_eq!(n("$3-4 billion"), "three to four billion dollars");
+        assert_eq!(n("USD 5 million"), "five million U S dollars");
+        assert_eq!(n("CHF 100"), "one hundred Swiss francs");
     }
 }

@@ -1,7 +1,7 @@
 //! Years read as years ("1906" → "nineteen oh six") and decades ("1980s", "'80s").
 
 use super::scanner::Kind;
-use super::words::{pluralize_last, under_100, year_words};
+use super::words::{pluralize_last, under_100, year_tail, year_words};
 use super::{is_dash, Class, Ctx, Match};
 
 /// Words before a number that make it a quantity, not a year ("about 1500").
@@ -233,6 +233,68 @@ pub(crate) fn match_decade(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let mut m = Match::new(start + 2, pluralize_last(&base), Class::Decade);
     m.value = Some(if d.len() == 4 { value } else { 1900 + value });
     Some(m)
+}
+
+/// Eras after a year: (letters as written, spoken).
+const ERAS: &[(&[&str], &str)] = &[
+    (&["BCE"], "B C E"),
+    (&["BC"], "B C"),
+    (&["AD"], "A D"),
+    (&["CE"], "C E"),
+    (&["B", "C", "E"], "B C E"),
+    (&["B", "C"], "B C"),
+    (&["A", "D"], "A D"),
+    (&["C", "E"], "C E"),
+];
+
+/// "340 AD", "500 BC", "44 B.C.": a year with its era. Three- and four-digit years are
+/// read as years ("three forty A D"), shorter ones as numbers.
+pub(crate) fn match_era(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    let d = cx.digits(i)?;
+    if cx.glued_before(i) || d.len() > 4 || d.starts_with('0') || !cx.is_space(i + 1) {
+        return None;
+    }
+    let value: u32 = d.parse().ok()?;
+    let mut matched = None;
+    for (letters, spoken) in ERAS {
+        let mut j = i + 2;
+        let mut ok = true;
+        for (k, l) in letters.iter().enumerate() {
+            if cx.word(j) != Some(l) {
+                ok = false;
+                break;
+            }
+            j += 1;
+            // Dotted forms need a dot after every letter but the last may lack one.
+            if letters.len() > 1 {
+                if cx.is_punct(j, '.') {
+                    j += 1;
+                } else if k + 1 < letters.len() {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if ok && !matches!(cx.kind(j), Some(Kind::Word | Kind::Digits)) {
+            matched = Some((j, *spoken));
+            break;
+        }
+    }
+    let (end, era) = matched?;
+    let number = if d.len() >= 3 {
+        if d.len() == 3 && !value.is_multiple_of(100) {
+            format!(
+                "{} {}",
+                super::words::digit_word(value / 100),
+                year_tail(value % 100)
+            )
+        } else {
+            year_words(value)
+        }
+    } else {
+        super::words::cardinal_u64(u64::from(value))
+    };
+    Some(Match::new(end, format!("{number} {era}"), Class::Year))
 }
 
 #[cfg(test)]
