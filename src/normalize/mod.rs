@@ -10,6 +10,7 @@
 //! and returns the spoken form plus how many tokens it consumed. One submodule per class.
 
 mod abbrev;
+mod address;
 mod cardinal;
 mod date;
 mod electronic;
@@ -211,7 +212,8 @@ pub(crate) fn is_dash(c: char) -> bool {
 fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let tok = cx.tok(i)?;
     match tok.kind {
-        Kind::Digits => telephone::match_telephone(cx, i)
+        Kind::Digits => address::match_address(cx, i)
+            .or_else(|| telephone::match_telephone(cx, i))
             .or_else(|| telephone::match_card_digits(cx, i))
             .or_else(|| year::match_era(cx, i))
             .or_else(|| date::match_numeric(cx, i))
@@ -227,6 +229,7 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             .or_else(|| money::match_money(cx, i))
             .or_else(|| cardinal::match_number_sign(cx, i))
             .or_else(|| abbrev::match_abbrev(cx, i))
+            .or_else(|| address::match_state(cx, i))
             .or_else(|| roman::match_roman(cx, i))
             .or_else(|| initialism::match_model(cx, i))
             .or_else(|| initialism::match_initialism(cx, i)),
