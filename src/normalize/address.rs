@@ -110,7 +110,7 @@ fn house_number(d: &str) -> Option<String> {
         3 if v % 100 >= 10 => format!("{} {}", digit_word(v / 100), under_100(v % 100)),
         3 => format!("{} {}", digit_word(v / 100), year_tail(v % 100)),
         4 if v % 100 >= 10 => format!("{} {}", under_100(v / 100), under_100(v % 100)),
-        4 if v % 100 == 0 => format!("{} hundred", under_100(v / 100)),
+        4 if v.is_multiple_of(100) => format!("{} hundred", under_100(v / 100)),
         4 => format!("{} {}", under_100(v / 100), year_tail(v % 100)),
         _ => digits_each(d),
     })
