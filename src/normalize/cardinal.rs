@@ -151,6 +151,28 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         spoken.push_str(&pluralize_last(&base));
         return Some(Match::new(end + 1, spoken, Class::Cardinal));
     }
+    // "401(k)": the retirement plan, said "four oh one k".
+    if lit.int == "401"
+        && cx.is_punct(end, '(')
+        && cx.word(end + 1) == Some("k")
+        && cx.is_punct(end + 2, ')')
+    {
+        return Some(Match::new(
+            end + 3,
+            "four oh one k".to_string(),
+            Class::Cardinal,
+        ));
+    }
+    // "ab9453": four or more digits glued to letters are a code, read digit by digit.
+    if cx.glued_before(start)
+        && cx.word(start - 1).is_some()
+        && lit.int.len() >= 4
+        && !lit.grouped
+        && lit.frac.is_none()
+    {
+        spoken.push_str(&digits_each(&lit.int));
+        return Some(Match::new(end, spoken, Class::Cardinal));
+    }
     spoken.push_str(&read_number(&lit));
     if cx.is_punct(end, '%') {
         spoken.push_str(" percent");

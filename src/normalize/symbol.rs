@@ -39,6 +39,7 @@ pub(crate) fn match_symbol(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         '×' if term_before(cx, i) && digits_after(cx, i) => "times",
         '*' if prev_digits && cx.digits(i + 1).is_some() => "times",
         '~' if cx.digits(i + 1).is_some() && !alnum(cx, i.checked_sub(1)) => "about",
+        '@' if !alnum(cx, i.checked_sub(1)) || !alnum(cx, Some(i + 1)) => "at",
         '$' | '%'
             if i.checked_sub(1).is_none_or(|p| cx.is_space(p))
                 && (cx.tok(i + 1).is_none() || cx.is_space(i + 1)) =>
@@ -93,5 +94,7 @@ mod tests {
         assert_eq!(n("2*8"), "two times eight");
         assert_eq!(n("$ and 5% or %"), "dollar and five percent or percent");
         assert_eq!(n("13+%"), "thirteen+%");
+        assert_eq!(n("@12"), "at twelve");
+        assert_eq!(n("12@"), "twelve at");
     }
 }
