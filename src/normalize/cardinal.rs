@@ -296,7 +296,20 @@ pub(crate) fn match_number_sign(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     };
     cx.digits(start)?;
     let lit = parse_number(cx, start)?;
-    let spoken = format!("number {}", read_number(&lit));
+    // "No. 10 Downing Street said" at the start of a sentence keeps its capital.
+    let starts_sentence = match i.checked_sub(1) {
+        None => true,
+        Some(p) if cx.is_space(p) => p
+            .checked_sub(1)
+            .is_none_or(|q| matches!(cx.punct(q), Some('.' | '!' | '?' | '\n' | '"' | '“'))),
+        Some(p) => matches!(cx.punct(p), Some('\n' | '"' | '“')),
+    };
+    let word = if starts_sentence && cx.word(i).is_some() {
+        "Number"
+    } else {
+        "number"
+    };
+    let spoken = format!("{word} {}", read_number(&lit));
     Some(Match::new(lit.end, spoken, Class::Cardinal))
 }
 
