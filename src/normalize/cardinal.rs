@@ -242,6 +242,15 @@ const TO_AFTER: &[&str] = &[
 /// it is a range or a score; "1-2=5": a subtraction. Returns the tail and its end.
 fn range_or_score(cx: &Ctx<'_>, start: usize, end: usize) -> Option<(String, usize)> {
     let dash = cx.punct(end).filter(|&c| super::is_dash(c))?;
+    // "1- 2 = 5": a spaced minus only counts in an equation.
+    if cx.is_space(end + 1) && cx.digits(end + 2).is_some() {
+        let second = parse_number(cx, end + 2)?;
+        let after = second.end;
+        if cx.is_space(after) && cx.is_punct(after + 1, '=') {
+            return Some((format!(" minus {}", read_number(&second)), after));
+        }
+        return None;
+    }
     let second = parse_number(cx, end + 1).filter(|_| cx.digits(end + 1).is_some())?;
     let after = second.end;
     if matches!(cx.kind(after), Some(Kind::Word | Kind::Digits))
@@ -330,6 +339,8 @@ mod tests {
         assert_eq!(n("-0.1"), "minus zero point one");
         assert_eq!(n("(-3)"), "(minus three)");
         assert_eq!(n("COVID-19"), "COVID-nineteen");
+        assert_eq!(n("1- 2 = 5"), "one minus two equals five");
+        assert_eq!(n("in 1990 - 10 years"), "in nineteen ninety - ten years");
         assert_eq!(n(".25"), "point two five");
         assert_eq!(n("v.25"), "v.twenty-five");
         assert_eq!(n("114...48"), "one hundred fourteen...forty-eight");
