@@ -216,6 +216,7 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             .or_else(|| telephone::match_telephone(cx, i))
             .or_else(|| telephone::match_card_digits(cx, i))
             .or_else(|| year::match_era(cx, i))
+            .or_else(|| year::match_quarter(cx, i))
             .or_else(|| date::match_numeric(cx, i))
             .or_else(|| date::match_day_month(cx, i))
             .or_else(|| time::match_time(cx, i))
@@ -225,6 +226,7 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             .or_else(|| year::match_year(cx, i))
             .or_else(|| cardinal::match_cardinal(cx, i)),
         Kind::Word => electronic::match_electronic(cx, i)
+            .or_else(|| year::match_quarter(cx, i))
             .or_else(|| date::match_month_first(cx, i))
             .or_else(|| money::match_money(cx, i))
             .or_else(|| cardinal::match_number_sign(cx, i))

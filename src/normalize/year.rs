@@ -235,6 +235,65 @@ pub(crate) fn match_decade(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     Some(m)
 }
 
+const QUARTERS: [&str; 4] = ["first", "second", "third", "fourth"];
+
+/// Fiscal quarters: "Q2" → "the second quarter", "Q3 2024" → "the third quarter of
+/// twenty twenty-four", "2Q22" → "the second quarter of twenty-two" (a two-digit year is
+/// said like the tail of a year).
+pub(crate) fn match_quarter(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    if i.checked_sub(1)
+        .is_some_and(|p| cx.word(p).is_some() || cx.digits(p).is_some())
+    {
+        return None;
+    }
+    let (q, mut end, glued_year) = if let Some(d) = cx.digits(i) {
+        // "2Q22"
+        if d.len() != 1 || cx.word(i + 1) != Some("Q") {
+            return None;
+        }
+        let yy = cx.digits(i + 2).filter(|y| y.len() == 2)?;
+        (d, i + 3, Some(yy))
+    } else {
+        if cx.word(i) != Some("Q") {
+            return None;
+        }
+        let d = cx.digits(i + 1).filter(|d| d.len() == 1)?;
+        (d, i + 2, None)
+    };
+    let q: usize = q.parse().ok()?;
+    let ord = QUARTERS.get(q.checked_sub(1)?)?;
+    if matches!(cx.kind(end), Some(Kind::Word | Kind::Digits)) {
+        return None;
+    }
+    let article = cx.prev_word(i).is_some_and(|w| {
+        matches!(
+            w.to_ascii_lowercase().as_str(),
+            "the" | "a" | "its" | "their"
+        )
+    });
+    let mut spoken = if article {
+        format!("{ord} quarter")
+    } else {
+        format!("the {ord} quarter")
+    };
+    if let Some(yy) = glued_year {
+        spoken.push_str(" of ");
+        spoken.push_str(&year_tail(yy.parse().ok()?));
+    } else if cx.is_space(end) {
+        if let Some(y) = cx.digits(end + 1).filter(|y| y.len() == 4) {
+            let v: u32 = y.parse().ok()?;
+            if (1900..=2099).contains(&v)
+                && !matches!(cx.kind(end + 2), Some(Kind::Word | Kind::Digits))
+            {
+                spoken.push_str(" of ");
+                spoken.push_str(&year_words(v));
+                end += 2;
+            }
+        }
+    }
+    Some(Match::new(end, spoken, Class::Year))
+}
+
 /// Eras after a year: (letters as written, spoken).
 const ERAS: &[(&[&str], &str)] = &[
     (&["BCE"], "B C E"),
