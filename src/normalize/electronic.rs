@@ -223,7 +223,7 @@ pub(crate) fn match_electronic(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         return None;
     }
     if let Some(p) = i.checked_sub(1) {
-        if matches!(cx.punct(p), Some('.' | '@' | '/' | '-' | '_' | '#')) {
+        if matches!(cx.punct(p), Some('.' | '/' | '-' | '_')) {
             return None;
         }
     }
@@ -276,7 +276,17 @@ pub(crate) fn match_electronic(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let labels_ok =
         first.chars().count() >= 2 && cx.is_punct(dot_at, '.') && !starts_spoken_number(first);
     let domain = labels_ok && is_domain_tail(cx, i, end, false);
-    if !(scheme || www || email || domain) {
+    // "test.abc": two lowercase labels, the second of three letters, is a domain even
+    // with an unknown suffix (checked on the first labels only, so digits glued after
+    // them do not change the verdict between passes).
+    let lower = |w: &str| w.chars().all(|c| c.is_ascii_lowercase());
+    let generic = labels_ok
+        && dot_at == i + 1
+        && lower(first)
+        && cx
+            .word(i + 2)
+            .is_some_and(|w| w.len() == 3 && lower(w) && !starts_spoken_number(w));
+    if !(scheme || www || email || domain || generic) {
         return None;
     }
     Some(Match::new(end, speak(cx, i, end, true), Class::Cardinal))
@@ -301,6 +311,8 @@ mod tests {
         assert_eq!(n("#StandWithUkraine"), "hashtag StandWithUkraine");
         assert_eq!(n("the U.S. and e.g. a.m."), "the U S and for example a.m.");
         assert_eq!(n("end.Start"), "end.Start");
+        assert_eq!(n("test.abc"), "test dot abc");
+        assert_eq!(n("Oct.one"), "Oct.one");
         assert_eq!(n("#1"), "number one");
         assert_eq!(n("http://"), "H T T P colon slash slash");
     }
