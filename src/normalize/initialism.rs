@@ -84,7 +84,17 @@ const STARTERS: &[&str] = &[
 ];
 
 /// Model prefixes said as words.
-const MODEL_WORDS: &[(&str, &str)] = &[("MiG", "mig"), ("Su", "Su"), ("Ka", "Ka"), ("Mi", "Mi")];
+const MODEL_WORDS: &[(&str, &str)] = &[
+    ("MiG", "mig"),
+    ("Su", "Su"),
+    ("Ka", "Ka"),
+    ("Mi", "Mi"),
+    ("Tu", "Tu"),
+    ("Il", "Il"),
+    ("An", "An"),
+    ("Yak", "Yak"),
+    ("Kh", "K H"),
+];
 
 fn glued_to_word(cx: &Ctx<'_>, i: usize) -> bool {
     i.checked_sub(1).is_some_and(|p| cx.word(p).is_some())
@@ -169,7 +179,8 @@ fn model_number(d: &str, glued: bool) -> Option<String> {
     if d.starts_with('0') {
         return None;
     }
-    if glued && d.len() == 3 && !v.is_multiple_of(100) {
+    let _ = glued;
+    if d.len() == 3 && !v.is_multiple_of(100) {
         let (hi, lo) = ((v / 100) as u32, (v % 100) as u32);
         let tail = if lo < 10 {
             format!("oh {}", digit_word(lo))
@@ -246,6 +257,8 @@ mod tests {
         assert_eq!(n("M1 Abrams"), "M one Abrams");
         assert_eq!(n("B-52 bombers"), "B fifty-two bombers");
         assert_eq!(n("F-16s"), "F sixteens");
+        assert_eq!(n("Kh-101 missiles"), "K H one oh one missiles");
+        assert_eq!(n("S-400"), "S four hundred");
         assert_eq!(n("A321sam"), "A three hundred twenty-one sam");
     }
 }

@@ -164,6 +164,64 @@ const PER_ONLY: &[(&str, &str)] = &[
     ("capita", "capita"),
 ];
 
+/// Nouns counted in millions after a spaced "m" ("2 m people").
+const COUNT_NOUNS: &[&str] = &["people", "children", "men", "women", "staff", "police"];
+
+/// Words that may follow a spaced one-letter unit ("15 m wide", "100 m and 200 m").
+const MEASURE_NEXT: &[&str] = &[
+    "deep",
+    "high",
+    "tall",
+    "long",
+    "wide",
+    "away",
+    "above",
+    "below",
+    "of",
+    "in",
+    "from",
+    "per",
+    "and",
+    "or",
+    "to",
+    "by",
+    "behind",
+    "beneath",
+    "under",
+    "over",
+    "across",
+    "down",
+    "up",
+    "into",
+    "off",
+    "apart",
+    "thick",
+    "short",
+    "underground",
+    "underwater",
+    "higher",
+    "lower",
+    "further",
+    "farther",
+    "a",
+    "an",
+    "the",
+    "race",
+    "final",
+    "freestyle",
+    "sprint",
+    "hurdles",
+    "relay",
+    "on",
+    "at",
+    "for",
+    "with",
+    "that",
+    "which",
+    "before",
+    "after",
+];
+
 /// Nouns that make "155mm" an adjective ("155mm shells" → "millimeter shells").
 const ADJ_NOUNS: &[&str] = &[
     "shell",
@@ -305,7 +363,10 @@ pub(crate) fn unit_after(cx: &Ctx<'_>, j: usize, one: bool) -> Option<(String, u
     // punctuation or a lowercase word ("5 m deep", not "Plan 5 B").
     if join == Join::Space && w.chars().count() == 1 {
         if let Some(next) = cx.next_word(end) {
-            if next.chars().next().is_some_and(char::is_uppercase) {
+            // "2 m people" is two million people; "15 m wide" is a measure.
+            let plural_noun =
+                next.len() > 3 && next.ends_with('s') && !MEASURE_NEXT.contains(&next);
+            if COUNT_NOUNS.contains(&next) || plural_noun {
                 return None;
             }
         }
@@ -333,12 +394,29 @@ pub(crate) fn unit_tail(cx: &Ctx<'_>, j: usize, one: bool) -> Option<(String, us
 
 const SCALES: &[&str] = &["thousand", "million", "billion", "trillion"];
 
+/// "m"/"bn" (glued or spaced) before a counted noun: the scale word.
+fn scale_before_noun(cx: &Ctx<'_>, end: usize) -> Option<(&'static str, usize)> {
+    let k = if cx.is_space(end) { end + 1 } else { end };
+    let scale = match cx.word(k)? {
+        "m" | "mn" | "mln" => "million",
+        "bn" => "billion",
+        _ => return None,
+    };
+    let next = cx.next_word(k + 1)?;
+    let plural_noun = next.len() > 3 && next.ends_with('s') && !MEASURE_NEXT.contains(&next);
+    (COUNT_NOUNS.contains(&next) || plural_noun).then_some((scale, k + 1))
+}
+
 /// What follows a plain number ending at `end`: a unit, a scale word and a unit ("100
 /// million kg"), a range with a unit ("2-5lb"), a dimension ("2x8 m2", "25 x 7 m") or a
 /// multiplier ("5x"). Returns the spoken tail (with a leading space) and its end.
 pub(crate) fn after_number(cx: &Ctx<'_>, end: usize, one: bool) -> Option<(String, usize)> {
     if let Some(t) = unit_tail(cx, end, one) {
         return Some(t);
+    }
+    // "2 m people", "3bn people": a scale letter before counted nouns.
+    if let Some((scale, e)) = scale_before_noun(cx, end) {
+        return Some((format!(" {scale}"), e));
     }
     if cx.is_space(end) {
         if let Some(s) = cx.word(end + 1).filter(|w| SCALES.contains(w)) {
@@ -409,6 +487,8 @@ mod tests {
         );
         assert_eq!(n("3 in the morning"), "three in the morning");
         assert_eq!(n("Plan 5 B"), "Plan five B");
+        assert_eq!(n("2 m people"), "two million people");
+        assert_eq!(n("15 m wide"), "fifteen meters wide");
         assert_eq!(n("12/kg"), "twelve per kilogram");
         assert_eq!(n("5 kmx"), "five kmx");
         assert_eq!(n("2-5lb"), "two to five pounds");

@@ -152,8 +152,35 @@ pub(crate) fn match_telephone(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     Some(Match::new(end, speak(&gs), Class::Cardinal))
 }
 
+/// "call 911": emergency numbers after a calling verb, read digit by digit.
+fn emergency_number(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    let d = cx
+        .digits(i)
+        .filter(|d| matches!(*d, "911" | "112" | "999" | "101" | "102" | "103"))?;
+    let verb = cx.prev_word(i)?.to_ascii_lowercase();
+    if !matches!(
+        verb.as_str(),
+        "call"
+            | "called"
+            | "calling"
+            | "calls"
+            | "dial"
+            | "dialed"
+            | "dialled"
+            | "dialing"
+            | "dialling"
+    ) || !clean_end(cx, i + 1)
+    {
+        return None;
+    }
+    Some(Match::new(i + 1, digits_each(d), Class::Cardinal))
+}
+
 /// "ending in 8876": the last digits of a card or account, read one by one.
 pub(crate) fn match_card_digits(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    if let Some(m) = emergency_number(cx, i) {
+        return Some(m);
+    }
     let d = cx.digits(i).filter(|d| d.len() == 4)?;
     let w1 = cx.prev_word(i)?;
     let w0 = cx.prev_word(i.checked_sub(2)?)?;
@@ -188,6 +215,7 @@ mod tests {
             "in twenty twenty-four one hundred twenty-three people"
         );
         assert_eq!(n("+"), "+");
+        assert_eq!(n("Please call 911 now."), "Please call nine one one now.");
         assert_eq!(n("(1"), "(one");
     }
 }
