@@ -2,6 +2,7 @@
 //! "$1.5 billion" → "one point five billion dollars", "£1.20", "€3m", "US$76.3 trillion".
 
 use super::cardinal::{parse_number, read_int, read_number, NumLit};
+use super::scanner::Kind;
 use super::words::under_100;
 use super::{Class, Ctx, Match};
 
@@ -216,8 +217,18 @@ fn scale_at(cx: &Ctx<'_>, end: usize) -> Option<(&'static str, usize)> {
         return Some((found, end + 1));
     }
     let w = cx.next_word(end)?;
-    let found = SCALE_WORDS.iter().find(|s| s.eq_ignore_ascii_case(w))?;
-    Some((found, end + 2))
+    if let Some(found) = SCALE_WORDS.iter().find(|s| s.eq_ignore_ascii_case(w)) {
+        return Some((found, end + 2));
+    }
+    // "¥30 b", "$5 bn.": a spaced abbreviation ends the phrase.
+    let (_, found) = SCALE_ABBREVS.iter().find(|(a, _)| *a == w)?;
+    let after = end + 2;
+    let ends = match cx.tok(after) {
+        None => true,
+        Some(t) if t.kind == Kind::Punct => !cx.is_punct(after, '\''),
+        _ => false,
+    };
+    ends.then_some((found, after))
 }
 
 fn unit_word(cur: &Currency, singular: bool) -> &'static str {
@@ -366,5 +377,7 @@ mod tests {
         assert_eq!(n("$3-4 billion"), "three to four billion dollars");
         assert_eq!(n("USD 5 million"), "five million U S dollars");
         assert_eq!(n("CHF 100"), "one hundred Swiss francs");
+        assert_eq!(n("¥30 b"), "thirty billion yen");
+        assert_eq!(n("$5 m away"), "five dollars m away");
     }
 }
