@@ -5,9 +5,17 @@
 //! dashes and commas are kept for prosody).
 //!
 //! How it works: a linear scanner (`scanner.rs`) splits the text into tokens; at each token the
-//! semiotic-class matchers are tried in priority order (date, time, money, decade,
-//! ordinal, year, cardinal). Each matcher looks only a bounded number of tokens ahead
-//! and returns the spoken form plus how many tokens it consumed. One submodule per class.
+//! semiotic-class matchers are tried in priority order (address, telephone, era/quarter,
+//! date, time, decade, fraction, ordinal, year, cardinal with its measure/range tails on
+//! digits; electronic, money, abbreviation, state code, Roman numeral, model designation,
+//! initialism on words; symbols last). Each matcher looks only a bounded number of tokens
+//! ahead and returns the spoken form plus how many tokens it consumed. One submodule per
+//! class: `measure`, `electronic`, `telephone`, `abbrev`, `initialism`, `roman`,
+//! `symbol`, `address` next to the number classes.
+//!
+//! Every matcher must read the same way on its own output (normalizing spoken text again
+//! changes nothing), which is why context checks that a first pass could change (digits
+//! glued to a word, say) are kept conservative.
 
 mod abbrev;
 mod address;
