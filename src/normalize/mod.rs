@@ -255,7 +255,16 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
 }
 
 /// Extend a year, time or money match over a following "-N" into a range read with "to".
-fn extend_range(cx: &Ctx<'_>, m: Match) -> Match {
+fn extend_range(cx: &Ctx<'_>, start: usize, m: Match) -> Match {
+    // "between 2019-2021": the range is read "between … and …".
+    let joiner = if cx
+        .prev_word(start)
+        .is_some_and(|w| w.eq_ignore_ascii_case("between"))
+    {
+        "and"
+    } else {
+        "to"
+    };
     if !matches!(
         m.class,
         Class::Year | Class::Decade | Class::Time | Class::Money
@@ -284,7 +293,7 @@ fn extend_range(cx: &Ctx<'_>, m: Match) -> Match {
                 let tail: u32 = d.parse().unwrap_or(0);
                 let next_is_word_glued = cx.kind(j + 1) == Some(Kind::Word);
                 if tail > first % 100 && !next_is_word_glued {
-                    let spoken = format!("{} to {}", m.spoken, words::year_tail(tail));
+                    let spoken = format!("{} {joiner} {}", m.spoken, words::year_tail(tail));
                     return Match::new(j + 1, spoken, Class::Year);
                 }
             }
@@ -292,7 +301,7 @@ fn extend_range(cx: &Ctx<'_>, m: Match) -> Match {
     }
     match match_at(cx, j) {
         Some(m2) if m2.class == m.class => {
-            let spoken = format!("{} to {}", m.spoken, m2.spoken);
+            let spoken = format!("{} {joiner} {}", m.spoken, m2.spoken);
             Match {
                 end: m2.end,
                 spoken,
@@ -318,7 +327,7 @@ pub fn normalize(text: &str, opts: &NormalizeOptions) -> String {
             i += 1;
             continue;
         };
-        let m = extend_range(&cx, m);
+        let m = extend_range(&cx, i, m);
         // Keep spoken words apart from letters glued to the number ("es3", "12text").
         if !m.spoken.is_empty() && out.chars().next_back().is_some_and(char::is_alphanumeric) {
             out.push(' ');
@@ -387,6 +396,10 @@ mod tests {
             "in nineteen ninety — two thousand people"
         );
         assert_eq!(n("1990-1980"), "nineteen ninety to nineteen eighty");
+        assert_eq!(
+            n("between 2019-2021"),
+            "between twenty nineteen and twenty twenty-one"
+        );
     }
 
     #[test]
