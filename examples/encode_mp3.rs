@@ -20,6 +20,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let opts = EncodeOptions {
         mp3_bitrate_kbps: kbps,
+        ..EncodeOptions::default()
     };
     let mut out = OutputFile::create(
         &PathBuf::from(&output),

@@ -3,7 +3,8 @@
 //! Data flows one way through the stages, one module each:
 //! `source` (fetch/read) → `extract` (HTML → [`extract::Article`]) →
 //! `normalize` (written → spoken text) → `script` (article → ordered segments) →
-//! `engine` (segment → PCM) → `audio` (join, resample, encode).
+//! `engine` (segment → PCM) → `audio` (master, join, encode, tag) → `publish`
+//! (transcripts).
 
 pub mod audio;
 pub mod config;
@@ -11,6 +12,7 @@ pub mod engine;
 pub mod extract;
 pub mod normalize;
 pub mod pipeline;
+pub mod publish;
 pub mod script;
 pub mod source;
 pub mod voices;

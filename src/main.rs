@@ -9,7 +9,7 @@ use std::time::Instant;
 use anyhow::{anyhow, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use narrator::audio::{AudioFormat, EncodeOptions};
+use narrator::audio::AudioFormat;
 use narrator::config::Config;
 use narrator::engine::{self, EngineConfig, EngineKind, SynthesisSettings};
 use narrator::extract::{self, Article, ExtractOptions};
@@ -123,11 +123,11 @@ struct ReadFlags {
 struct NarrateArgs {
     /// URL, .html/.htm, .md, .txt file, or - for stdin.
     input: String,
-    /// Output file; its extension (.wav, .mp3) picks the format unless --format is given.
+    /// Output file; its extension (.wav, .mp3, .opus) picks the format unless --format is given.
     #[arg(short, long)]
     output: PathBuf,
     /// Output format (default: from the output file's extension).
-    #[arg(long, value_parser = ["wav", "mp3"])]
+    #[arg(long, value_parser = ["wav", "mp3", "opus"])]
     format: Option<String>,
     /// Engine: espeak (embedded), piper (in-process), piper-http, openai.
     #[arg(long)]
@@ -181,6 +181,97 @@ struct NarrateArgs {
     split_quotes: bool,
     #[command(flatten)]
     read: ReadFlags,
+    #[command(flatten)]
+    production: ProductionFlags,
+}
+
+/// Loudness, joins, music, tags, chapters, transcript (`narrate`).
+#[derive(clap::Args, Debug)]
+struct ProductionFlags {
+    /// Integrated loudness target, LUFS (EBU R128; broadcast: -23).
+    #[arg(long, default_value_t = -16.0, allow_negative_numbers = true)]
+    loudness: f64,
+    /// True-peak ceiling, dBTP.
+    #[arg(long, default_value_t = -1.0, allow_negative_numbers = true)]
+    true_peak: f64,
+    /// Keep the engine's level (no loudness normalization or limiting).
+    #[arg(long)]
+    no_loudness: bool,
+    /// Keep the engine's leading/trailing silence around each segment.
+    #[arg(long)]
+    no_trim: bool,
+    /// Music before the narration (any format symphonia decodes).
+    #[arg(long, value_name = "FILE")]
+    intro_audio: Option<PathBuf>,
+    /// Music after the narration.
+    #[arg(long, value_name = "FILE")]
+    outro_audio: Option<PathBuf>,
+    /// Intro/outro crossfade, milliseconds.
+    #[arg(long, default_value_t = 1500)]
+    crossfade_ms: u64,
+    /// Write a transcript: .vtt, .srt, or .json (timing map of every segment).
+    #[arg(long, value_name = "FILE")]
+    transcript: Option<PathBuf>,
+    /// Cover image (JPEG or PNG) for the tags (MP3: APIC, Opus: METADATA_BLOCK_PICTURE).
+    #[arg(long, value_name = "FILE")]
+    cover: Option<PathBuf>,
+    /// MP3 VBR quality 0 (best) to 9, instead of a constant --bitrate.
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=9))]
+    vbr: Option<u8>,
+    /// Opus bitrate in kbit/s (default 32).
+    #[arg(long)]
+    opus_bitrate: Option<u32>,
+    /// No chapters (MP3 CHAP/CTOC, Opus CHAPTERnnn) at headings.
+    #[arg(long)]
+    no_chapters: bool,
+}
+
+impl ProductionFlags {
+    fn plan(&self, article: &Article, input: &str) -> Result<pipeline::Production> {
+        use narrator::audio::{Cover, LoudnessTarget, Mastering};
+        if !(-70.0..=0.0).contains(&self.loudness) || !(-20.0..=0.0).contains(&self.true_peak) {
+            return Err(usage(anyhow!(
+                "--loudness must be in -70..0 LUFS and --true-peak in -20..0 dBTP"
+            )));
+        }
+        for p in [&self.intro_audio, &self.outro_audio, &self.cover]
+            .into_iter()
+            .flatten()
+        {
+            if !p.is_file() {
+                return Err(usage(anyhow!("{} does not exist", p.display())));
+            }
+        }
+        if let Some(t) = &self.transcript {
+            narrator::publish::TranscriptFormat::from_path(t).map_err(usage)?;
+        }
+        let mut metadata = pipeline::metadata_for(article, Some(input));
+        if let Some(c) = &self.cover {
+            let bytes = std::fs::read(c).with_context(|| format!("reading {}", c.display()))?;
+            metadata.cover = Some(Cover::from_bytes(bytes).ok_or_else(|| {
+                usage(anyhow!(
+                    "--cover {} is not a JPEG or PNG image",
+                    c.display()
+                ))
+            })?);
+        }
+        Ok(pipeline::Production {
+            mastering: Mastering {
+                loudness: (!self.no_loudness).then_some(LoudnessTarget {
+                    integrated_lufs: self.loudness,
+                    true_peak_dbtp: self.true_peak,
+                }),
+                trim: !self.no_trim,
+                ..Mastering::default()
+            },
+            intro_audio: self.intro_audio.clone(),
+            outro_audio: self.outro_audio.clone(),
+            crossfade: std::time::Duration::from_millis(self.crossfade_ms),
+            metadata,
+            chapters: !self.no_chapters,
+            transcript: self.transcript.clone(),
+        })
+    }
 }
 
 /// An error in what the user asked for (exit code 2), as opposed to a failure
@@ -533,9 +624,11 @@ fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
     };
     let mut encode = config.output.clone();
     if let Some(b) = args.bitrate {
-        encode = EncodeOptions {
-            mp3_bitrate_kbps: b,
-        };
+        encode.mp3_bitrate_kbps = b;
+    }
+    encode.mp3_vbr_quality = args.production.vbr.or(encode.mp3_vbr_quality);
+    if let Some(b) = args.production.opus_bitrate {
+        encode.opus_bitrate_kbps = b;
     }
     // Load the model (or probe the server) while the article is fetched and
     // extracted; a bad voice or a down server is reported before a fetch error.
@@ -573,6 +666,11 @@ fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
         },
         normalize: NormalizeOptions::default(),
         lexicon,
+        // SSML has no article metadata: tags and chapters come from flags alone.
+        production: match &input {
+            Loaded::Article(article) => args.production.plan(article, &args.input)?,
+            Loaded::Ssml(_) => args.production.plan(&Article::default(), &args.input)?,
+        },
     };
     let script = match &input {
         Loaded::Article(article) => pipeline::script_for(article, engine.as_ref(), &opts),

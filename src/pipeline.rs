@@ -9,13 +9,17 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::audio::{AudioError, AudioFormat, EncodeOptions, Muxer, OutputFile};
+use crate::audio::{
+    AudioError, AudioFormat, EncodeOptions, Mastering, Metadata, Muxer, OutputFile,
+};
 use crate::engine::{Engine, EngineError, Pcm, SynthesisSettings};
 use crate::extract::Article;
 use crate::normalize::lexicon::{ApplyOptions, Lexicon};
 use crate::normalize::{self, NormalizeOptions};
 use crate::script::ssml::{script_from_ssml, SsmlError, SsmlOptions};
-use crate::script::{Script, ScriptOptions};
+
+use crate::publish::{self, PublishError, TimedSegment, TimingMap};
+use crate::script::{Script, ScriptOptions, SegmentKind};
 
 #[derive(Debug, thiserror::Error)]
 pub enum NarrateError {
@@ -30,6 +34,14 @@ pub enum NarrateError {
     },
     #[error(transparent)]
     Audio(#[from] AudioError),
+    #[error("cannot use {path} as {role} audio: {reason}")]
+    Music {
+        role: &'static str,
+        path: PathBuf,
+        reason: String,
+    },
+    #[error(transparent)]
+    Publish(#[from] PublishError),
 }
 
 /// Reports progress; the CLI draws a bar, tests and libraries pass [`NoProgress`].
@@ -56,6 +68,58 @@ pub struct RenderOptions {
     pub normalize: NormalizeOptions,
     /// Pronunciations applied before the normalizer (empty: none).
     pub lexicon: Lexicon,
+    /// Loudness, joins, intro/outro, tags, chapters, transcript.
+    pub production: Production,
+}
+
+/// How the programme is finished: mastering, music, tags, chapters, transcript.
+#[derive(Debug, Clone, Default)]
+pub struct Production {
+    pub mastering: Mastering,
+    /// Played before the narration (any format symphonia decodes).
+    pub intro_audio: Option<PathBuf>,
+    /// Played after the narration.
+    pub outro_audio: Option<PathBuf>,
+    /// Overlap of intro/outro with the narration (default 1.5 s when zero).
+    pub crossfade: Duration,
+    /// Tags (MP3: ID3v2, Opus: Vorbis comments); chapters are added from the script.
+    pub metadata: Metadata,
+    /// Chapters at each title/heading segment (MP3, Opus).
+    pub chapters: bool,
+    /// `.vtt`, `.srt` or `.json` (the timing map) written beside the audio.
+    pub transcript: Option<PathBuf>,
+}
+
+impl Production {
+    fn crossfade(&self) -> Duration {
+        if self.crossfade.is_zero() {
+            Duration::from_millis(1500)
+        } else {
+            self.crossfade
+        }
+    }
+}
+
+/// Tags from an article: title, byline as artist, publication (the source's
+/// host) as album, date, and the URL.
+pub fn metadata_for(article: &Article, source_url: Option<&str>) -> Metadata {
+    let host = source_url
+        .and_then(|u| url::Url::parse(u).ok())
+        .and_then(|u| {
+            u.host_str()
+                .map(|h| h.trim_start_matches("www.").to_string())
+        });
+    Metadata {
+        title: article.title.clone(),
+        artist: article.byline.clone(),
+        album: host,
+        date: article.published.clone(),
+        source_url: source_url
+            .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+            .map(str::to_string),
+        cover: None,
+        chapters: Vec::new(),
+    }
 }
 
 /// What a run did (`narrate --json`).
@@ -70,6 +134,7 @@ pub struct Summary {
     /// Wall time from the first synthesis request to the last segment written.
     pub synth_s: f64,
     pub total_s: f64,
+    pub chapters: usize,
 }
 
 /// Build the script of an article with the normalizer, sized for this engine.
@@ -127,6 +192,24 @@ pub fn render(
         return Err(NarrateError::EmptyScript);
     }
     let info = engine.info();
+    let music = |role: &'static str, path: &Option<PathBuf>| -> Result<Option<Pcm>, NarrateError> {
+        let Some(path) = path else { return Ok(None) };
+        let err = |reason: String| NarrateError::Music {
+            role,
+            path: path.clone(),
+            reason,
+        };
+        let bytes = std::fs::read(path).map_err(|e| err(e.to_string()))?;
+        let ext = path.extension().and_then(|e| e.to_str());
+        let pcm = crate::audio::decode(bytes, ext).map_err(err)?;
+        if pcm.samples.is_empty() || pcm.sample_rate == 0 {
+            return Err(err("no audio in it".into()));
+        }
+        Ok(Some(pcm))
+    };
+    // Decoded before any synthesis, so a bad file fails fast.
+    let intro = music("intro", &opts.production.intro_audio)?;
+    let outro = music("outro", &opts.production.outro_audio)?;
     let jobs = opts.jobs.max(1);
     // Workers may run at most this many segments ahead of the writer.
     let window = jobs * 4;
@@ -173,11 +256,11 @@ pub fn render(
             });
         }
         drop(tx);
-        write_in_order(script, &info, opts, &rx, &written, progress)
+        write_in_order(script, &info, opts, (intro, outro), &rx, &written, progress)
             .inspect_err(|_| stop.store(true, Ordering::SeqCst))
     });
     progress.finish();
-    let (duration, rate) = result?;
+    let (duration, rate, chapters) = result?;
     Ok(Summary {
         output: opts.output.clone(),
         duration_s: duration.as_secs_f64(),
@@ -187,6 +270,7 @@ pub fn render(
         sample_rate: rate,
         synth_s: started.elapsed().as_secs_f64(),
         total_s: started.elapsed().as_secs_f64(),
+        chapters,
     })
 }
 
@@ -202,12 +286,29 @@ fn write_in_order(
     script: &Script,
     info: &crate::engine::EngineInfo,
     opts: &RenderOptions,
+    (mut intro, mut outro): (Option<Pcm>, Option<Pcm>),
     rx: &mpsc::Receiver<(usize, Result<Pcm, EngineError>)>,
     written: &AtomicUsize,
     progress: &dyn Progress,
-) -> Result<(Duration, u32), NarrateError> {
+) -> Result<(Duration, u32, usize), NarrateError> {
+    let prod = &opts.production;
     let mut pending: BTreeMap<usize, Pcm> = BTreeMap::new();
     let mut muxer: Option<Muxer> = None;
+    let mut timing: Vec<TimedSegment> = Vec::with_capacity(script.segments.len());
+    // Chapter titles are known now; Ogg Opus reserves room for them.
+    let mut meta = prod.metadata.clone();
+    if prod.chapters {
+        meta.chapters = script
+            .segments
+            .iter()
+            .filter(|s| matches!(s.kind, SegmentKind::Title | SegmentKind::Heading))
+            .map(|s| crate::audio::ChapterMark {
+                title: s.written.clone(),
+                start: Duration::ZERO,
+                end: Duration::ZERO,
+            })
+            .collect();
+    }
     let mut want = 0usize;
     while want < script.segments.len() {
         let Ok((i, pcm)) = rx.recv() else {
@@ -225,26 +326,77 @@ fn write_in_order(
             let m = match muxer.as_mut() {
                 Some(m) => m,
                 None => {
-                    // Programme rate: the engine's, else the first segment's.
-                    let rate = if info.sample_rate > 0 {
-                        info.sample_rate
-                    } else {
-                        pcm.sample_rate
-                    };
-                    let out = OutputFile::create(&opts.output, opts.format, rate, &opts.encode)?;
-                    muxer.insert(Muxer::new(out))
+                    // Programme rate: the codec's, else the engine's, else the
+                    // first segment's.
+                    let rate = opts
+                        .format
+                        .required_rate()
+                        .unwrap_or(if info.sample_rate > 0 {
+                            info.sample_rate
+                        } else {
+                            pcm.sample_rate
+                        });
+                    let out = OutputFile::create_tagged(
+                        &opts.output,
+                        opts.format,
+                        rate,
+                        &opts.encode,
+                        &meta,
+                    )?;
+                    let m = muxer.insert(Muxer::with_mastering(out, prod.mastering.clone()));
+                    if let Some(intro) = intro.take() {
+                        m.push_intro(intro, prod.crossfade())?;
+                    }
+                    m
                 }
             };
-            m.push(pcm, script.segments[want].pause_after)?;
+            let seg = &script.segments[want];
+            let mut pause = seg.pause_after;
+            if want + 1 == script.segments.len() && outro.is_some() {
+                // Room for the outro to fade in after the last words.
+                pause = pause.max(prod.crossfade());
+            }
+            let span = m.push(pcm, pause)?;
+            let rate = f64::from(m.sample_rate());
+            timing.push(TimedSegment {
+                id: seg.id,
+                kind: seg.kind,
+                written: seg.written.clone(),
+                spoken: seg.spoken.clone(),
+                start: span.start as f64 / rate,
+                end: span.end as f64 / rate,
+            });
             want += 1;
             written.store(want, Ordering::SeqCst);
             progress.segment_done();
         }
     }
     match muxer {
-        Some(m) if want == script.segments.len() => {
+        Some(mut m) if want == script.segments.len() => {
+            if let Some(outro) = outro.take() {
+                m.push_outro(outro, prod.crossfade())?;
+            }
             let rate = m.sample_rate();
-            Ok((m.finish()?, rate))
+            let map = TimingMap {
+                sample_rate: rate,
+                duration: m.samples_written() as f64 / f64::from(rate),
+                segments: timing,
+            };
+            if prod.chapters {
+                meta.chapters = map.chapters();
+            }
+            let chapters = meta.chapters.len();
+            // Transcript first to a temp file: if it cannot be written, neither
+            // file is put in place.
+            let transcript = match &prod.transcript {
+                Some(path) => Some(publish::transcript::prepare(path, &map)?),
+                None => None,
+            };
+            let d = m.finish_with(&meta)?;
+            if let Some(t) = transcript {
+                t.persist()?;
+            }
+            Ok((d, rate, chapters))
         }
         _ => Err(NarrateError::EmptyScript),
     }
@@ -286,6 +438,10 @@ mod tests {
             },
             normalize: NormalizeOptions::default(),
             lexicon: Lexicon::default(),
+            production: Production {
+                mastering: Mastering::off(),
+                ..Production::default()
+            },
         }
     }
 

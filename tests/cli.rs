@@ -310,7 +310,7 @@ fn bad_inputs_fail_clearly() {
         "/nonexistent/v.onnx",
     );
     expect_failure(
-        &["narrate", ex, "-o", "a.ogg"],
+        &["narrate", ex, "-o", "a.flac"],
         2,
         "unsupported output format",
     );

@@ -219,6 +219,7 @@ fn piper_http_real_server_synthesizes_speech() {
         return;
     };
     let (_server, url) = start_piper(&venv);
+    let engine_url = url.clone();
     let engine = PiperHttpConfig {
         url,
         ..Default::default()
@@ -285,6 +286,35 @@ fn piper_http_real_server_synthesizes_speech() {
         )
         .expect_err("single-speaker voice");
     assert!(matches!(err, EngineError::InvalidVoice(_)), "{err}");
+
+    let summary = narrate_cli(&["--engine", "piper-http", "--engine-url", &engine_url]);
+    assert_eq!(summary["engine"], "piper-http");
+}
+
+/// `narrator narrate examples/short.txt` through the real binary with `args`;
+/// returns its JSON summary after checking the file decodes to that duration.
+fn narrate_cli(args: &[&str]) -> serde_json::Value {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out.wav");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_narrator"))
+        .current_dir(dir.path())
+        .env("NARRATOR_CONFIG", dir.path().join("none.toml"))
+        .arg("narrate")
+        .arg(root.join("examples/short.txt"))
+        .arg("-o")
+        .arg(&out)
+        .args(["--json", "--quiet"])
+        .args(args)
+        .output()
+        .expect("run narrator");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json summary");
+    let wav = hound::WavReader::open(&out).expect("wav");
+    let secs = f64::from(wav.duration()) / f64::from(wav.spec().sample_rate);
+    assert!(secs > 5.0, "{secs}");
+    assert!((secs - v["duration_s"].as_f64().expect("duration_s")).abs() < 0.01);
+    v
 }
 
 #[test]
@@ -352,6 +382,16 @@ fn openai_engine_against_real_local_tts_server() {
         engine.synthesize(&long, &SynthesisSettings::default()),
         Err(EngineError::TooLong { limit: 4096, .. })
     ));
+
+    let summary = narrate_cli(&[
+        "--engine",
+        "openai",
+        "--engine-url",
+        &url,
+        "--voice",
+        "en_US-joe-medium",
+    ]);
+    assert_eq!(summary["engine"], "openai");
 }
 
 // ------------------------------------------------------------ scripted server

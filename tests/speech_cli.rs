@@ -12,6 +12,14 @@ fn ssml(name: &str) -> std::path::PathBuf {
     root().join("tests/data/ssml").join(name)
 }
 
+/// No mastering, so silence-engine durations stay exact.
+fn quiet_production() -> pipeline::Production {
+    pipeline::Production {
+        mastering: narrator::audio::Mastering::off(),
+        ..Default::default()
+    }
+}
+
 fn wav_secs(path: &std::path::Path) -> f64 {
     let r = hound::WavReader::open(path).expect("open wav");
     f64::from(r.duration()) / f64::from(r.spec().sample_rate)
@@ -110,6 +118,7 @@ fn lexicon_from_flag_and_config_reaches_the_engine_text() {
         script: Default::default(),
         normalize: Default::default(),
         lexicon,
+        production: quiet_production(),
     };
     let article = narrator::extract::Article {
         blocks: vec![narrator::extract::Block {
@@ -149,6 +158,7 @@ fn ssml_rate_and_breaks_reach_the_muxer() {
         script: Default::default(),
         normalize: Default::default(),
         lexicon: Lexicon::default(),
+        production: quiet_production(),
     };
     let engine = SilenceEngine::default();
     let script = pipeline::script_for_ssml(&xml, &engine, &opts).expect("valid");

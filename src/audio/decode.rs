@@ -72,6 +72,10 @@ mod tests {
     use crate::audio::{AudioFormat, EncodeOptions, OutputFile};
 
     fn roundtrip(format: AudioFormat, rate: u32, n: usize) -> Pcm {
+        roundtrip_with(format, rate, n, &EncodeOptions::default())
+    }
+
+    fn roundtrip_with(format: AudioFormat, rate: u32, n: usize, opts: &EncodeOptions) -> Pcm {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join(format!(
             "t.{}",
@@ -81,8 +85,7 @@ mod tests {
                 "wav"
             }
         ));
-        let mut f =
-            OutputFile::create(&path, format, rate, &EncodeOptions::default()).expect("create");
+        let mut f = OutputFile::create(&path, format, rate, opts).expect("create");
         let tone: Vec<f32> = (0..n)
             .map(|i| (i as f32 * 300.0 * std::f32::consts::TAU / rate as f32).sin() * 0.3)
             .collect();
@@ -106,5 +109,16 @@ mod tests {
             // The LAME tag lets a gapless decoder return exactly the encoded samples.
             assert!(diff == 0, "rate {rate}: decoded {} vs {n}", p.samples.len());
         }
+    }
+
+    #[test]
+    fn vbr_mp3_decodes_to_the_encoded_length() {
+        let opts = EncodeOptions {
+            mp3_vbr_quality: Some(4),
+            ..EncodeOptions::default()
+        };
+        let n = 22_050 * 2 + 5;
+        let p = roundtrip_with(AudioFormat::Mp3, 22_050, n, &opts);
+        assert_eq!(p.samples.len(), n);
     }
 }

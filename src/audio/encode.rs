@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use mp3lame_encoder::{Builder as LameBuilder, Encoder as Lame, FlushGap, MonoPcm};
 use tempfile::NamedTempFile;
 
+use super::tags::Metadata;
 use super::AudioError;
 
 /// Output container/codec.
@@ -13,6 +14,8 @@ use super::AudioError;
 pub enum AudioFormat {
     Wav,
     Mp3,
+    /// Opus in Ogg (48 kHz).
+    Opus,
 }
 
 impl AudioFormat {
@@ -26,10 +29,19 @@ impl AudioFormat {
         Self::from_name(&ext)
     }
 
+    /// The sample rate the codec needs, if it dictates one (Opus: 48 kHz).
+    pub fn required_rate(self) -> Option<u32> {
+        match self {
+            Self::Opus => Some(48_000),
+            _ => None,
+        }
+    }
+
     pub fn from_name(name: &str) -> Result<Self, AudioError> {
         match name.to_ascii_lowercase().as_str() {
             "wav" | "wave" => Ok(Self::Wav),
             "mp3" => Ok(Self::Mp3),
+            "opus" | "ogg" | "oga" => Ok(Self::Opus),
             other => Err(AudioError::UnsupportedFormat(other.to_string())),
         }
     }
@@ -41,12 +53,18 @@ impl AudioFormat {
 pub struct EncodeOptions {
     /// Constant MP3 bitrate in kbit/s (mono speech: 48–64 is transparent enough).
     pub mp3_bitrate_kbps: u32,
+    /// MP3 VBR quality 0 (best) to 9; when set, VBR replaces the constant bitrate.
+    pub mp3_vbr_quality: Option<u8>,
+    /// Opus bitrate in kbit/s (VBR; 24–32 is transparent for mono speech).
+    pub opus_bitrate_kbps: u32,
 }
 
 impl Default for EncodeOptions {
     fn default() -> Self {
         Self {
             mp3_bitrate_kbps: 64,
+            mp3_vbr_quality: None,
+            opus_bitrate_kbps: 32,
         }
     }
 }
@@ -62,15 +80,18 @@ enum Sink {
     Wav(hound::WavWriter<BufWriter<File>>),
     Mp3 {
         lame: Box<Lame>,
+        /// The MP3 stream; the ID3 tag goes before it when the file is finished.
+        body: NamedTempFile,
         file: BufWriter<File>,
         buf: Vec<u8>,
         pcm: Vec<i16>,
     },
+    Opus(Box<super::opus::OggOpusWriter<BufWriter<File>>>),
 }
 
 /// An audio file being written: a temp file beside `path`, renamed onto `path` by
 /// [`OutputFile::finish`]. Dropped unfinished (error, panic, Ctrl-C unwinding), the
-/// temp file is removed and `path` is left untouched.
+/// temp files are removed and `path` is left untouched.
 pub struct OutputFile {
     path: PathBuf,
     tmp: NamedTempFile,
@@ -109,27 +130,44 @@ fn lame_bitrate(kbps: u32) -> mp3lame_encoder::Bitrate {
     }
 }
 
+fn temp_beside(path: &Path, suffix: &str) -> Result<NamedTempFile, AudioError> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("narration");
+    tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(suffix)
+        .tempfile_in(&dir)
+        .map_err(io_err(path))
+}
+
 impl OutputFile {
-    /// Start writing mono audio at `sample_rate` to `path` in `format`.
+    /// Start writing mono audio at `sample_rate` to `path` in `format`, untagged.
     pub fn create(
         path: &Path,
         format: AudioFormat,
         sample_rate: u32,
         opts: &EncodeOptions,
     ) -> Result<Self, AudioError> {
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("narration");
-        let tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".part")
-            .tempfile_in(&dir)
-            .map_err(io_err(path))?;
+        Self::create_tagged(path, format, sample_rate, opts, &Metadata::default())
+    }
+
+    /// Start writing; `meta` is the metadata as known before the audio (chapter
+    /// titles and count, not their times): Ogg Opus reserves room for its tags
+    /// from it. The final metadata is given to [`OutputFile::finish_with`].
+    pub fn create_tagged(
+        path: &Path,
+        format: AudioFormat,
+        sample_rate: u32,
+        opts: &EncodeOptions,
+        meta: &Metadata,
+    ) -> Result<Self, AudioError> {
+        let tmp = temp_beside(path, ".part")?;
         let file = tmp.reopen().map_err(io_err(path))?;
         let writer = BufWriter::with_capacity(1 << 16, file);
         let sink = match format {
@@ -148,8 +186,16 @@ impl OutputFile {
                     LameBuilder::new().ok_or_else(|| mp3(&"cannot allocate LAME encoder"))?;
                 b.set_num_channels(1).map_err(|e| mp3(&e))?;
                 b.set_sample_rate(sample_rate).map_err(|e| mp3(&e))?;
-                b.set_brate(lame_bitrate(opts.mp3_bitrate_kbps))
-                    .map_err(|e| mp3(&e))?;
+                match opts.mp3_vbr_quality {
+                    Some(q) => {
+                        b.set_vbr_mode(mp3lame_encoder::VbrMode::Mtrh)
+                            .map_err(|e| mp3(&e))?;
+                        b.set_vbr_quality(lame_quality(q)).map_err(|e| mp3(&e))?;
+                    }
+                    None => b
+                        .set_brate(lame_bitrate(opts.mp3_bitrate_kbps))
+                        .map_err(|e| mp3(&e))?,
+                }
                 b.set_quality(mp3lame_encoder::Quality::Good)
                     .map_err(|e| mp3(&e))?;
                 // The LAME/Xing tag carries encoder delay and padding, so decoders
@@ -157,18 +203,29 @@ impl OutputFile {
                 // MP3 lasts exactly as long as the PCM.
                 b.set_to_write_vbr_tag(true).map_err(|e| mp3(&e))?;
                 let lame = b.build().map_err(|e| mp3(&e))?;
+                // The stream goes to a body file; the ID3 tag (whose chapters are
+                // known only at the end) is written before it when finished.
+                let body = temp_beside(path, ".mp3body")?;
+                let mut file =
+                    BufWriter::with_capacity(1 << 16, body.reopen().map_err(io_err(path))?);
                 // LAME does not put the tag frame in the stream: reserve room for it
                 // at the start and fill it in when the stream is finished.
-                let mut writer = writer;
                 let reserved = vec![0u8; lame.lame_tag_size()];
-                writer.write_all(&reserved).map_err(io_err(path))?;
+                file.write_all(&reserved).map_err(io_err(path))?;
                 Sink::Mp3 {
                     lame: Box::new(lame),
-                    file: writer,
+                    body,
+                    file,
                     buf: Vec::new(),
                     pcm: Vec::new(),
                 }
             }
+            AudioFormat::Opus => Sink::Opus(Box::new(super::opus::OggOpusWriter::new(
+                writer,
+                sample_rate,
+                opts.opus_bitrate_kbps,
+                meta,
+            )?)),
         };
         Ok(Self {
             path: path.to_path_buf(),
@@ -190,8 +247,12 @@ impl OutputFile {
     pub fn write(&mut self, samples: &[f32]) -> Result<(), AudioError> {
         match &mut self.sink {
             Sink::Wav(w) => {
-                for &s in samples {
-                    w.write_sample((s.clamp(-1.0, 1.0) * 32767.0).round() as i16)?;
+                for chunk in samples.chunks(1 << 16) {
+                    let mut i16w = w.get_i16_writer(chunk.len() as u32);
+                    for &s in chunk {
+                        i16w.write_sample((s.clamp(-1.0, 1.0) * 32767.0).round() as i16);
+                    }
+                    i16w.flush()?;
                 }
                 Ok(())
             }
@@ -200,6 +261,7 @@ impl OutputFile {
                 file,
                 buf,
                 pcm,
+                ..
             } => {
                 for chunk in samples.chunks(8192) {
                     to_i16(chunk, pcm);
@@ -211,11 +273,18 @@ impl OutputFile {
                 }
                 Ok(())
             }
+            Sink::Opus(w) => w.write(samples).map_err(|e| e.at(&self.path)),
         }
     }
 
     /// Flush the encoder, then atomically rename the temp file onto the target path.
     pub fn finish(self) -> Result<(), AudioError> {
+        self.finish_with(&Metadata::default())
+    }
+
+    /// Finish with tags and chapters (MP3: ID3v2.4 with CHAP/CTOC; Opus: Vorbis
+    /// comments; WAV: none).
+    pub fn finish_with(self, meta: &Metadata) -> Result<(), AudioError> {
         let OutputFile {
             path, tmp, sink, ..
         } = self;
@@ -223,6 +292,7 @@ impl OutputFile {
             Sink::Wav(w) => w.finalize()?,
             Sink::Mp3 {
                 mut lame,
+                body,
                 mut file,
                 mut buf,
                 ..
@@ -239,13 +309,43 @@ impl OutputFile {
                     file.write_all(&tag).map_err(io_err(&path))?;
                 }
                 file.flush().map_err(io_err(&path))?;
-                file.get_ref().sync_all().map_err(io_err(&path))?;
+                drop(file);
+                let mut out =
+                    BufWriter::with_capacity(1 << 16, tmp.reopen().map_err(io_err(&path))?);
+                let is_empty = *meta == Metadata::default();
+                if !is_empty {
+                    let id3 = meta
+                        .id3_bytes(None)
+                        .map_err(|e| AudioError::Tags(e.to_string()))?;
+                    out.write_all(&id3).map_err(io_err(&path))?;
+                }
+                let mut src = body.reopen().map_err(io_err(&path))?;
+                std::io::copy(&mut src, &mut out).map_err(io_err(&path))?;
+                out.flush().map_err(io_err(&path))?;
+                out.get_ref().sync_all().map_err(io_err(&path))?;
             }
+            Sink::Opus(w) => w.finish(meta).map_err(|e| e.at(&path))?,
         }
         tmp.persist(&path).map_err(|e| AudioError::Io {
             path: path.clone(),
             source: e.error,
         })?;
         Ok(())
+    }
+}
+
+fn lame_quality(q: u8) -> mp3lame_encoder::Quality {
+    use mp3lame_encoder::Quality::*;
+    match q {
+        0 => Best,
+        1 => SecondBest,
+        2 => NearBest,
+        3 => VeryNice,
+        4 => Nice,
+        5 => Good,
+        6 => Decent,
+        7 => Ok,
+        8 => SecondWorst,
+        _ => Worst,
     }
 }

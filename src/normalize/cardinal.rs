@@ -1,7 +1,7 @@
 //! Cardinal numbers: "1,250", "-5", "3.5", ".25", "30%".
 
 use super::words::{cardinal_digits, digits_each, pluralize_last, year_words};
-use super::{Class, Ctx, Match};
+use super::{measure, Class, Ctx, Match};
 use crate::normalize::scanner::Kind;
 
 /// Comma-less integers longer than this are read digit by digit (IDs, serials).
@@ -151,6 +151,28 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         spoken.push_str(&pluralize_last(&base));
         return Some(Match::new(end + 1, spoken, Class::Cardinal));
     }
+    // "401(k)": the retirement plan, said "four oh one k".
+    if lit.int == "401"
+        && cx.is_punct(end, '(')
+        && cx.word(end + 1) == Some("k")
+        && cx.is_punct(end + 2, ')')
+    {
+        return Some(Match::new(
+            end + 3,
+            "four oh one k".to_string(),
+            Class::Cardinal,
+        ));
+    }
+    // "ab9453": four or more digits glued to letters are a code, read digit by digit.
+    if cx.glued_before(start)
+        && cx.word(start - 1).is_some()
+        && lit.int.len() >= 4
+        && !lit.grouped
+        && lit.frac.is_none()
+    {
+        spoken.push_str(&digits_each(&lit.int));
+        return Some(Match::new(end, spoken, Class::Cardinal));
+    }
     spoken.push_str(&read_number(&lit));
     if cx.is_punct(end, '%') {
         spoken.push_str(" percent");
@@ -175,8 +197,94 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             }
             _ => {}
         }
+    } else {
+        let one = lit.frac.is_none() && !lit.grouped && lit.int_value() == Some(1);
+        if let Some((tail, e)) = measure::after_number(cx, end, one) {
+            spoken.push_str(&tail);
+            end = e;
+        } else if let Some((tail, e)) = range_or_score(cx, start, end) {
+            spoken.push_str(&tail);
+            end = e;
+        }
     }
     Some(Match::new(end, spoken, Class::Cardinal))
+}
+
+/// Words before "N-M" that make it a range or a score read with "to".
+const TO_BEFORE: &[&str] = &[
+    "aged", "ages", "age", "won", "lost", "beat", "defeated", "drew", "led", "trailed", "leads",
+    "trails", "score", "scored", "passed", "approved", "rejected", "vote", "voted", "between",
+    "pp", "pages", "chapters", "verses", "from", "lose", "win", "wins", "beating", "winning",
+];
+
+/// Words after "N-M" that make it a score or a vote tally.
+const TO_AFTER: &[&str] = &[
+    "vote",
+    "votes",
+    "victory",
+    "defeat",
+    "loss",
+    "lead",
+    "margin",
+    "decision",
+    "majority",
+    "split",
+    "ruling",
+    "scoreline",
+    "years",
+    "months",
+    "weeks",
+    "days",
+    "percent",
+];
+
+/// "aged 30-40", "won 3-1", "a 52-48 vote": N-M read with "to" where the context says
+/// it is a range or a score; "1-2=5": a subtraction. Returns the tail and its end.
+fn range_or_score(cx: &Ctx<'_>, start: usize, end: usize) -> Option<(String, usize)> {
+    let dash = cx.punct(end).filter(|&c| super::is_dash(c))?;
+    // "1- 2 = 5": a spaced minus only counts in an equation.
+    if cx.is_space(end + 1) && cx.digits(end + 2).is_some() {
+        let second = parse_number(cx, end + 2)?;
+        let after = second.end;
+        if cx.is_space(after) && cx.is_punct(after + 1, '=') {
+            return Some((format!(" minus {}", read_number(&second)), after));
+        }
+        return None;
+    }
+    let second = parse_number(cx, end + 1).filter(|_| cx.digits(end + 1).is_some())?;
+    let after = second.end;
+    if matches!(cx.kind(after), Some(Kind::Word | Kind::Digits))
+        || (cx
+            .punct(after)
+            .is_some_and(|c| matches!(c, '-' | '–' | '/' | '.' | ','))
+            && cx.digits(after + 1).is_some())
+    {
+        return None;
+    }
+    let equation = cx.is_punct(after, '=') || (cx.is_space(after) && cx.is_punct(after + 1, '='));
+    if equation && dash == '-' {
+        return Some((format!(" minus {}", read_number(&second)), after));
+    }
+    // "10-15%": a range of percentages.
+    if cx.is_punct(after, '%') {
+        return Some((format!(" to {} percent", read_number(&second)), after + 1));
+    }
+    // "beat Barcelona 2-1": the verb may stand before a capitalized name.
+    let before = cx
+        .prev_word(start)
+        .filter(|w| !w.chars().next().is_some_and(char::is_uppercase))
+        .or_else(|| start.checked_sub(2).and_then(|p| cx.prev_word(p)))
+        .map(str::to_lowercase);
+    if before.as_deref() == Some("between") {
+        return Some((format!(" and {}", read_number(&second)), after));
+    }
+    let next = cx.next_word(after).map(str::to_lowercase);
+    let ctx_before = before.as_deref().is_some_and(|w| TO_BEFORE.contains(&w));
+    let ctx_after = next.as_deref().is_some_and(|w| TO_AFTER.contains(&w));
+    if !(ctx_before || ctx_after) {
+        return None;
+    }
+    Some((format!(" to {}", read_number(&second)), after))
 }
 
 /// "No. 5" and "#1" → "number five", "number one".
@@ -197,7 +305,20 @@ pub(crate) fn match_number_sign(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     };
     cx.digits(start)?;
     let lit = parse_number(cx, start)?;
-    let spoken = format!("number {}", read_number(&lit));
+    // "No. 10 Downing Street said" at the start of a sentence keeps its capital.
+    let starts_sentence = match i.checked_sub(1) {
+        None => true,
+        Some(p) if cx.is_space(p) => p
+            .checked_sub(1)
+            .is_none_or(|q| matches!(cx.punct(q), Some('.' | '!' | '?' | '\n' | '"' | '“'))),
+        Some(p) => matches!(cx.punct(p), Some('\n' | '"' | '“')),
+    };
+    let word = if starts_sentence && cx.word(i).is_some() {
+        "Number"
+    } else {
+        "number"
+    };
+    let spoken = format!("{word} {}", read_number(&lit));
     Some(Match::new(lit.end, spoken, Class::Cardinal))
 }
 
@@ -218,11 +339,13 @@ mod tests {
         assert_eq!(n("-0.1"), "minus zero point one");
         assert_eq!(n("(-3)"), "(minus three)");
         assert_eq!(n("COVID-19"), "COVID-nineteen");
+        assert_eq!(n("1- 2 = 5"), "one minus two equals five");
+        assert_eq!(n("in 1990 - 10 years"), "in nineteen ninety - ten years");
         assert_eq!(n(".25"), "point two five");
         assert_eq!(n("v.25"), "v.twenty-five");
         assert_eq!(n("114...48"), "one hundred fourteen...forty-eight");
         assert_eq!(n("3.5%"), "three point five percent");
-        assert_eq!(n("F-16s"), "F-sixteens");
+        assert_eq!(n("F-16s"), "F sixteens");
         assert_eq!(n("72°F"), "seventy-two degrees Fahrenheit");
         assert_eq!(n("99¢"), "ninety-nine cents");
         assert_eq!(n("-3°C."), "minus three degrees Celsius.");

@@ -30,7 +30,15 @@ pub(crate) fn match_slash_pair(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         return None;
     }
     let b = cx.digits(i + 2)?;
-    let end = i + 3;
+    let mut end = i + 3;
+    // "1/4th": an ordinal suffix on the denominator marks a fraction.
+    let ord_suffix = cx
+        .word(end)
+        .is_some_and(|w| matches!(w.to_ascii_lowercase().as_str(), "th" | "nd" | "rd" | "st"))
+        && !matches!(cx.kind(end + 1), Some(Kind::Word | Kind::Digits));
+    if ord_suffix {
+        end += 1;
+    }
     // Part of a longer chain ("1/2/3", "12/5kg", "1/2.5").
     if cx.kind(end) == Some(Kind::Word)
         || (cx
@@ -50,7 +58,9 @@ pub(crate) fn match_slash_pair(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let denom = y
         .checked_sub(2)
         .and_then(|k| DENOMINATORS.get(k as usize))
-        .filter(|_| x >= 1 && x < y && !a.starts_with('0'));
+        // Proper fractions; improper ones after a whole number ("3 5/2") or marked
+        // by a suffix ("2/4th") too.
+        .filter(|_| x >= 1 && (x < y || mixed || ord_suffix) && !a.starts_with('0'));
     let spoken = match denom {
         Some((one, _)) if x == 1 && mixed && y == 2 => "and a half".to_string(),
         Some((one, _)) if x == 1 => {
@@ -63,6 +73,13 @@ pub(crate) fn match_slash_pair(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         ),
         None => format!("{} {}", read_int(a, false), read_int(b, false)),
     };
+    let (mut spoken, mut end) = (spoken, end);
+    if denom.is_some() {
+        if let Some((u, e)) = super::measure::unit_tail(cx, end, false) {
+            spoken.push_str(&u);
+            end = e;
+        }
+    }
     Some(Match::new(end, spoken, Class::Cardinal))
 }
 
@@ -83,7 +100,9 @@ mod tests {
         assert_eq!(n("24/7"), "twenty-four seven");
         assert_eq!(n("9/11"), "nine eleven");
         assert_eq!(n("1/2/3"), "one/two/three");
-        assert_eq!(n("12/kg"), "twelve/kg");
+        assert_eq!(n("12/kg"), "twelve per kilogram");
         assert_eq!(n("0/5"), "zero five");
+        assert_eq!(n("1/4th"), "one quarter");
+        assert_eq!(n("3 5/2"), "three and five halves");
     }
 }

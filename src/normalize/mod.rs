@@ -5,18 +5,34 @@
 //! dashes and commas are kept for prosody).
 //!
 //! How it works: a linear scanner (`scanner.rs`) splits the text into tokens; at each token the
-//! semiotic-class matchers are tried in priority order (date, time, money, decade,
-//! ordinal, year, cardinal). Each matcher looks only a bounded number of tokens ahead
-//! and returns the spoken form plus how many tokens it consumed. One submodule per class.
+//! semiotic-class matchers are tried in priority order (address, telephone, era/quarter,
+//! date, time, decade, fraction, ordinal, year, cardinal with its measure/range tails on
+//! digits; electronic, money, abbreviation, state code, Roman numeral, model designation,
+//! initialism on words; symbols last). Each matcher looks only a bounded number of tokens
+//! ahead and returns the spoken form plus how many tokens it consumed. One submodule per
+//! class: `measure`, `electronic`, `telephone`, `abbrev`, `initialism`, `roman`,
+//! `symbol`, `address` next to the number classes.
+//!
+//! Every matcher must read the same way on its own output (normalizing spoken text again
+//! changes nothing), which is why context checks that a first pass could change (digits
+//! glued to a word, say) are kept conservative.
 
+mod abbrev;
+mod address;
 mod cardinal;
 mod date;
+mod electronic;
 mod fraction;
+mod initialism;
 pub mod lexicon;
+mod measure;
 mod money;
 mod ordinal;
 pub mod quotes;
+mod roman;
 mod scanner;
+mod symbol;
+mod telephone;
 mod time;
 mod words;
 mod year;
@@ -206,7 +222,12 @@ pub(crate) fn is_dash(c: char) -> bool {
 fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let tok = cx.tok(i)?;
     match tok.kind {
-        Kind::Digits => date::match_numeric(cx, i)
+        Kind::Digits => address::match_address(cx, i)
+            .or_else(|| telephone::match_telephone(cx, i))
+            .or_else(|| telephone::match_card_digits(cx, i))
+            .or_else(|| year::match_era(cx, i))
+            .or_else(|| year::match_quarter(cx, i))
+            .or_else(|| date::match_numeric(cx, i))
             .or_else(|| date::match_day_month(cx, i))
             .or_else(|| time::match_time(cx, i))
             .or_else(|| year::match_decade(cx, i))
@@ -214,19 +235,38 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             .or_else(|| ordinal::match_ordinal(cx, i))
             .or_else(|| year::match_year(cx, i))
             .or_else(|| cardinal::match_cardinal(cx, i)),
-        Kind::Word => date::match_month_first(cx, i)
+        Kind::Word => electronic::match_electronic(cx, i)
+            .or_else(|| year::match_quarter(cx, i))
+            .or_else(|| date::match_month_first(cx, i))
             .or_else(|| money::match_money(cx, i))
-            .or_else(|| cardinal::match_number_sign(cx, i)),
-        Kind::Punct => money::match_money(cx, i)
+            .or_else(|| cardinal::match_number_sign(cx, i))
+            .or_else(|| abbrev::match_abbrev(cx, i))
+            .or_else(|| address::match_state(cx, i))
+            .or_else(|| roman::match_roman(cx, i))
+            .or_else(|| initialism::match_model(cx, i))
+            .or_else(|| initialism::match_initialism(cx, i)),
+        Kind::Punct => electronic::match_electronic(cx, i)
+            .or_else(|| telephone::match_telephone(cx, i))
+            .or_else(|| money::match_money(cx, i))
             .or_else(|| cardinal::match_number_sign(cx, i))
             .or_else(|| year::match_decade(cx, i))
-            .or_else(|| cardinal::match_cardinal(cx, i)),
+            .or_else(|| cardinal::match_cardinal(cx, i))
+            .or_else(|| symbol::match_symbol(cx, i)),
         Kind::Space => None,
     }
 }
 
 /// Extend a year, time or money match over a following "-N" into a range read with "to".
-fn extend_range(cx: &Ctx<'_>, m: Match) -> Match {
+fn extend_range(cx: &Ctx<'_>, start: usize, m: Match) -> Match {
+    // "between 2019-2021": the range is read "between … and …".
+    let joiner = if cx
+        .prev_word(start)
+        .is_some_and(|w| w.eq_ignore_ascii_case("between"))
+    {
+        "and"
+    } else {
+        "to"
+    };
     if !matches!(
         m.class,
         Class::Year | Class::Decade | Class::Time | Class::Money
@@ -255,7 +295,7 @@ fn extend_range(cx: &Ctx<'_>, m: Match) -> Match {
                 let tail: u32 = d.parse().unwrap_or(0);
                 let next_is_word_glued = cx.kind(j + 1) == Some(Kind::Word);
                 if tail > first % 100 && !next_is_word_glued {
-                    let spoken = format!("{} to {}", m.spoken, words::year_tail(tail));
+                    let spoken = format!("{} {joiner} {}", m.spoken, words::year_tail(tail));
                     return Match::new(j + 1, spoken, Class::Year);
                 }
             }
@@ -263,7 +303,7 @@ fn extend_range(cx: &Ctx<'_>, m: Match) -> Match {
     }
     match match_at(cx, j) {
         Some(m2) if m2.class == m.class => {
-            let spoken = format!("{} to {}", m.spoken, m2.spoken);
+            let spoken = format!("{} {joiner} {}", m.spoken, m2.spoken);
             Match {
                 end: m2.end,
                 spoken,
@@ -289,14 +329,14 @@ pub fn normalize(text: &str, opts: &NormalizeOptions) -> String {
             i += 1;
             continue;
         };
-        let m = extend_range(&cx, m);
+        let m = extend_range(&cx, i, m);
         // Keep spoken words apart from letters glued to the number ("es3", "12text").
-        if out.chars().next_back().is_some_and(char::is_alphanumeric) {
+        if !m.spoken.is_empty() && out.chars().next_back().is_some_and(char::is_alphanumeric) {
             out.push(' ');
         }
         out.push_str(&m.spoken);
         out.push_str(cx.sentence_period(m.end));
-        if cx.kind(m.end) == Some(Kind::Word) {
+        if !m.spoken.is_empty() && cx.kind(m.end) == Some(Kind::Word) {
             out.push(' ');
         }
         // Always make progress, even if a matcher misreports its end.
@@ -358,6 +398,10 @@ mod tests {
             "in nineteen ninety — two thousand people"
         );
         assert_eq!(n("1990-1980"), "nineteen ninety to nineteen eighty");
+        assert_eq!(
+            n("between 2019-2021"),
+            "between twenty nineteen and twenty twenty-one"
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! "$1.5 billion" → "one point five billion dollars", "£1.20", "€3m", "US$76.3 trillion".
 
 use super::cardinal::{parse_number, read_int, read_number, NumLit};
+use super::scanner::Kind;
 use super::words::under_100;
 use super::{Class, Ctx, Match};
 
@@ -66,7 +67,9 @@ const CURRENCIES: &[Currency] = &[
 ];
 
 /// Scale words written out after the amount ("$3 million").
-const SCALE_WORDS: &[&str] = &["thousand", "million", "billion", "trillion"];
+const SCALE_WORDS: &[&str] = &[
+    "thousand", "million", "billion", "trillion", "crore", "lakh",
+];
 
 /// Scale abbreviations glued to the amount ("$3m", "¥30B", "$50K").
 const SCALE_ABBREVS: &[(&str, &str)] = &[
@@ -100,6 +103,100 @@ const PER_UNITS: &[(&str, &str)] = &[
     ("night", "night"),
 ];
 
+/// ISO 4217 codes written before or after an amount ("USD 5", "5 EUR", "CHF 100").
+const ISO_CODES: &[(&str, Currency)] = &[
+    (
+        "USD",
+        Currency {
+            symbol: '$',
+            one: "U S dollar",
+            many: "U S dollars",
+            minor: Some(("cent", "cents")),
+        },
+    ),
+    (
+        "EUR",
+        Currency {
+            symbol: '€',
+            one: "euro",
+            many: "euros",
+            minor: Some(("cent", "cents")),
+        },
+    ),
+    (
+        "GBP",
+        Currency {
+            symbol: '£',
+            one: "pound",
+            many: "pounds",
+            minor: Some(("penny", "pence")),
+        },
+    ),
+    (
+        "CHF",
+        Currency {
+            symbol: 'F',
+            one: "Swiss franc",
+            many: "Swiss francs",
+            minor: None,
+        },
+    ),
+    (
+        "UAH",
+        Currency {
+            symbol: '₴',
+            one: "hryvnia",
+            many: "hryvnias",
+            minor: None,
+        },
+    ),
+    (
+        "RUB",
+        Currency {
+            symbol: '₽',
+            one: "ruble",
+            many: "rubles",
+            minor: None,
+        },
+    ),
+    (
+        "JPY",
+        Currency {
+            symbol: '¥',
+            one: "yen",
+            many: "yen",
+            minor: None,
+        },
+    ),
+    (
+        "CNY",
+        Currency {
+            symbol: 'Y',
+            one: "yuan",
+            many: "yuan",
+            minor: None,
+        },
+    ),
+    (
+        "PLN",
+        Currency {
+            symbol: 'z',
+            one: "zloty",
+            many: "zlotys",
+            minor: None,
+        },
+    ),
+    (
+        "INR",
+        Currency {
+            symbol: '₹',
+            one: "rupee",
+            many: "rupees",
+            minor: None,
+        },
+    ),
+];
+
 fn currency_of(c: char) -> Option<&'static Currency> {
     CURRENCIES.iter().find(|cur| cur.symbol == c)
 }
@@ -120,8 +217,18 @@ fn scale_at(cx: &Ctx<'_>, end: usize) -> Option<(&'static str, usize)> {
         return Some((found, end + 1));
     }
     let w = cx.next_word(end)?;
-    let found = SCALE_WORDS.iter().find(|s| s.eq_ignore_ascii_case(w))?;
-    Some((found, end + 2))
+    if let Some(found) = SCALE_WORDS.iter().find(|s| s.eq_ignore_ascii_case(w)) {
+        return Some((found, end + 2));
+    }
+    // "¥30 b", "$5 bn.": a spaced abbreviation ends the phrase.
+    let (_, found) = SCALE_ABBREVS.iter().find(|(a, _)| *a == w)?;
+    let after = end + 2;
+    let ends = match cx.tok(after) {
+        None => true,
+        Some(t) if t.kind == Kind::Punct => !cx.is_punct(after, '\''),
+        _ => false,
+    };
+    ends.then_some((found, after))
 }
 
 fn unit_word(cur: &Currency, singular: bool) -> &'static str {
@@ -177,10 +284,23 @@ pub(crate) fn match_money(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     // "US$5": the "US" prefix belongs to the amount.
     let (us, sym_at) = match cx.word(i) {
         Some("US") if cx.is_punct(i + 1, '$') && !cx.glued_before(i) => (true, i + 1),
-        Some(_) => return None,
+        Some(w) => {
+            // "USD 5", "CHF 100": an ISO code before the amount.
+            let (_, cur) = ISO_CODES.iter().find(|(c, _)| *c == w)?;
+            if cx.glued_before(i) || !cx.is_space(i + 1) {
+                return None;
+            }
+            cx.digits(i + 2)?;
+            return amount(cx, i, i + 1, cur, false);
+        }
         None => (false, i),
     };
     let cur = currency_of(cx.punct(sym_at)?)?;
+    amount(cx, i, sym_at, cur, us)
+}
+
+/// The amount after the currency sign or code at `sym_at`.
+fn amount(cx: &Ctx<'_>, i: usize, sym_at: usize, cur: &Currency, us: bool) -> Option<Match> {
     let lit = parse_number(cx, sym_at + 1)?;
     // A bare ".50" after the symbol is fine: "$.50" → "fifty cents".
     let mut end = lit.end;
@@ -189,6 +309,20 @@ pub(crate) fn match_money(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let adjective = cx
         .prev_word(i)
         .is_some_and(|w| w.eq_ignore_ascii_case("a") || w.eq_ignore_ascii_case("an"));
+    // "$3-4 billion": a range sharing one scale.
+    if cx.punct(end).is_some_and(super::is_dash) && cx.digits(end + 1).is_some() {
+        if let Some(hi) = parse_number(cx, end + 1) {
+            if let Some((scale, e)) = scale_at(cx, hi.end) {
+                let spoken = format!(
+                    "{} to {} {scale} {}",
+                    read_number(&lit),
+                    read_number(&hi),
+                    unit_word(cur, adjective)
+                );
+                return Some(Match::new(e, spoken, Class::Money));
+            }
+        }
+    }
     let mut spoken = if let Some((scale, e)) = scale_at(cx, end) {
         end = e;
         let unit = unit_word(cur, adjective);
@@ -201,7 +335,7 @@ pub(crate) fn match_money(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     if us {
         // "five dollars" → "five US dollars".
         if let Some(pos) = spoken.rfind(cur.many).or_else(|| spoken.rfind(cur.one)) {
-            spoken.insert_str(pos, "US ");
+            spoken.insert_str(pos, "U S ");
         }
     }
     if cx.is_punct(end, '/') {
@@ -226,7 +360,7 @@ mod tests {
 
     #[test]
     fn edge_cases() {
-        assert_eq!(n("$"), "$");
+        assert_eq!(n("$"), "dollar");
         assert_eq!(n("$."), "$.");
         assert_eq!(n("$1."), "one dollar.");
         assert_eq!(n("$0.01"), "one cent");
@@ -235,10 +369,15 @@ mod tests {
         assert_eq!(n("$20.500"), "twenty dollars and fifty cents");
         assert_eq!(n("£2.01"), "two pounds and one penny");
         assert_eq!(n("¥30B"), "thirty billion yen");
-        assert_eq!(n("US$5"), "five US dollars");
+        assert_eq!(n("US$5"), "five U S dollars");
         assert_eq!(n("BUS$5"), "BUS five dollars");
         assert_eq!(n("$3 millionaires"), "three dollars millionaires");
         assert_eq!(n("$20/mo"), "twenty dollars per month");
         assert_eq!(n("$20/xyz"), "twenty dollars/xyz");
+        assert_eq!(n("$3-4 billion"), "three to four billion dollars");
+        assert_eq!(n("USD 5 million"), "five million U S dollars");
+        assert_eq!(n("CHF 100"), "one hundred Swiss francs");
+        assert_eq!(n("¥30 b"), "thirty billion yen");
+        assert_eq!(n("$5 m away"), "five dollars m away");
     }
 }

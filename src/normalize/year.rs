@@ -1,7 +1,7 @@
 //! Years read as years ("1906" → "nineteen oh six") and decades ("1980s", "'80s").
 
 use super::scanner::Kind;
-use super::words::{pluralize_last, under_100, year_words};
+use super::words::{pluralize_last, under_100, year_tail, year_words};
 use super::{is_dash, Class, Ctx, Match};
 
 /// Words before a number that make it a quantity, not a year ("about 1500").
@@ -154,6 +154,10 @@ fn reads_as_year(cx: &Ctx<'_>, i: usize, end: usize, value: u32) -> bool {
     if cx.kind(end) == Some(Kind::Word) {
         return false;
     }
+    // "1500 km", "1980-1970 kg": a measure, not a year.
+    if super::measure::after_number(cx, end, false).is_some() {
+        return false;
+    }
     // "1234-123kg": a dash to a number that is neither a year nor a year's last two
     // digits makes this a plain number.
     if cx.punct(end).is_some_and(is_dash) {
@@ -231,6 +235,127 @@ pub(crate) fn match_decade(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     Some(m)
 }
 
+const QUARTERS: [&str; 4] = ["first", "second", "third", "fourth"];
+
+/// Fiscal quarters: "Q2" → "the second quarter", "Q3 2024" → "the third quarter of
+/// twenty twenty-four", "2Q22" → "the second quarter of twenty-two" (a two-digit year is
+/// said like the tail of a year).
+pub(crate) fn match_quarter(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    if i.checked_sub(1)
+        .is_some_and(|p| cx.word(p).is_some() || cx.digits(p).is_some())
+    {
+        return None;
+    }
+    let (q, mut end, glued_year) = if let Some(d) = cx.digits(i) {
+        // "2Q22"
+        if d.len() != 1 || cx.word(i + 1) != Some("Q") {
+            return None;
+        }
+        let yy = cx.digits(i + 2).filter(|y| y.len() == 2)?;
+        (d, i + 3, Some(yy))
+    } else {
+        if cx.word(i) != Some("Q") {
+            return None;
+        }
+        let d = cx.digits(i + 1).filter(|d| d.len() == 1)?;
+        (d, i + 2, None)
+    };
+    let q: usize = q.parse().ok()?;
+    let ord = QUARTERS.get(q.checked_sub(1)?)?;
+    if matches!(cx.kind(end), Some(Kind::Word | Kind::Digits)) {
+        return None;
+    }
+    let article = cx.prev_word(i).is_some_and(|w| {
+        matches!(
+            w.to_ascii_lowercase().as_str(),
+            "the" | "a" | "its" | "their"
+        )
+    });
+    let mut spoken = if article {
+        format!("{ord} quarter")
+    } else {
+        format!("the {ord} quarter")
+    };
+    if let Some(yy) = glued_year {
+        spoken.push_str(" of ");
+        spoken.push_str(&year_tail(yy.parse().ok()?));
+    } else if cx.is_space(end) {
+        if let Some(y) = cx.digits(end + 1).filter(|y| y.len() == 4) {
+            let v: u32 = y.parse().ok()?;
+            if (1900..=2099).contains(&v)
+                && !matches!(cx.kind(end + 2), Some(Kind::Word | Kind::Digits))
+            {
+                spoken.push_str(" of ");
+                spoken.push_str(&year_words(v));
+                end += 2;
+            }
+        }
+    }
+    Some(Match::new(end, spoken, Class::Year))
+}
+
+/// Eras after a year: (letters as written, spoken).
+const ERAS: &[(&[&str], &str)] = &[
+    (&["BCE"], "B C E"),
+    (&["BC"], "B C"),
+    (&["AD"], "A D"),
+    (&["CE"], "C E"),
+    (&["B", "C", "E"], "B C E"),
+    (&["B", "C"], "B C"),
+    (&["A", "D"], "A D"),
+    (&["C", "E"], "C E"),
+];
+
+/// "340 AD", "500 BC", "44 B.C.": a year with its era. Three- and four-digit years are
+/// read as years ("three forty A D"), shorter ones as numbers.
+pub(crate) fn match_era(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    let d = cx.digits(i)?;
+    if cx.glued_before(i) || d.len() > 4 || d.starts_with('0') || !cx.is_space(i + 1) {
+        return None;
+    }
+    let value: u32 = d.parse().ok()?;
+    let mut matched = None;
+    for (letters, spoken) in ERAS {
+        let mut j = i + 2;
+        let mut ok = true;
+        for (k, l) in letters.iter().enumerate() {
+            if cx.word(j) != Some(l) {
+                ok = false;
+                break;
+            }
+            j += 1;
+            // Dotted forms need a dot after every letter but the last may lack one.
+            if letters.len() > 1 {
+                if cx.is_punct(j, '.') {
+                    j += 1;
+                } else if k + 1 < letters.len() {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if ok && !matches!(cx.kind(j), Some(Kind::Word | Kind::Digits)) {
+            matched = Some((j, *spoken));
+            break;
+        }
+    }
+    let (end, era) = matched?;
+    let number = if d.len() >= 3 {
+        if d.len() == 3 && !value.is_multiple_of(100) {
+            format!(
+                "{} {}",
+                super::words::digit_word(value / 100),
+                year_tail(value % 100)
+            )
+        } else {
+            year_words(value)
+        }
+    } else {
+        super::words::cardinal_u64(u64::from(value))
+    };
+    Some(Match::new(end, format!("{number} {era}"), Class::Year))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::normalize::{normalize, NormalizeOptions};
@@ -250,7 +375,7 @@ mod tests {
         assert_eq!(n("2024's"), "twenty twenty-four's");
         assert_eq!(
             n("1234-123kg"),
-            "one thousand two hundred thirty-four-one hundred twenty-three kg"
+            "one thousand two hundred thirty-four to one hundred twenty-three kilograms"
         );
     }
 

@@ -1,0 +1,203 @@
+//! Abbreviations and titles, resolved by context: "St." is "Saint" before a name and
+//! "Street" after one, "Dr." "Doctor"/"Drive" likewise; titles before names ("Gov.",
+//! "Sen.", "Capt."), company suffixes ("Inc.", "Ltd."), Latin ("i.e.", "e.g.", "etc.",
+//! "vs."), "a.k.a.", and "pp. 4–9" → "pages four to nine".
+
+use super::cardinal::{parse_number, read_number};
+use super::{is_dash, Class, Ctx, Match};
+
+/// Abbreviations always expanded the same way: (written, spoken, title before a name).
+const FIXED: &[(&str, &str, bool)] = &[
+    ("Gov", "Governor", true),
+    ("Sen", "Senator", true),
+    ("Rep", "Representative", true),
+    ("Reps", "Representatives", true),
+    ("Capt", "Captain", true),
+    ("Sgt", "Sergeant", true),
+    ("Prof", "Professor", true),
+    ("Gen", "General", true),
+    ("Lt", "Lieutenant", true),
+    ("Col", "Colonel", true),
+    ("Adm", "Admiral", true),
+    ("Cpl", "Corporal", true),
+    ("Pvt", "Private", true),
+    ("Maj", "Major", true),
+    ("Cmdr", "Commander", true),
+    ("Pres", "President", true),
+    ("Atty", "Attorney", true),
+    ("Rev", "Reverend", true),
+    ("Hon", "Honorable", true),
+    ("Mr", "Mister", true),
+    ("Mrs", "Misses", true),
+    ("Ms", "Miz", true),
+    ("Mt", "Mount", true),
+    ("Ft", "Fort", true),
+    ("Jr", "Junior", false),
+    ("Sr", "Senior", false),
+    ("Inc", "Incorporated", false),
+    ("Ltd", "Limited", false),
+    ("Corp", "Corporation", false),
+    ("Co", "Company", false),
+    ("Bros", "Brothers", false),
+    ("Ave", "Avenue", false),
+    ("Blvd", "Boulevard", false),
+    ("Rd", "Road", false),
+    ("Hwy", "Highway", false),
+    ("Dept", "Department", false),
+    ("Univ", "University", false),
+    ("vs", "versus", false),
+    ("approx", "approximately", false),
+    ("etc", "et cetera", false),
+    ("ext", "extension", false),
+    ("est", "established", false),
+    ("Mon", "Monday", false),
+    ("Tue", "Tuesday", false),
+    ("Tues", "Tuesday", false),
+    ("Wed", "Wednesday", false),
+    ("Thu", "Thursday", false),
+    ("Thur", "Thursday", false),
+    ("Thurs", "Thursday", false),
+    ("Fri", "Friday", false),
+    ("Sat", "Saturday", false),
+    ("Sun", "Sunday", false),
+];
+
+/// Dotted letter abbreviations: letters, spoken.
+const DOTTED: &[(&[&str], &str)] = &[
+    (&["i", "e"], "that is"),
+    (&["e", "g"], "for example"),
+    (&["a", "k", "a"], "also known as"),
+];
+
+fn capitalized(w: &str) -> bool {
+    let mut cs = w.chars();
+    cs.next().is_some_and(char::is_uppercase) && cs.all(char::is_lowercase)
+}
+
+/// Index past "abbr." (or past "abbr" alone when `period_optional`).
+fn after_period(cx: &Ctx<'_>, i: usize, period_optional: bool) -> Option<usize> {
+    if cx.is_punct(i + 1, '.') {
+        return Some(i + 2);
+    }
+    let alone = cx.tok(i + 1).is_none() || cx.is_space(i + 1) || cx.is_punct(i + 1, ',');
+    (period_optional && alone).then_some(i + 1)
+}
+
+/// A title before a name: consume the space too, so the period is not read as the end
+/// of a sentence ("Dr. Smith" → "Doctor Smith").
+fn before_name(cx: &Ctx<'_>, end: usize, spoken: &str) -> Option<Match> {
+    let name = cx.next_word(end)?;
+    if !name.chars().next().is_some_and(char::is_uppercase) {
+        return None;
+    }
+    Some(Match::new(end + 1, spoken.to_string(), Class::Cardinal))
+}
+
+/// An abbreviation that never ends a sentence ("vs.", "e.g."): when a word follows,
+/// take the space too so its period is not read as a full stop.
+fn mid_sentence(cx: &Ctx<'_>, end: usize, spoken: &str) -> Match {
+    let end =
+        if cx.next_word(end).is_some() && end.checked_sub(1).is_some_and(|p| cx.is_punct(p, '.')) {
+            end + 1
+        } else {
+            end
+        };
+    Match::new(end, spoken.to_string(), Class::Cardinal)
+}
+
+/// Abbreviations and titles at token `i`.
+pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    let w = cx.word(i)?;
+    if cx.glued_before(i) || i.checked_sub(1).is_some_and(|p| cx.is_punct(p, '.')) {
+        return None;
+    }
+    // "pp. 4–9", "p. 12".
+    if matches!(w, "pp" | "p") && cx.is_punct(i + 1, '.') && cx.is_space(i + 2) {
+        cx.digits(i + 3)?;
+        let a = parse_number(cx, i + 3)?;
+        let mut spoken = format!("page {}", read_number(&a));
+        let mut end = a.end;
+        if cx.punct(end).is_some_and(is_dash) && cx.digits(end + 1).is_some() {
+            let b = parse_number(cx, end + 1)?;
+            spoken = format!("pages {} to {}", read_number(&a), read_number(&b));
+            end = b.end;
+        } else if w == "pp" {
+            spoken.insert(4, 's');
+        }
+        return Some(Match::new(end, spoken, Class::Cardinal));
+    }
+    // i.e., e.g., a.k.a.
+    for (letters, spoken) in DOTTED {
+        let mut j = i;
+        let mut ok = true;
+        for l in letters.iter() {
+            if cx.word(j) != Some(l) || !cx.is_punct(j + 1, '.') {
+                ok = false;
+                break;
+            }
+            j += 2;
+        }
+        if ok {
+            return Some(mid_sentence(cx, j, spoken));
+        }
+    }
+    // Context: St. and Dr.
+    if matches!(w, "St" | "Dr" | "Ste") {
+        let end = after_period(cx, i, true)?;
+        let after_name = cx.prev_word(i).is_some_and(capitalized)
+            || i.checked_sub(2).is_some_and(|p| cx.digits(p).is_some());
+        let (title, place) = match w {
+            "Dr" => ("Doctor", "Drive"),
+            "Ste" => ("Sainte", "Suite"),
+            _ => ("Saint", "Street"),
+        };
+        if !after_name {
+            if let Some(m) = before_name(cx, end, title) {
+                return Some(m);
+            }
+        }
+        if after_name {
+            return Some(Match::new(end, place.to_string(), Class::Cardinal));
+        }
+        return None;
+    }
+    let &(_, spoken, title) = FIXED.iter().find(|(a, _, _)| *a == w)?;
+    // Titles also without a period in British style ("Mr Smith"), the rest need one.
+    let optional = matches!(w, "Mr" | "Mrs" | "Ms" | "Mt" | "Ft" | "Lt" | "Sgt" | "vs");
+    let end = after_period(cx, i, optional)?;
+    if title {
+        return before_name(cx, end, spoken);
+    }
+    if matches!(w, "vs" | "approx" | "ext") {
+        return Some(mid_sentence(cx, end, spoken));
+    }
+    Some(Match::new(end, spoken.to_string(), Class::Cardinal))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::normalize::{normalize, NormalizeOptions};
+
+    fn n(s: &str) -> String {
+        normalize(s, &NormalizeOptions::default())
+    }
+
+    #[test]
+    fn by_context() {
+        assert_eq!(n("St. Petersburg"), "Saint Petersburg");
+        assert_eq!(n("on Elm St. It was"), "on Elm Street. It was");
+        assert_eq!(n("said Dr. Smith"), "said Doctor Smith");
+        assert_eq!(n("Mulholland Dr. in"), "Mulholland Drive in");
+        assert_eq!(n("Gov. Newsom"), "Governor Newsom");
+        assert_eq!(n("Apple Inc. said"), "Apple Incorporated said");
+        assert_eq!(n("i.e., none"), "that is, none");
+        assert_eq!(n("pp. 4–9"), "pages four to nine");
+        assert_eq!(n("Gen"), "Gen");
+        assert_eq!(n("Ukraine vs. Russia"), "Ukraine versus Russia");
+        assert_eq!(
+            n("allies, e.g. Poland, pledged"),
+            "allies, for example Poland, pledged"
+        );
+        assert_eq!(n("Inc"), "Inc");
+    }
+}

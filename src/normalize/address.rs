@@ -1,0 +1,240 @@
+//! Street addresses: "1428 Elm St." → "fourteen twenty-eight Elm Street",
+//! "708 N 1st St" → "seven oh eight North first Street", ", CA 95051" → ", California
+//! nine five zero five one".
+
+use super::ordinal::ordinal_words;
+use super::scanner::Kind;
+use super::words::{digit_word, digits_each, under_100, year_tail};
+use super::{Class, Ctx, Match};
+
+/// Street suffixes (any case): written → spoken.
+const SUFFIXES: &[(&str, &str)] = &[
+    ("st", "Street"),
+    ("ave", "Avenue"),
+    ("av", "Avenue"),
+    ("blvd", "Boulevard"),
+    ("rd", "Road"),
+    ("dr", "Drive"),
+    ("ct", "Court"),
+    ("ln", "Lane"),
+    ("pl", "Place"),
+    ("expy", "Expressway"),
+    ("hwy", "Highway"),
+    ("pkwy", "Parkway"),
+    ("sq", "Square"),
+    ("ter", "Terrace"),
+    ("cir", "Circle"),
+    ("way", "Way"),
+    ("street", "Street"),
+    ("avenue", "Avenue"),
+    ("road", "Road"),
+    ("boulevard", "Boulevard"),
+];
+
+const DIRECTIONS: &[(&str, &str)] = &[
+    ("N", "North"),
+    ("S", "South"),
+    ("E", "East"),
+    ("W", "West"),
+    ("NE", "Northeast"),
+    ("NW", "Northwest"),
+    ("SE", "Southeast"),
+    ("SW", "Southwest"),
+];
+
+const STATES: &[(&str, &str)] = &[
+    ("AL", "Alabama"),
+    ("AK", "Alaska"),
+    ("AZ", "Arizona"),
+    ("AR", "Arkansas"),
+    ("CA", "California"),
+    ("CO", "Colorado"),
+    ("CT", "Connecticut"),
+    ("DE", "Delaware"),
+    ("FL", "Florida"),
+    ("GA", "Georgia"),
+    ("HI", "Hawaii"),
+    ("ID", "Idaho"),
+    ("IL", "Illinois"),
+    ("IN", "Indiana"),
+    ("IA", "Iowa"),
+    ("KS", "Kansas"),
+    ("KY", "Kentucky"),
+    ("LA", "Louisiana"),
+    ("ME", "Maine"),
+    ("MD", "Maryland"),
+    ("MA", "Massachusetts"),
+    ("MI", "Michigan"),
+    ("MN", "Minnesota"),
+    ("MS", "Mississippi"),
+    ("MO", "Missouri"),
+    ("MT", "Montana"),
+    ("NE", "Nebraska"),
+    ("NV", "Nevada"),
+    ("NH", "New Hampshire"),
+    ("NJ", "New Jersey"),
+    ("NM", "New Mexico"),
+    ("NY", "New York"),
+    ("NC", "North Carolina"),
+    ("ND", "North Dakota"),
+    ("OH", "Ohio"),
+    ("OK", "Oklahoma"),
+    ("OR", "Oregon"),
+    ("PA", "Pennsylvania"),
+    ("RI", "Rhode Island"),
+    ("SC", "South Carolina"),
+    ("SD", "South Dakota"),
+    ("TN", "Tennessee"),
+    ("TX", "Texas"),
+    ("UT", "Utah"),
+    ("VT", "Vermont"),
+    ("VA", "Virginia"),
+    ("WA", "Washington"),
+    ("WV", "West Virginia"),
+    ("WI", "Wisconsin"),
+    ("WY", "Wyoming"),
+];
+
+/// State codes that are also words or other initialisms ("OK", "IN", "LA").
+const AMBIGUOUS: &[&str] = &[
+    "IN", "OR", "OK", "ME", "HI", "ID", "OH", "LA", "DE", "PA", "MA", "CO", "AL", "MD", "MS", "MT",
+    "NE", "SC", "UT", "WA", "GA", "AR", "VA", "MO", "MI",
+];
+
+/// A house number as it is said: "123" → "one twenty-three", "708" → "seven oh eight",
+/// "1428" → "fourteen twenty-eight".
+fn house_number(d: &str) -> Option<String> {
+    let v: u32 = d.parse().ok()?;
+    Some(match d.len() {
+        1 | 2 => under_100(v),
+        3 if v % 100 >= 10 => format!("{} {}", digit_word(v / 100), under_100(v % 100)),
+        3 => format!("{} {}", digit_word(v / 100), year_tail(v % 100)),
+        4 if v % 100 >= 10 => format!("{} {}", under_100(v / 100), under_100(v % 100)),
+        4 if v.is_multiple_of(100) => format!("{} hundred", under_100(v / 100)),
+        4 => format!("{} {}", under_100(v / 100), year_tail(v % 100)),
+        _ => digits_each(d),
+    })
+}
+
+fn capitalized(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// A street address starting with the house number at token `i`.
+pub(crate) fn match_address(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    let d = cx.digits(i)?;
+    if cx.glued_before(i) || d.len() > 5 || d.starts_with('0') || !cx.is_space(i + 1) {
+        return None;
+    }
+    let mut parts = vec![house_number(d)?];
+    let mut j = i + 2;
+    if let Some((_, dir)) = cx
+        .word(j)
+        .and_then(|w| DIRECTIONS.iter().find(|(a, _)| *a == w))
+    {
+        if cx.is_space(j + 1) {
+            parts.push((*dir).to_string());
+            j += 2;
+        }
+    }
+    // One to three name words ("Elm", "San Tomas", "1st").
+    let mut names = 0;
+    while names < 3 {
+        if let Some(w) = cx.word(j).filter(|w| capitalized(w)) {
+            // A suffix after at least one name ends the address.
+            if names > 0 && SUFFIXES.iter().any(|(a, _)| a.eq_ignore_ascii_case(w)) {
+                break;
+            }
+            parts.push(w.to_string());
+        } else if let Some(n) = cx.digits(j) {
+            let suffix = cx.word(j + 1)?;
+            if !matches!(suffix, "st" | "nd" | "rd" | "th") {
+                return None;
+            }
+            parts.push(ordinal_words(n)?);
+            j += 1;
+        } else {
+            break;
+        }
+        names += 1;
+        j += 1;
+        if !cx.is_space(j) {
+            return None;
+        }
+        j += 1;
+    }
+    if names == 0 {
+        return None;
+    }
+    let suffix = cx.word(j)?;
+    let (_, street) = SUFFIXES
+        .iter()
+        .find(|(a, _)| a.eq_ignore_ascii_case(suffix))?;
+    parts.push((*street).to_string());
+    let mut end = j + 1;
+    if matches!(cx.kind(end), Some(Kind::Word | Kind::Digits)) {
+        return None;
+    }
+    if cx.is_punct(end, '.') && suffix.len() <= 4 {
+        end += 1;
+    }
+    Some(Match::new(end, parts.join(" "), Class::Cardinal))
+}
+
+/// ", CA 95051", ", NY": a state code after a place name, with an optional ZIP code.
+pub(crate) fn match_state(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    let w = cx.word(i)?;
+    let (_, state) = STATES.iter().find(|(a, _)| *a == w)?;
+    // ", XX" after a capitalized place name.
+    let comma = i.checked_sub(2)?;
+    if !(cx.is_space(i - 1) && cx.is_punct(comma, ',')) {
+        return None;
+    }
+    let place = cx.word(comma.checked_sub(1)?)?;
+    if !capitalized(place) {
+        return None;
+    }
+    let mut spoken = (*state).to_string();
+    let mut end = i + 1;
+    // ZIP: five digits after a space or ", ".
+    let zip_at = if cx.is_space(end) {
+        Some(end + 1)
+    } else if cx.is_punct(end, ',') && cx.is_space(end + 1) {
+        Some(end + 2)
+    } else {
+        None
+    };
+    if let Some(z) = zip_at.and_then(|z| cx.digits(z).filter(|d| d.len() == 5).map(|d| (z, d))) {
+        if !matches!(cx.kind(z.0 + 1), Some(Kind::Word | Kind::Digits)) {
+            spoken.push_str(if z.0 == end + 1 { " " } else { ", " });
+            spoken.push_str(&digits_each(z.1));
+            end = z.0 + 1;
+        }
+    } else if matches!(cx.kind(end), Some(Kind::Word | Kind::Digits)) || AMBIGUOUS.contains(&w) {
+        // Codes that are also words or common initialisms need the ZIP code.
+        return None;
+    }
+    Some(Match::new(end, spoken, Class::Cardinal))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::normalize::{normalize, NormalizeOptions};
+
+    fn n(s: &str) -> String {
+        normalize(s, &NormalizeOptions::default())
+    }
+
+    #[test]
+    fn addresses() {
+        assert_eq!(
+            n("708 N 1st St, San City"),
+            "seven oh eight North first Street, San City"
+        );
+        assert_eq!(
+            n("Austin, TX 78701"),
+            "Austin, Texas seven eight seven zero one"
+        );
+        assert_eq!(n("3 km"), "three kilometers");
+    }
+}

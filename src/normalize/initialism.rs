@@ -1,0 +1,264 @@
+//! Initialisms, acronyms and model designations, decided by a lexicon table.
+//! Spelled: "EU" → "E U", "U.S." → "U S"; said as words: "NATO" → "Nato"; "US" in an
+//! all-caps headline is the pronoun "us". Models and call signs: "MiG-29" → "mig
+//! twenty-nine", "A320" → "A three twenty", "M1 Abrams" → "M one Abrams", "B-52" → "B
+//! fifty-two".
+
+use super::scanner::Kind;
+use super::words::{cardinal_u64, digit_word, pluralize_last, under_100};
+use super::{Class, Ctx, Match};
+
+/// Initialisms read letter by letter.
+const SPELLED: &[&str] = &[
+    "EU", "UN", "US", "UK", "USA", "IMF", "BBC", "CNN", "FBI", "CIA", "NSA", "KGB", "FSB", "SBU",
+    "GUR", "GDP", "CEO", "CFO", "WHO", "WTO", "IAEA", "OSCE", "ICC", "ICJ", "UAE", "ISW", "AFU",
+    "EPA", "FDA", "SEC", "IRS", "NHS", "MP", "MPs", "PM", "ECB", "IOC", "OECD", "NGO", "NGOs",
+    "AI", "TV", "EV", "EVs", "GOP", "DNC", "RNC", "NBA", "NFL", "MLB", "UEFA", "IDF", "IRGC",
+    "DPRK", "PRC", "CCP", "ECHR", "UNHCR", "ZNPP", "HRW", "AP", "AFP",
+];
+
+/// Acronyms said as words: written form → how a newsreader says it.
+const WORDS: &[(&str, &str)] = &[
+    ("NATO", "Nato"),
+    ("UNESCO", "Unesco"),
+    ("UNICEF", "Unicef"),
+    ("OPEC", "Opec"),
+    ("NASA", "Nasa"),
+    ("FIFA", "Fifa"),
+    ("ASEAN", "Asean"),
+    ("NAFTA", "Nafta"),
+    ("HIMARS", "Himars"),
+    ("ATACMS", "Attackems"),
+    ("AIDS", "Aids"),
+    ("OPEC+", "Opec plus"),
+];
+
+/// Capitalized words that usually start a new sentence after "… the U.S. They …".
+const STARTERS: &[&str] = &[
+    "The",
+    "A",
+    "An",
+    "He",
+    "She",
+    "It",
+    "They",
+    "We",
+    "I",
+    "You",
+    "In",
+    "But",
+    "And",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "His",
+    "Her",
+    "Its",
+    "Their",
+    "Our",
+    "On",
+    "At",
+    "As",
+    "After",
+    "Before",
+    "However",
+    "Meanwhile",
+    "There",
+    "What",
+    "When",
+    "Why",
+    "How",
+    "If",
+    "Some",
+    "Many",
+    "Most",
+    "Officials",
+    "Police",
+    "Both",
+    "Earlier",
+    "Later",
+    "Last",
+    "Now",
+    "So",
+];
+
+/// Model prefixes said as words.
+const MODEL_WORDS: &[(&str, &str)] = &[
+    ("MiG", "mig"),
+    ("Su", "Su"),
+    ("Ka", "Ka"),
+    ("Mi", "Mi"),
+    ("Tu", "Tu"),
+    ("Il", "Il"),
+    ("An", "An"),
+    ("Yak", "Yak"),
+    ("Kh", "K H"),
+];
+
+fn glued_to_word(cx: &Ctx<'_>, i: usize) -> bool {
+    i.checked_sub(1).is_some_and(|p| cx.word(p).is_some())
+}
+
+fn spell(w: &str) -> String {
+    let mut out = String::new();
+    for c in w.chars() {
+        if !out.is_empty() && c != 's' {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn all_caps(w: &str) -> bool {
+    w.chars().count() >= 2 && w.chars().all(|c| c.is_uppercase())
+}
+
+/// Initialisms and acronyms at token `i`.
+pub(crate) fn match_initialism(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    // Glued to a word it is part of that word; glued to digits is fine (the number gets a
+    // space when spoken, so both passes must agree).
+    if glued_to_word(cx, i) {
+        return None;
+    }
+    let w = cx.word(i)?;
+    // "U.S.", "U.N.", "U.K.": dotted capitals.
+    if w.chars().count() == 1 && w.chars().all(char::is_uppercase) && cx.is_punct(i + 1, '.') {
+        let mut j = i;
+        let mut letters = Vec::new();
+        while letters.len() < 4 {
+            match cx.word(j) {
+                Some(l) if l.chars().count() == 1 && l.chars().all(char::is_uppercase) => {
+                    if !cx.is_punct(j + 1, '.') {
+                        break;
+                    }
+                    letters.push(l);
+                    j += 2;
+                }
+                _ => break,
+            }
+        }
+        if letters.len() >= 2 && cx.word(j).is_none() && cx.digits(j).is_none() {
+            // "U.S. President": the period is the abbreviation's, not a sentence end, when
+            // a capitalized word that rarely starts a sentence follows. Take the space too
+            // so the period is not put back.
+            let mid_sentence = cx.next_word(j).is_some_and(|n| {
+                n.chars().next().is_some_and(char::is_uppercase) && !STARTERS.contains(&n)
+            });
+            let end = if mid_sentence { j + 1 } else { j };
+            return Some(Match::new(end, letters.join(" "), Class::Cardinal));
+        }
+        return None;
+    }
+    if let Some((_, said)) = WORDS.iter().find(|(a, _)| *a == w) {
+        return Some(Match::new(i + 1, (*said).to_string(), Class::Cardinal));
+    }
+    if SPELLED.contains(&w) {
+        // "US" inside an all-caps headline ("TRUMP TELLS US TO WAIT") is the pronoun.
+        if w == "US" {
+            let before = cx
+                .prev_word(i)
+                .is_some_and(|p| all_caps(p) && !SPELLED.contains(&p));
+            let after = cx
+                .next_word(i + 1)
+                .is_some_and(|n| all_caps(n) && !SPELLED.contains(&n));
+            if before && after {
+                return Some(Match::new(i + 1, "us".to_string(), Class::Cardinal));
+            }
+        }
+        return Some(Match::new(i + 1, spell(w), Class::Cardinal));
+    }
+    None
+}
+
+/// Digits of a model number: three glued digits in pairs ("320" → "three twenty"),
+/// others as a cardinal.
+fn model_number(d: &str, glued: bool) -> Option<String> {
+    let v: u64 = d.parse().ok()?;
+    if d.starts_with('0') {
+        return None;
+    }
+    let _ = glued;
+    if d.len() == 3 && !v.is_multiple_of(100) {
+        let (hi, lo) = ((v / 100) as u32, (v % 100) as u32);
+        let tail = if lo < 10 {
+            format!("oh {}", digit_word(lo))
+        } else {
+            under_100(lo)
+        };
+        return Some(format!("{} {tail}", digit_word(hi)));
+    }
+    Some(cardinal_u64(v))
+}
+
+/// Model designations and call signs at token `i`: a short capitalized prefix glued or
+/// hyphenated to a number ("A320", "MiG-29", "F-16", "M1").
+pub(crate) fn match_model(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    if glued_to_word(cx, i) || i.checked_sub(1).is_some_and(|p| cx.is_punct(p, '-')) {
+        return None;
+    }
+    let w = cx.word(i)?;
+    let n = w.chars().count();
+    if !(1..=3).contains(&n) || !w.chars().next().is_some_and(char::is_uppercase) {
+        return None;
+    }
+    let said = MODEL_WORDS.iter().find(|(a, _)| *a == w).map(|(_, s)| *s);
+    if said.is_none() && !w.chars().all(|c| c.is_ascii_uppercase()) {
+        return None;
+    }
+    let hyphen = cx.is_punct(i + 1, '-');
+    let dpos = if hyphen { i + 2 } else { i + 1 };
+    let d = cx.digits(dpos)?;
+    if d.len() > 3 {
+        return None;
+    }
+    let mut end = dpos + 1;
+    // Capital prefixes are spelled ("KC-135" → "K C one thirty-five"), as the
+    // initialism matcher would on a second pass.
+    let prefix = said.map_or_else(|| spell(w), str::to_string);
+    let mut spoken = format!("{prefix} {}", model_number(d, !hyphen)?);
+    // "F-16s": plural of the model.
+    if hyphen && cx.word(end) == Some("s") {
+        spoken = pluralize_last(&spoken);
+        end += 1;
+    }
+    // Glued to more letters or digits ("A321sam", "H5N1", "2Q22"): a code, not a model.
+    match cx.kind(end) {
+        Some(Kind::Word | Kind::Digits) => return None,
+        Some(Kind::Punct)
+            if matches!(cx.punct(end), Some('-' | '.' | ',' | '/'))
+                && cx.digits(end + 1).is_some() =>
+        {
+            return None
+        }
+        _ => {}
+    }
+    Some(Match::new(end, spoken, Class::Cardinal))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::normalize::{normalize, NormalizeOptions};
+
+    fn n(s: &str) -> String {
+        normalize(s, &NormalizeOptions::default())
+    }
+
+    #[test]
+    fn lexicon() {
+        assert_eq!(n("the EU and the U.S. said"), "the E U and the U S said");
+        assert_eq!(n("NATO allies"), "Nato allies");
+        assert_eq!(n("U.S. President Biden"), "U S President Biden");
+        assert_eq!(n("in the U.S. The next"), "in the U S. The next");
+        assert_eq!(n("TRUMP TELLS US TO WAIT"), "TRUMP TELLS us TO WAIT");
+        assert_eq!(n("MiG-29"), "mig twenty-nine");
+        assert_eq!(n("an A320 jet"), "an A three twenty jet");
+        assert_eq!(n("M1 Abrams"), "M one Abrams");
+        assert_eq!(n("B-52 bombers"), "B fifty-two bombers");
+        assert_eq!(n("F-16s"), "F sixteens");
+        assert_eq!(n("Kh-101 missiles"), "K H one oh one missiles");
+        assert_eq!(n("S-400"), "S four hundred");
+        assert_eq!(n("A321sam"), "A three hundred twenty-one sam");
+    }
+}

@@ -1,0 +1,504 @@
+//! Measures and units after a number: "12kg" → "twelve kilograms", "1 km" → "one
+//! kilometer", "130 mph", "km/h", "mg/L", "km²", "sq mi", "155-mm shells" (adjectival
+//! singular), "2-5lb" → "two to five pounds", "5x" → "five times", "2x8" → "two by eight".
+//!
+//! A unit is only read as one when a number stands right before it (glued, hyphenated
+//! or one space away); short ambiguous abbreviations ("in", "h") must be glued.
+
+use super::cardinal::{parse_number, read_number};
+use super::scanner::Kind;
+use super::Ctx;
+
+/// One unit abbreviation.
+struct Unit {
+    abbr: &'static str,
+    one: &'static str,
+    many: &'static str,
+    /// Also matched regardless of case ("12KG", "3 Mbps").
+    any_case: bool,
+    /// Must be glued to the number ("12in", "24h"): spaced, it is an ordinary word.
+    glued_only: bool,
+    /// Can take a "square"/"cubic" exponent (m², km2).
+    length: bool,
+}
+
+const fn u(abbr: &'static str, one: &'static str, many: &'static str) -> Unit {
+    Unit {
+        abbr,
+        one,
+        many,
+        any_case: false,
+        glued_only: false,
+        length: false,
+    }
+}
+const fn ci(abbr: &'static str, one: &'static str, many: &'static str) -> Unit {
+    Unit {
+        any_case: true,
+        ..u(abbr, one, many)
+    }
+}
+const fn glued(abbr: &'static str, one: &'static str, many: &'static str) -> Unit {
+    Unit {
+        glued_only: true,
+        ..u(abbr, one, many)
+    }
+}
+const fn len(abbr: &'static str, one: &'static str, many: &'static str) -> Unit {
+    Unit {
+        length: true,
+        ..u(abbr, one, many)
+    }
+}
+
+const UNITS: &[Unit] = &[
+    // Length.
+    Unit {
+        any_case: true,
+        ..len("mm", "millimeter", "millimeters")
+    },
+    Unit {
+        any_case: true,
+        ..len("cm", "centimeter", "centimeters")
+    },
+    len("m", "meter", "meters"),
+    Unit {
+        any_case: true,
+        ..len("km", "kilometer", "kilometers")
+    },
+    len("mi", "mile", "miles"),
+    len("ft", "foot", "feet"),
+    Unit {
+        glued_only: true,
+        ..len("in", "inch", "inches")
+    },
+    len("yd", "yard", "yards"),
+    u("nm", "nanometer", "nanometers"),
+    u("µm", "micrometer", "micrometers"),
+    // Mass.
+    u("mg", "milligram", "milligrams"),
+    u("g", "gram", "grams"),
+    ci("kg", "kilogram", "kilograms"),
+    ci("lb", "pound", "pounds"),
+    ci("lbs", "pounds", "pounds"),
+    u("oz", "ounce", "ounces"),
+    u("kt", "kiloton", "kilotons"),
+    // Volume.
+    u("ml", "milliliter", "milliliters"),
+    u("mL", "milliliter", "milliliters"),
+    u("l", "liter", "liters"),
+    u("L", "liter", "liters"),
+    u("gal", "gallon", "gallons"),
+    u("bbl", "barrel", "barrels"),
+    u("cc", "C C", "C C"),
+    // Speed.
+    ci("mph", "mile per hour", "miles per hour"),
+    ci("kph", "kilometer per hour", "kilometers per hour"),
+    u("kmh", "kilometer per hour", "kilometers per hour"),
+    u("kn", "knot", "knots"),
+    // Energy and power.
+    u("W", "watt", "watts"),
+    u("kW", "kilowatt", "kilowatts"),
+    u("MW", "megawatt", "megawatts"),
+    u("GW", "gigawatt", "gigawatts"),
+    ci("kWh", "kilowatt-hour", "kilowatt-hours"),
+    u("MWh", "megawatt-hour", "megawatt-hours"),
+    u("GWh", "gigawatt-hour", "gigawatt-hours"),
+    u("TWh", "terawatt-hour", "terawatt-hours"),
+    u("V", "volt", "volts"),
+    u("kV", "kilovolt", "kilovolts"),
+    u("mAh", "milliamp-hour", "milliamp-hours"),
+    u("hp", "horsepower", "horsepower"),
+    u("kcal", "kilocalorie", "kilocalories"),
+    // Frequency and data.
+    u("Hz", "hertz", "hertz"),
+    u("kHz", "kilohertz", "kilohertz"),
+    u("MHz", "megahertz", "megahertz"),
+    u("GHz", "gigahertz", "gigahertz"),
+    u("KB", "kilobyte", "kilobytes"),
+    u("MB", "megabyte", "megabytes"),
+    u("GB", "gigabyte", "gigabytes"),
+    u("TB", "terabyte", "terabytes"),
+    ci("kbps", "kilobit per second", "kilobits per second"),
+    ci("mbps", "megabit per second", "megabits per second"),
+    ci("gbps", "gigabit per second", "gigabits per second"),
+    // Time.
+    u("ms", "millisecond", "milliseconds"),
+    u("sec", "second", "seconds"),
+    u("min", "minute", "minutes"),
+    u("hr", "hour", "hours"),
+    u("hrs", "hours", "hours"),
+    glued("h", "hour", "hours"),
+    // Area, pressure, concentration, radiation.
+    u("ha", "hectare", "hectares"),
+    u("psi", "pound per square inch", "pounds per square inch"),
+    u("hPa", "hectopascal", "hectopascals"),
+    u("ppm", "part per million", "parts per million"),
+    u("ppb", "part per billion", "parts per billion"),
+    u("pp", "percentage point", "percentage points"),
+    u("mSv", "millisievert", "millisieverts"),
+    // Currencies written after the amount ("5 EUR"), and pence ("50p").
+    u("USD", "U S dollar", "U S dollars"),
+    u("EUR", "euro", "euros"),
+    u("GBP", "pound", "pounds"),
+    u("CHF", "Swiss franc", "Swiss francs"),
+    u("UAH", "hryvnia", "hryvnias"),
+    u("RUB", "ruble", "rubles"),
+    u("JPY", "yen", "yen"),
+    u("CNY", "yuan", "yuan"),
+    u("PLN", "zloty", "zlotys"),
+    u("INR", "rupee", "rupees"),
+    glued("p", "penny", "pence"),
+    u("µSv", "microsievert", "microsieverts"),
+];
+
+/// Units after "per" or "/" ("km/h", "$5/month" is money's), read in the singular.
+const PER_ONLY: &[(&str, &str)] = &[
+    ("s", "second"),
+    ("h", "hour"),
+    ("d", "day"),
+    ("day", "day"),
+    ("yr", "year"),
+    ("year", "year"),
+    ("person", "person"),
+    ("capita", "capita"),
+];
+
+/// Nouns counted in millions after a spaced "m" ("2 m people").
+const COUNT_NOUNS: &[&str] = &["people", "children", "men", "women", "staff", "police"];
+
+/// Words that may follow a spaced one-letter unit ("15 m wide", "100 m and 200 m").
+const MEASURE_NEXT: &[&str] = &[
+    "deep",
+    "high",
+    "tall",
+    "long",
+    "wide",
+    "away",
+    "above",
+    "below",
+    "of",
+    "in",
+    "from",
+    "per",
+    "and",
+    "or",
+    "to",
+    "by",
+    "behind",
+    "beneath",
+    "under",
+    "over",
+    "across",
+    "down",
+    "up",
+    "into",
+    "off",
+    "apart",
+    "thick",
+    "short",
+    "underground",
+    "underwater",
+    "higher",
+    "lower",
+    "further",
+    "farther",
+    "a",
+    "an",
+    "the",
+    "race",
+    "final",
+    "freestyle",
+    "sprint",
+    "hurdles",
+    "relay",
+    "on",
+    "at",
+    "for",
+    "with",
+    "that",
+    "which",
+    "before",
+    "after",
+];
+
+/// Nouns that make "155mm" an adjective ("155mm shells" → "millimeter shells").
+const ADJ_NOUNS: &[&str] = &[
+    "shell",
+    "shells",
+    "round",
+    "rounds",
+    "artillery",
+    "howitzer",
+    "howitzers",
+    "gun",
+    "guns",
+    "cannon",
+    "mortar",
+    "mortars",
+    "ammunition",
+    "rifle",
+    "rifles",
+    "caliber",
+    "calibre",
+    "race",
+    "range",
+    "radius",
+    "zone",
+    "stretch",
+];
+
+fn find_unit(w: &str, glued: bool) -> Option<&'static Unit> {
+    UNITS
+        .iter()
+        .find(|u| u.abbr == w)
+        .or_else(|| {
+            UNITS
+                .iter()
+                .find(|u| u.any_case && u.abbr.eq_ignore_ascii_case(w))
+        })
+        .filter(|u| glued || !u.glued_only)
+}
+
+fn per_unit(cx: &Ctx<'_>, j: usize) -> Option<(&'static str, usize)> {
+    let w = cx.word(j)?;
+    if let Some(u) = find_unit(w, true) {
+        if !unit_ends(cx, j + 1) {
+            return None;
+        }
+        return Some((u.one, j + 1));
+    }
+    let (_, one) = PER_ONLY.iter().find(|(a, _)| *a == w)?;
+    if !unit_ends(cx, j + 1) {
+        return None;
+    }
+    Some((one, j + 1))
+}
+
+/// True if nothing glued after `j` continues the unit into a longer code.
+fn unit_ends(cx: &Ctx<'_>, j: usize) -> bool {
+    match cx.kind(j) {
+        None | Some(Kind::Space) => true,
+        Some(Kind::Word | Kind::Digits) => false,
+        Some(Kind::Punct) => {
+            !(matches!(cx.punct(j), Some('-' | '@' | '_' | '\''))
+                && matches!(cx.kind(j + 1), Some(Kind::Word | Kind::Digits)))
+        }
+    }
+}
+
+/// How a unit was attached to its number.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Join {
+    Glued,
+    Hyphen,
+    Space,
+}
+
+/// The unit starting at or after token `j` (just past a number): its spoken form for
+/// the given count and the index past it. `one` is true for exactly 1.
+pub(crate) fn unit_after(cx: &Ctx<'_>, j: usize, one: bool) -> Option<(String, usize)> {
+    let (join, k) = match cx.kind(j)? {
+        Kind::Word => (Join::Glued, j),
+        Kind::Space if cx.tok(j).is_some_and(|t| t.text == " ") => (Join::Space, j + 1),
+        Kind::Punct if cx.is_punct(j, '-') && cx.word(j + 1).is_some() => (Join::Hyphen, j + 1),
+        Kind::Punct if cx.is_punct(j, '/') => {
+            // "12/kg" → "twelve per kilogram".
+            let (per, end) = per_unit(cx, j + 1)?;
+            cx.word(j + 1).filter(|w| w.len() >= 2)?;
+            return Some((format!("per {per}"), end));
+        }
+        _ => return None,
+    };
+    let w = cx.word(k)?;
+    // "sq mi", "sq km", "sq ft".
+    if matches!(w, "sq" | "square") && cx.is_space(k + 1) {
+        let u = cx.word(k + 2).and_then(|w| find_unit(w, false))?;
+        if !u.length || !unit_ends(cx, k + 3) {
+            return None;
+        }
+        let name = if one || join == Join::Hyphen {
+            u.one
+        } else {
+            u.many
+        };
+        return Some((format!("square {name}"), k + 3));
+    }
+    let u = find_unit(w, join == Join::Glued)?;
+    let mut end = k + 1;
+    let mut prefix = "";
+    if u.length {
+        match (cx.punct(end), cx.digits(end)) {
+            (Some('²'), _) => {
+                prefix = "square ";
+                end += 1;
+            }
+            (Some('³'), _) => {
+                prefix = "cubic ";
+                end += 1;
+            }
+            (_, Some("2")) if join == Join::Glued || cx.word(k).is_some_and(|w| w.len() <= 2) => {
+                prefix = "square ";
+                end += 1;
+            }
+            (_, Some("3")) if join == Join::Glued || cx.word(k).is_some_and(|w| w.len() <= 2) => {
+                prefix = "cubic ";
+                end += 1;
+            }
+            _ => {}
+        }
+    }
+    // Compound "km/h", "mg/L", "kg/kg".
+    let mut per = None;
+    if cx.is_punct(end, '/') {
+        if let Some((p, e)) = per_unit(cx, end + 1) {
+            per = Some(p);
+            end = e;
+        }
+    }
+    if per.is_none() && !unit_ends(cx, end) {
+        return None;
+    }
+    // A spaced single letter is only a unit at the end of a phrase or before
+    // punctuation or a lowercase word ("5 m deep", not "Plan 5 B").
+    if join == Join::Space && w.chars().count() == 1 {
+        if let Some(next) = cx.next_word(end) {
+            // "2 m people" is two million people; "15 m wide" is a measure.
+            let plural_noun =
+                next.len() > 3 && next.ends_with('s') && !MEASURE_NEXT.contains(&next);
+            if COUNT_NOUNS.contains(&next) || plural_noun {
+                return None;
+            }
+        }
+    }
+    let adjectival = join == Join::Hyphen
+        || cx
+            .next_word(end)
+            .is_some_and(|n| ADJ_NOUNS.contains(&n.to_lowercase().as_str()));
+    let name = if one || adjectival { u.one } else { u.many };
+    let mut spoken = format!("{prefix}{name}");
+
+    if let Some(p) = per {
+        spoken.push_str(" per ");
+        spoken.push_str(p);
+    }
+    Some((spoken, end))
+}
+
+/// [`unit_after`] with a leading space. A hyphenated unit ("10-km race") is an
+/// adjective, read singular with a space ("ten kilometer race").
+pub(crate) fn unit_tail(cx: &Ctx<'_>, j: usize, one: bool) -> Option<(String, usize)> {
+    let (u, e) = unit_after(cx, j, one)?;
+    Some((format!(" {u}"), e))
+}
+
+const SCALES: &[&str] = &["thousand", "million", "billion", "trillion"];
+
+/// "m"/"bn" (glued or spaced) before a counted noun: the scale word.
+fn scale_before_noun(cx: &Ctx<'_>, end: usize) -> Option<(&'static str, usize)> {
+    let k = if cx.is_space(end) { end + 1 } else { end };
+    let scale = match cx.word(k)? {
+        "m" | "mn" | "mln" => "million",
+        "bn" => "billion",
+        _ => return None,
+    };
+    let next = cx.next_word(k + 1)?;
+    let plural_noun = next.len() > 3 && next.ends_with('s') && !MEASURE_NEXT.contains(&next);
+    (COUNT_NOUNS.contains(&next) || plural_noun).then_some((scale, k + 1))
+}
+
+/// What follows a plain number ending at `end`: a unit, a scale word and a unit ("100
+/// million kg"), a range with a unit ("2-5lb"), a dimension ("2x8 m2", "25 x 7 m") or a
+/// multiplier ("5x"). Returns the spoken tail (with a leading space) and its end.
+pub(crate) fn after_number(cx: &Ctx<'_>, end: usize, one: bool) -> Option<(String, usize)> {
+    if let Some(t) = unit_tail(cx, end, one) {
+        return Some(t);
+    }
+    // "2 m people", "3bn people": a scale letter before counted nouns.
+    if let Some((scale, e)) = scale_before_noun(cx, end) {
+        return Some((format!(" {scale}"), e));
+    }
+    if cx.is_space(end) {
+        if let Some(s) = cx.word(end + 1).filter(|w| SCALES.contains(w)) {
+            if let Some((u, e)) = unit_tail(cx, end + 2, false) {
+                return Some((format!(" {s}{u}"), e));
+            }
+        }
+    }
+    // "2-5lb", "1234-123kg": a range of measures.
+    if cx.punct(end).is_some_and(super::is_dash) && cx.digits(end + 1).is_some() {
+        let lit = parse_number(cx, end + 1)?;
+        let (u, e) = unit_tail(cx, lit.end, false)?;
+        return Some((format!(" to {}{u}", read_number(&lit)), e));
+    }
+    // Dimensions and multipliers.
+    let (by_at, glued) = match (cx.word(end), cx.punct(end)) {
+        (Some("x"), _) => (end, true),
+        (_, Some('×')) => (end, true),
+        _ if cx.is_space(end)
+            && (cx.word(end + 1) == Some("x") || cx.is_punct(end + 1, '×'))
+            && cx.is_space(end + 2) =>
+        {
+            (end + 1, false)
+        }
+        _ => return None,
+    };
+    let second = if glued { by_at + 1 } else { by_at + 2 };
+    if cx.digits(second).is_some() {
+        let lit = parse_number(cx, second)?;
+        let mut s = format!(" by {}", read_number(&lit));
+        let mut e = lit.end;
+        if let Some((u, e2)) = unit_tail(cx, e, false) {
+            s.push_str(&u);
+            e = e2;
+        }
+        return Some((s, e));
+    }
+    if glued && unit_ends(cx, by_at + 1) {
+        return Some((" times".to_string(), by_at + 1));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::normalize::{normalize, NormalizeOptions};
+
+    fn n(s: &str) -> String {
+        normalize(s, &NormalizeOptions::default())
+    }
+
+    #[test]
+    fn units() {
+        assert_eq!(n("12kg"), "twelve kilograms");
+        assert_eq!(n("1 km"), "one kilometer");
+        assert_eq!(n("3 km."), "three kilometers.");
+        assert_eq!(n("130 km/h"), "one hundred thirty kilometers per hour");
+        assert_eq!(n("5 mg/L"), "five milligrams per liter");
+        assert_eq!(n("2 km²"), "two square kilometers");
+        assert_eq!(
+            n("155-mm shells"),
+            "one hundred fifty-five millimeter shells"
+        );
+        assert_eq!(n("a 10-km race"), "a ten kilometer race");
+        assert_eq!(
+            n("155mm shells"),
+            "one hundred fifty-five millimeter shells"
+        );
+        assert_eq!(n("3 in the morning"), "three in the morning");
+        assert_eq!(n("Plan 5 B"), "Plan five B");
+        assert_eq!(n("2 m people"), "two million people");
+        assert_eq!(n("15 m wide"), "fifteen meters wide");
+        assert_eq!(n("12/kg"), "twelve per kilogram");
+        assert_eq!(n("5 kmx"), "five kmx");
+        assert_eq!(n("2-5lb"), "two to five pounds");
+        assert_eq!(n("100 million kg"), "one hundred million kilograms");
+        assert_eq!(n("2x8 m2"), "two by eight square meters");
+        assert_eq!(
+            n("The box was 25 x 7 m."),
+            "The box was twenty-five by seven meters."
+        );
+        assert_eq!(n("up 5x"), "up five times");
+        assert_eq!(n("4 1/2 lbs"), "four and a half pounds");
+    }
+}

@@ -1,0 +1,100 @@
+//! Symbols read as words: "&" → "and", "=" → "equals", "+" between terms → "plus",
+//! "±" → "plus or minus", "×"/"*" between numbers → "times", "~5" → "about five",
+//! "§" → "section", "and/or" → "and or", "his/her" → "his or her". Typographic
+//! quotes, dashes and ellipses are passed through untouched.
+
+use super::scanner::Kind;
+use super::{Class, Ctx, Match};
+
+/// Word pairs around "/" that mean "or".
+const OR_PAIRS: &[(&str, &str)] = &[("his", "her"), ("he", "she"), ("him", "her"), ("s", "he")];
+
+fn alnum(cx: &Ctx<'_>, i: Option<usize>) -> bool {
+    i.is_some_and(|i| matches!(cx.kind(i), Some(Kind::Word | Kind::Digits)))
+}
+
+/// The term on either side of an operator: glued ("2+3") or one space away ("x + 1").
+fn term_before(cx: &Ctx<'_>, i: usize) -> bool {
+    let p = i.checked_sub(1);
+    alnum(cx, p) || (p.is_some_and(|p| cx.is_space(p)) && alnum(cx, i.checked_sub(2)))
+}
+fn term_after(cx: &Ctx<'_>, i: usize) -> bool {
+    alnum(cx, Some(i + 1)) || (cx.is_space(i + 1) && alnum(cx, Some(i + 2)))
+}
+
+fn digits_after(cx: &Ctx<'_>, i: usize) -> bool {
+    cx.digits(i + 1).is_some() || (cx.is_space(i + 1) && cx.digits(i + 2).is_some())
+}
+
+/// A symbol at token `i`, read as a word.
+pub(crate) fn match_symbol(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    let c = cx.punct(i)?;
+    let prev_digits = i.checked_sub(1).and_then(|p| cx.digits(p)).is_some();
+    let word = match c {
+        '&' => "and",
+        '±' => "plus or minus",
+        '§' => "section",
+        '=' if term_before(cx, i) || term_after(cx, i) => "equals",
+        '+' if term_before(cx, i) && digits_after(cx, i) => "plus",
+        '×' if term_before(cx, i) && digits_after(cx, i) => "times",
+        '*' if prev_digits && cx.digits(i + 1).is_some() => "times",
+        '~' if cx.digits(i + 1).is_some() && !alnum(cx, i.checked_sub(1)) => "about",
+        '@' if !alnum(cx, i.checked_sub(1)) || !alnum(cx, Some(i + 1)) => "at",
+        '$' | '%'
+            if i.checked_sub(1).is_none_or(|p| cx.is_space(p))
+                && (cx.tok(i + 1).is_none() || cx.is_space(i + 1)) =>
+        {
+            if c == '$' {
+                "dollar"
+            } else {
+                "percent"
+            }
+        }
+        '/' => {
+            // Only fixed word pairs: a generic "slash" reading would change with the
+            // context a first pass creates ("4th/5" → "th/five"), breaking idempotence.
+            let a = cx.word(i.checked_sub(1)?)?;
+            let b = cx.word(i + 1)?;
+            if a == "and" && b == "or" {
+                // "and/or": the "or" is already written.
+                return Some(Match::new(i + 2, "or".to_string(), Class::Cardinal));
+            }
+            if !OR_PAIRS.iter().any(|(x, y)| *x == a && *y == b) {
+                return None;
+            }
+            "or"
+        }
+        _ => return None,
+    };
+    // The caller puts a space between this word and a letter or digit on either side.
+    let spoken = word.to_string();
+    Some(Match::new(i + 1, spoken, Class::Cardinal))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::normalize::{normalize, NormalizeOptions};
+
+    fn n(s: &str) -> String {
+        normalize(s, &NormalizeOptions::default())
+    }
+
+    #[test]
+    fn symbols() {
+        assert_eq!(n("Johnson & Johnson"), "Johnson and Johnson");
+        assert_eq!(n("AT&T"), "AT and T");
+        assert_eq!(n("2+3"), "two plus three");
+        assert_eq!(n("1-2=5"), "one minus two equals five");
+        assert_eq!(n("y=x +1"), "y equals x plus one");
+        assert_eq!(n("and/or"), "and or");
+        assert_eq!(n("his/her"), "his or her");
+        assert_eq!(n("Contributor/Getty"), "Contributor/Getty");
+        assert_eq!(n("±3%"), "plus or minus three percent");
+        assert_eq!(n("~5 km"), "about five kilometers");
+        assert_eq!(n("2*8"), "two times eight");
+        assert_eq!(n("$ and 5% or %"), "dollar and five percent or percent");
+        assert_eq!(n("13+%"), "thirteen+%");
+        assert_eq!(n("@12"), "at twelve");
+        assert_eq!(n("12@"), "twelve at");
+    }
+}

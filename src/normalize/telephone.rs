@@ -1,0 +1,221 @@
+//! Telephone numbers and IP addresses, read digit by digit in their groups:
+//! "+380 44 123 4567" → "plus three eight zero, four four, one two three, four five six
+//! seven"; "(555) 123-4567"; "123-45-6789"; "192.168.0.1" → "one nine two dot …".
+
+use super::scanner::Kind;
+use super::words::digits_each;
+use super::{Class, Ctx, Match};
+
+/// At most this many groups after the country code ("+1 555 123 4567 89").
+const MAX_GROUPS: usize = 6;
+
+/// One digit group and the separator that followed it.
+struct Group<'a> {
+    digits: &'a str,
+    paren: bool,
+}
+
+/// Read groups starting at `j`: digits or "(digits)", separated by one '-', '.', or a
+/// single space. Returns the groups, the separators between them and the end index.
+fn groups<'a>(cx: &Ctx<'a>, mut j: usize, allow_space: bool) -> (Vec<Group<'a>>, Vec<char>, usize) {
+    let mut gs = Vec::new();
+    let mut seps = Vec::new();
+    let mut end = j;
+    while gs.len() <= MAX_GROUPS {
+        let (g, next) = if let Some(d) = cx.digits(j) {
+            (
+                Group {
+                    digits: d,
+                    paren: false,
+                },
+                j + 1,
+            )
+        } else if cx.is_punct(j, '(') && cx.is_punct(j + 2, ')') {
+            match cx.digits(j + 1) {
+                Some(d) => (
+                    Group {
+                        digits: d,
+                        paren: true,
+                    },
+                    j + 3,
+                ),
+                None => break,
+            }
+        } else {
+            break;
+        };
+        gs.push(g);
+        end = next;
+        // Separator to the next group.
+        let sep = match cx.tok(next) {
+            Some(t) if t.kind == Kind::Punct && matches!(t.text, "-" | "." | "–") => {
+                t.text.chars().next().unwrap_or('-')
+            }
+            Some(t) if t.kind == Kind::Space && t.text == " " && allow_space => ' ',
+            Some(t) if t.kind == Kind::Punct && t.text == "(" => {
+                seps.push('(');
+                j = next;
+                continue;
+            }
+            Some(t) if t.kind == Kind::Digits && gs.last().is_some_and(|g| g.paren) => {
+                seps.push(')');
+                j = next;
+                continue;
+            }
+            _ => break,
+        };
+        let after = next + 1;
+        let more = cx.digits(after).is_some()
+            || (cx.is_punct(after, '(') && cx.digits(after + 1).is_some());
+        if !more {
+            break;
+        }
+        seps.push(sep);
+        j = after;
+    }
+    (gs, seps, end)
+}
+
+fn speak(gs: &[Group<'_>]) -> String {
+    gs.iter()
+        .map(|g| digits_each(g.digits))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn clean_end(cx: &Ctx<'_>, end: usize) -> bool {
+    match cx.kind(end) {
+        Some(Kind::Word | Kind::Digits) => false,
+        Some(Kind::Punct) => {
+            !(matches!(cx.punct(end), Some('-' | '.' | '/')) && cx.digits(end + 1).is_some())
+        }
+        _ => true,
+    }
+}
+
+/// Telephone numbers and IPv4 addresses at token `i`.
+pub(crate) fn match_telephone(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    if cx.glued_before(i) {
+        return None;
+    }
+    if let Some(p) = i.checked_sub(1) {
+        if matches!(cx.punct(p), Some('.' | '-' | '/' | '$' | '+')) && cx.tok(i)?.text != "+" {
+            return None;
+        }
+    }
+    if cx.is_punct(i, '+') {
+        let cc = cx.digits(i + 1).filter(|d| d.len() <= 3)?;
+        let mut j = i + 2;
+        // "+1 (123)", "+1-123", "+1(123)", "+380 44".
+        match cx.punct(j) {
+            Some('-' | '.') => j += 1,
+            Some('(') => {}
+            _ if cx.is_space(j) => j += 1,
+            _ => return None,
+        }
+        let (gs, _, end) = groups(cx, j, true);
+        let total: usize = gs.iter().map(|g| g.digits.len()).sum();
+        if gs.len() < 2 || !(6..=12).contains(&total) || !clean_end(cx, end) {
+            return None;
+        }
+        let spoken = format!("plus {}, {}", digits_each(cc), speak(&gs));
+        return Some(Match::new(end, spoken, Class::Cardinal));
+    }
+    let paren_first = cx.is_punct(i, '(');
+    if !paren_first && cx.digits(i).is_none() {
+        return None;
+    }
+    let (gs, seps, end) = groups(cx, i, paren_first);
+    if !clean_end(cx, end) || gs.len() < 2 {
+        return None;
+    }
+    let lens: Vec<usize> = gs.iter().map(|g| g.digits.len()).collect();
+    // IPv4: four dotted groups of one to three digits.
+    if gs.len() == 4 && seps.iter().all(|&s| s == '.') && lens.iter().all(|&l| l <= 3) {
+        let spoken = gs
+            .iter()
+            .map(|g| digits_each(g.digits))
+            .collect::<Vec<_>>()
+            .join(" dot ");
+        return Some(Match::new(end, spoken, Class::Cardinal));
+    }
+    let same_sep = seps.windows(2).all(|w| w[0] == w[1] || w[0] == ')');
+    let phone = match lens.as_slice() {
+        [3, 3, 4, rest @ ..] => rest.iter().all(|&l| l <= 4) && (paren_first || same_sep),
+        [3, 2, 4] | [1, 3, 3, 4] => seps.iter().all(|&s| s == '-'),
+        [3, 4] => paren_first,
+        _ => false,
+    };
+    if !phone || seps.contains(&'–') {
+        return None;
+    }
+    Some(Match::new(end, speak(&gs), Class::Cardinal))
+}
+
+/// "call 911": emergency numbers after a calling verb, read digit by digit.
+fn emergency_number(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    let d = cx
+        .digits(i)
+        .filter(|d| matches!(*d, "911" | "112" | "999" | "101" | "102" | "103"))?;
+    let verb = cx.prev_word(i)?.to_ascii_lowercase();
+    if !matches!(
+        verb.as_str(),
+        "call"
+            | "called"
+            | "calling"
+            | "calls"
+            | "dial"
+            | "dialed"
+            | "dialled"
+            | "dialing"
+            | "dialling"
+    ) || !clean_end(cx, i + 1)
+    {
+        return None;
+    }
+    Some(Match::new(i + 1, digits_each(d), Class::Cardinal))
+}
+
+/// "ending in 8876": the last digits of a card or account, read one by one.
+pub(crate) fn match_card_digits(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    if let Some(m) = emergency_number(cx, i) {
+        return Some(m);
+    }
+    let d = cx.digits(i).filter(|d| d.len() == 4)?;
+    let w1 = cx.prev_word(i)?;
+    let w0 = cx.prev_word(i.checked_sub(2)?)?;
+    if !(w1 == "in" && matches!(w0, "ending" | "ends") && clean_end(cx, i + 1)) {
+        return None;
+    }
+    Some(Match::new(i + 1, digits_each(d), Class::Cardinal))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::normalize::{normalize, NormalizeOptions};
+
+    fn n(s: &str) -> String {
+        normalize(s, &NormalizeOptions::default())
+    }
+
+    #[test]
+    fn phones() {
+        assert_eq!(
+            n("+380 44 123 4567"),
+            "plus three eight zero, four four, one two three, four five six seven"
+        );
+        assert_eq!(
+            n("(555) 123-4567"),
+            "five five five, one two three, four five six seven"
+        );
+        assert_eq!(n("1.2.3.4"), "one dot two dot three dot four");
+        assert_eq!(n("2023-10-07"), "October seventh, twenty twenty-three");
+        assert_eq!(
+            n("in 2024 123 people"),
+            "in twenty twenty-four one hundred twenty-three people"
+        );
+        assert_eq!(n("+"), "+");
+        assert_eq!(n("Please call 911 now."), "Please call nine one one now.");
+        assert_eq!(n("(1"), "(one");
+    }
+}
