@@ -244,7 +244,7 @@ fn brotli_stored(data: &[u8]) -> Vec<u8> {
     impl Bits {
         fn put(&mut self, value: u32, count: u32) {
             for i in 0..count {
-                if self.used % 8 == 0 {
+                if self.used.is_multiple_of(8) {
                     self.out.push(0);
                 }
                 if (value >> i) & 1 == 1 {

@@ -233,7 +233,7 @@ pub fn written_date(iso: &str) -> Option<String> {
     let year: u32 = y.parse().ok()?;
     let month: usize = m.parse().ok()?;
     let day: u32 = d.parse().ok()?;
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
     let days = match month {
         2 if leap => 29,
         2 => 28,

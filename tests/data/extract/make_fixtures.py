@@ -621,7 +621,9 @@ def long_article():
 </main>
 {FOOTER}
 </body></html>"""
-    write("long-article", page, expected_lines(blocks))
+    # The deck sits in the story's container and is read, the date is not.
+    deck = "How three small towns fought the long decline of the countryside, and what they learned."
+    write("long-article", page, [deck] + expected_lines(blocks))
 
 
 # ---------------------------------------------------------------------------
