@@ -44,3 +44,94 @@ fn f1_of_tokens() {
     assert_eq!(score::f1("", "a").2, 0.0);
     assert_eq!(score::tokens("Київ, café 2025"), ["київ", "café", "2025"]);
 }
+
+/// A deterministic stand-in for the fuzzer that runs in every `cargo test`:
+/// thousands of fixture pages cut, spliced, duplicated and sprinkled with
+/// stray markup and bytes; extraction must return, never panic.
+#[test]
+fn mutated_fixture_pages_never_panic() {
+    use narrator::extract::extract;
+    use narrator::source::{DocKind, Document};
+
+    let pages: Vec<Vec<u8>> = score::fixtures()
+        .iter()
+        .filter(|f| f.name != "long-article")
+        .map(|f| std::fs::read(&f.page).expect("fixture page is readable"))
+        .collect();
+    let junk: &[&[u8]] = &[
+        b"<",
+        b">",
+        b"</div>",
+        b"<div class=\"ad\">",
+        b"<article>",
+        b"<p>",
+        b"</p></p>",
+        b"<script>",
+        b"<!--",
+        b"-->",
+        b"<![CDATA[",
+        b"&#x10FFFF;",
+        b"&amp",
+        b"\xff\xfe",
+        b"\xe2\x80",
+        b"<table><tr><td>",
+        b"<pre><code>\n",
+        b"<figure><figcaption>",
+        b"<time datetime=\"",
+        b"\"articleBody\":\"",
+        b"<meta charset=\"windows-1251\">",
+        b"\0",
+    ];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move |bound: usize| -> usize {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % bound.max(1) as u64) as usize
+    };
+    let mut runs = 0;
+    for round in 0..3_000 {
+        let mut page = pages[round % pages.len()].clone();
+        for _ in 0..1 + next(6) {
+            let at = next(page.len() + 1);
+            match next(5) {
+                0 => {
+                    let end = (at + next(400)).min(page.len());
+                    page.drain(at..end);
+                }
+                1 => {
+                    let end = (at + next(400)).min(page.len());
+                    let copy = page[at..end].to_vec();
+                    let to = next(page.len() + 1);
+                    page.splice(to..to, copy);
+                }
+                2 => {
+                    let j = junk[next(junk.len())];
+                    page.splice(at..at, j.iter().copied());
+                }
+                3 => {
+                    if let Some(b) = page.get_mut(at) {
+                        *b = next(256) as u8;
+                    }
+                }
+                _ => page.truncate(at),
+            }
+        }
+        let kind = [
+            DocKind::Html,
+            DocKind::Html,
+            DocKind::Markdown,
+            DocKind::Text,
+        ][round % 4];
+        let opts = ExtractOptions {
+            read_captions: round % 3 == 0,
+            read_code: round % 5 == 0,
+            read_tables: round % 7 == 0,
+        };
+        if let Ok(article) = extract(&Document::new(page, kind), &opts) {
+            assert!(!article.blocks.is_empty());
+        }
+        runs += 1;
+    }
+    assert_eq!(runs, 3_000);
+}
