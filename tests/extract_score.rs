@@ -135,3 +135,41 @@ fn mutated_fixture_pages_never_panic() {
     }
     assert_eq!(runs, 3_000);
 }
+
+#[test]
+fn code_tables_and_captions_are_read_only_on_request() {
+    let page = score::fixture_dir().join("wordpress.html");
+    let default = score::narrator_text(&page, &ExtractOptions::default());
+    for absent in [
+        "raise_time_minutes",
+        "Partial closure",
+        "first of four gates",
+    ] {
+        assert!(!default.contains(absent), "{absent:?} read by default");
+    }
+    let all = ExtractOptions {
+        read_captions: true,
+        read_code: true,
+        read_tables: true,
+    };
+    let text = score::narrator_text(&page, &all);
+    assert!(text.contains("raise_time_minutes: 40"), "{text}");
+    assert!(text.contains("Partial closure, April 2"), "{text}");
+    assert!(
+        text.contains("The first of four gates is lowered into the Ash on Tuesday."),
+        "{text}"
+    );
+    assert!(!text.contains("Getty"), "the credit is never read: {text}");
+    let bbc = score::narrator_text(
+        &score::fixture_dir().join("bbc-like.html"),
+        &ExtractOptions {
+            read_captions: true,
+            ..ExtractOptions::default()
+        },
+    );
+    assert!(
+        bbc.contains("Divers found the jars still stacked in rows on the seabed"),
+        "{bbc}"
+    );
+    assert!(!bbc.contains("Image caption"), "{bbc}");
+}

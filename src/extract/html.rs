@@ -399,6 +399,8 @@ const SKIP_WORDS: &[&str] = &[
     "instagram-media",
     "tiktok-embed",
     "visually-hidden",
+    "visuallyhidden",
+    "copyright",
     "widget",
 ];
 
