@@ -38,8 +38,10 @@ pub struct Config {
     pub rate: Option<f32>,
     /// Segments synthesized concurrently.
     pub jobs: Option<usize>,
-    /// Read title and byline before the article.
+    /// Read title, byline and date before the article.
     pub intro: Option<bool>,
+    /// Largest page or file accepted, in bytes (`--max-bytes`).
+    pub max_bytes: Option<u64>,
     /// Extra directories with voice catalogs and models.
     pub voices_dirs: Vec<PathBuf>,
     pub pauses: Pauses,
