@@ -340,7 +340,7 @@ pub fn normalize(text: &str, opts: &NormalizeOptions) -> String {
         // Always make progress, even if a matcher misreports its end.
         i = m.end.max(i + 1);
     }
-    out
+    symbol::read_word_slashes(out)
 }
 
 #[cfg(test)]

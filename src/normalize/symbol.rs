@@ -71,6 +71,81 @@ pub(crate) fn match_symbol(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     Some(Match::new(i + 1, spoken, Class::Cardinal))
 }
 
+/// A run of at least two lowercase letters that ends right before byte `end` of `s` and is
+/// not glued to a digit, dot, at-sign or colon (which would make it part of a code or an
+/// address).
+fn lower_word_before(s: &str, end: usize) -> bool {
+    let head = s.get(..end).unwrap_or("");
+    let mut n = 0usize;
+    for c in head.chars().rev() {
+        if c.is_alphabetic() {
+            if !c.is_lowercase() {
+                return false;
+            }
+            n += 1;
+        } else {
+            return n >= 2 && !(c.is_ascii_digit() || matches!(c, '.' | '@' | ':' | '_'));
+        }
+    }
+    n >= 2
+}
+
+/// A run of at least two lowercase letters that starts at byte `start` of `s`, with the
+/// same conditions as [`lower_word_before`] on its far end.
+fn lower_word_after(s: &str, start: usize) -> bool {
+    let tail = s.get(start..).unwrap_or("");
+    let mut n = 0usize;
+    for c in tail.chars() {
+        if c.is_alphabetic() {
+            if !c.is_lowercase() {
+                return false;
+            }
+            n += 1;
+        } else {
+            return n >= 2 && !(c.is_ascii_digit() || matches!(c, '.' | '@' | ':' | '_'));
+        }
+    }
+    n >= 2
+}
+
+/// Final pass over spoken text: a slash between two lowercase words ("upgrade/update",
+/// "upgrade / update", "fourteen/ they're") is read "slash". It runs on the output, so
+/// the words a first pass made from digits count too, and a second pass finds nothing
+/// left to read (idempotence). Capitalized pairs ("Contributor/Getty") and single
+/// letters ("w/o") are kept. Linear: every letter is looked at by at most the two
+/// slashes around it.
+pub(crate) fn read_word_slashes(s: String) -> String {
+    if !s.contains('/') {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut last = 0usize;
+    for (pos, c) in s.char_indices() {
+        if c != '/' || pos < last {
+            continue;
+        }
+        let mut left = pos;
+        if s.get(..left).is_some_and(|h| h.ends_with(' ')) {
+            left -= 1;
+        }
+        let mut right = pos + 1;
+        if s.get(right..).is_some_and(|t| t.starts_with(' ')) {
+            right += 1;
+        }
+        if left < last || !lower_word_before(&s, left) || !lower_word_after(&s, right) {
+            continue;
+        }
+        out.push_str(s.get(last..left).unwrap_or(""));
+        out.push_str(" slash ");
+        last = right;
+    }
+    if last == 0 {
+        return s;
+    }
+    out.push_str(s.get(last..).unwrap_or(""));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use crate::normalize::{normalize, NormalizeOptions};
@@ -96,5 +171,22 @@ mod tests {
         assert_eq!(n("13+%"), "thirteen+%");
         assert_eq!(n("@12"), "at twelve");
         assert_eq!(n("12@"), "twelve at");
+    }
+
+    #[test]
+    fn slash_between_lowercase_words() {
+        assert_eq!(n("upgrade/update"), "upgrade slash update");
+        assert_eq!(n("upgrade / update"), "upgrade slash update");
+        assert_eq!(
+            n("upgrade/update/downgrade"),
+            "upgrade slash update slash downgrade"
+        );
+        assert_eq!(n("14/ they're"), "fourteen slash they're");
+        assert_eq!(n("w/o"), "w/o");
+        assert_eq!(n("Contributor/Getty"), "Contributor/Getty");
+        assert_eq!(n("a/"), "a/");
+        assert_eq!(n("é/"), "é/");
+        assert_eq!(n("/é"), "/é");
+        assert_eq!(n("ab /"), "ab /");
     }
 }
