@@ -361,7 +361,7 @@ mod tests {
     #[test]
     fn edge_cases() {
         assert_eq!(n("$"), "dollar");
-        assert_eq!(n("$."), "$.");
+        assert_eq!(n("$."), "dollar.");
         assert_eq!(n("$1."), "one dollar.");
         assert_eq!(n("$0.01"), "one cent");
         assert_eq!(n("$.50"), "fifty cents");

@@ -30,12 +30,54 @@ fn digits_after(cx: &Ctx<'_>, i: usize) -> bool {
 pub(crate) fn match_symbol(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let c = cx.punct(i)?;
     let prev_digits = i.checked_sub(1).and_then(|p| cx.digits(p)).is_some();
+    // These readings never look at what comes before the symbol (except a line start),
+    // since a first pass may turn that into words ("$+" → "dollar+"), and a second pass
+    // must read the same.
+    let alnum_after = alnum(cx, Some(i + 1));
+    let line_start = i
+        .checked_sub(1)
+        .is_none_or(|p| cx.is_punct(p, '\n') || cx.is_punct(p, '\r'));
+    // Nor when punctuation glues them to a word after ("#.com"): the word read would
+    // then make an address the second pass reads differently ("hash.com").
+    let glued_on = |j: usize| {
+        cx.punct(j).is_some_and(|p| matches!(p, '.' | '@' | ':' | '/' | '_'))
+            && cx.word(j + 1).is_some()
+    };
+    if c == '+' && cx.is_punct(i + 1, '+') && !alnum(cx, Some(i + 2)) && !glued_on(i + 2) {
+        // "C++", "g++".
+        return Some(Match::new(i + 2, "plus plus".to_string(), Class::Cardinal));
+    }
     let word = match c {
         '&' => "and",
         '±' => "plus or minus",
         '§' => "section",
         '=' if term_before(cx, i) || term_after(cx, i) => "equals",
         '+' if term_before(cx, i) && digits_after(cx, i) => "plus",
+        // "Disney+", "18+", "an A+ grade"; "13+%" is left alone.
+        '+' if !alnum_after
+            && !glued_on(i + 1)
+            && !matches!(cx.punct(i + 1), Some('+' | '%')) =>
+        {
+            "plus"
+        }
+        // "C#", "F#": the language names.
+        '#' if !alnum_after
+            && !glued_on(i + 1)
+            && i.checked_sub(1)
+                .and_then(|p| cx.word(p))
+                .is_some_and(|w| w.len() == 1 && w.chars().all(|c| c.is_ascii_uppercase())) =>
+        {
+            "sharp"
+        }
+        // Any other "#" that is no hashtag or number sign, except a Markdown-style
+        // heading mark at a line start.
+        '#' if !alnum_after && !(line_start && cx.is_space(i + 1)) && !glued_on(i + 1) => {
+            "hash"
+        }
+        // "$" that is no amount (money is matched first) and ends a word: "test$",
+        // "$$". Glued to a word after it, it is kept: reading it would change the
+        // context of that word for a second pass ("$PM3").
+        '$' if !alnum_after && !glued_on(i + 1) => "dollar",
         '×' if term_before(cx, i) && digits_after(cx, i) => "times",
         '*' if prev_digits && cx.digits(i + 1).is_some() => "times",
         '~' if cx.digits(i + 1).is_some() && !alnum(cx, i.checked_sub(1)) => "about",
@@ -169,6 +211,16 @@ mod tests {
         assert_eq!(n("2*8"), "two times eight");
         assert_eq!(n("$ and 5% or %"), "dollar and five percent or percent");
         assert_eq!(n("13+%"), "thirteen+%");
+        assert_eq!(n("C++ and f++"), "C plus plus and f plus plus");
+        assert_eq!(n("Disney+ and 18+."), "Disney plus and eighteen plus.");
+        assert_eq!(n("C# or F#"), "C sharp or F sharp");
+        assert_eq!(n("#mytext#"), "hashtag mytext hash");
+        assert_eq!(n("test$"), "test dollar");
+        assert_eq!(n("dfsd$$ sfgsfd$"), "dfsd dollar dollar sfgsfd dollar");
+        assert_eq!(n("$No.12"), "$number twelve");
+        assert_eq!(n("# Title"), "# Title");
+        assert_eq!(n("0#+"), "zero hash plus");
+        assert_eq!(n("US#.may"), "U S#.may");
         assert_eq!(n("@12"), "at twelve");
         assert_eq!(n("12@"), "twelve at");
     }
