@@ -392,7 +392,7 @@ mod tests {
     fn not_dates() {
         assert_eq!(n("May 99"), "May ninety-nine");
         assert_eq!(n("you may 2"), "you may two");
-        assert_eq!(n("32/13/2020"), "thirty-two slash thirteen slash twenty twenty");
+        assert_eq!(n("32/13/2020"), "thirty-two/thirteen/twenty twenty");
         assert_eq!(n("1.2.3"), "one point two.three");
     }
 

@@ -105,7 +105,7 @@ mod tests {
         assert_eq!(n("3 2/3"), "three and two thirds");
         assert_eq!(n("24/7"), "twenty-four seven");
         assert_eq!(n("9/11"), "nine eleven");
-        assert_eq!(n("1/2/3"), "one slash two slash three");
+        assert_eq!(n("1/2/3"), "one/two/three");
         assert_eq!(n("12/kg"), "twelve per kilogram");
         assert_eq!(n("0/5"), "zero five");
         assert_eq!(n("1/4th"), "one quarter");

@@ -4,6 +4,7 @@
 //! quotes, dashes and ellipses are passed through untouched.
 
 use super::scanner::Kind;
+use super::words::is_number_word;
 use super::{Class, Ctx, Match};
 
 /// Word pairs around "/" that mean "or".
@@ -113,48 +114,52 @@ pub(crate) fn match_symbol(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     Some(Match::new(i + 1, spoken, Class::Cardinal))
 }
 
-/// A run of at least two lowercase letters that ends right before byte `end` of `s` and is
-/// not glued to a digit, dot, at-sign or colon (which would make it part of a code or an
-/// address).
-fn lower_word_before(s: &str, end: usize) -> bool {
-    let head = s.get(..end).unwrap_or("");
-    let mut n = 0usize;
-    for c in head.chars().rev() {
-        if c.is_alphabetic() {
-            if !c.is_lowercase() {
-                return false;
+/// The run of at least two lowercase letters that ends right before byte `end` of `s`,
+/// if it is not glued to a digit, dot, at-sign or colon (which would make it part of a
+/// code or an address).
+fn lower_word_before(s: &str, end: usize) -> Option<&str> {
+    let head = s.get(..end)?;
+    let mut start = end;
+    for (pos, c) in head.char_indices().rev() {
+        if !c.is_alphabetic() {
+            if c.is_ascii_digit() || matches!(c, '.' | '@' | ':' | '_') {
+                return None;
             }
-            n += 1;
-        } else {
-            return n >= 2 && !(c.is_ascii_digit() || matches!(c, '.' | '@' | ':' | '_'));
+            break;
         }
+        if !c.is_lowercase() {
+            return None;
+        }
+        start = pos;
     }
-    n >= 2
+    head.get(start..).filter(|w| w.chars().nth(1).is_some())
 }
 
-/// A run of at least two lowercase letters that starts at byte `start` of `s`, with the
+/// The run of at least two lowercase letters that starts at byte `start` of `s`, with the
 /// same conditions as [`lower_word_before`] on its far end.
-fn lower_word_after(s: &str, start: usize) -> bool {
-    let tail = s.get(start..).unwrap_or("");
-    let mut n = 0usize;
-    for c in tail.chars() {
-        if c.is_alphabetic() {
-            if !c.is_lowercase() {
-                return false;
+fn lower_word_after(s: &str, start: usize) -> Option<&str> {
+    let tail = s.get(start..)?;
+    let mut end = tail.len();
+    for (pos, c) in tail.char_indices() {
+        if !c.is_alphabetic() {
+            if c.is_ascii_digit() || matches!(c, '.' | '@' | ':' | '_') {
+                return None;
             }
-            n += 1;
-        } else {
-            return n >= 2 && !(c.is_ascii_digit() || matches!(c, '.' | '@' | ':' | '_'));
+            end = pos;
+            break;
+        }
+        if !c.is_lowercase() {
+            return None;
         }
     }
-    n >= 2
+    tail.get(..end).filter(|w| w.chars().nth(1).is_some())
 }
 
 /// Final pass over spoken text: a slash between two lowercase words ("upgrade/update",
 /// "upgrade / update", "fourteen/ they're") is read "slash". It runs on the output, so
 /// the words a first pass made from digits count too, and a second pass finds nothing
 /// left to read (idempotence). Capitalized pairs ("Contributor/Getty") and single
-/// letters ("w/o") are kept. Linear: every letter is looked at by at most the two
+/// letters ("w/o") and numbers on both sides ("thirty-one/one hundred") are kept. Linear: every letter is looked at by at most the two
 /// slashes around it.
 pub(crate) fn read_word_slashes(s: String) -> String {
     if !s.contains('/') {
@@ -174,7 +179,15 @@ pub(crate) fn read_word_slashes(s: String) -> String {
         if s.get(right..).is_some_and(|t| t.starts_with(' ')) {
             right += 1;
         }
-        if left < last || !lower_word_before(&s, left) || !lower_word_after(&s, right) {
+        if left < last {
+            continue;
+        }
+        let (Some(a), Some(b)) = (lower_word_before(&s, left), lower_word_after(&s, right))
+        else {
+            continue;
+        };
+        // Numbers around a slash are a reference or a pair ("31/31/100"): kept.
+        if is_number_word(a) && is_number_word(b) {
             continue;
         }
         out.push_str(s.get(last..left).unwrap_or(""));
