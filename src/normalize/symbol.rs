@@ -41,7 +41,8 @@ pub(crate) fn match_symbol(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     // Nor when punctuation glues them to a word after ("#.com"): the word read would
     // then make an address the second pass reads differently ("hash.com").
     let glued_on = |j: usize| {
-        cx.punct(j).is_some_and(|p| matches!(p, '.' | '@' | ':' | '/' | '_'))
+        cx.punct(j)
+            .is_some_and(|p| matches!(p, '.' | '@' | ':' | '/' | '_'))
             && cx.word(j + 1).is_some()
     };
     if c == '+' && cx.is_punct(i + 1, '+') && !alnum(cx, Some(i + 2)) && !glued_on(i + 2) {
@@ -55,10 +56,7 @@ pub(crate) fn match_symbol(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         '=' if term_before(cx, i) || term_after(cx, i) => "equals",
         '+' if term_before(cx, i) && digits_after(cx, i) => "plus",
         // "Disney+", "18+", "an A+ grade"; "13+%" is left alone.
-        '+' if !alnum_after
-            && !glued_on(i + 1)
-            && !matches!(cx.punct(i + 1), Some('+' | '%')) =>
-        {
+        '+' if !alnum_after && !glued_on(i + 1) && !matches!(cx.punct(i + 1), Some('+' | '%')) => {
             "plus"
         }
         // "C#", "F#": the language names.
@@ -72,9 +70,7 @@ pub(crate) fn match_symbol(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         }
         // Any other "#" that is no hashtag or number sign, except a Markdown-style
         // heading mark at a line start.
-        '#' if !alnum_after && !(line_start && cx.is_space(i + 1)) && !glued_on(i + 1) => {
-            "hash"
-        }
+        '#' if !(alnum_after || glued_on(i + 1) || (line_start && cx.is_space(i + 1))) => "hash",
         // "$" that is no amount (money is matched first) and ends a word: "test$",
         // "$$". Glued to a word after it, it is kept: reading it would change the
         // context of that word for a second pass ("$PM3").
@@ -182,8 +178,7 @@ pub(crate) fn read_word_slashes(s: String) -> String {
         if left < last {
             continue;
         }
-        let (Some(a), Some(b)) = (lower_word_before(&s, left), lower_word_after(&s, right))
-        else {
+        let (Some(a), Some(b)) = (lower_word_before(&s, left), lower_word_after(&s, right)) else {
             continue;
         };
         // Numbers around a slash are a reference or a pair ("31/31/100"): kept.
