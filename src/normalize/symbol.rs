@@ -78,7 +78,13 @@ pub(crate) fn match_symbol(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         '×' if term_before(cx, i) && digits_after(cx, i) => "times",
         '*' if prev_digits && cx.digits(i + 1).is_some() => "times",
         '~' if cx.digits(i + 1).is_some() && !alnum(cx, i.checked_sub(1)) => "about",
-        '@' if !alnum(cx, i.checked_sub(1)) || !alnum(cx, Some(i + 1)) => "at",
+        // "@12", "12@"; between numbers a price or rate ("3@$5", "$12@12%").
+        '@' if !alnum(cx, i.checked_sub(1))
+            || !alnum(cx, Some(i + 1))
+            || (prev_digits && cx.digits(i + 1).is_some()) =>
+        {
+            "at"
+        }
         '$' | '%'
             if i.checked_sub(1).is_none_or(|p| cx.is_space(p))
                 && (cx.tok(i + 1).is_none() || cx.is_space(i + 1)) =>
@@ -231,6 +237,8 @@ mod tests {
         assert_eq!(n("US#.may"), "U S#.may");
         assert_eq!(n("@12"), "at twelve");
         assert_eq!(n("12@"), "twelve at");
+        assert_eq!(n("$12@12%"), "twelve dollars at twelve percent");
+        assert_eq!(n("3@$5"), "three at five dollars");
     }
 
     #[test]
