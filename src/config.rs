@@ -38,8 +38,10 @@ pub struct Config {
     pub rate: Option<f32>,
     /// Segments synthesized concurrently.
     pub jobs: Option<usize>,
-    /// Read title and byline before the article.
+    /// Read title, byline and date before the article.
     pub intro: Option<bool>,
+    /// Largest page or file accepted, in bytes (`--max-bytes`).
+    pub max_bytes: Option<u64>,
     /// A pronunciation lexicon (TOML) applied before the built-in rules; its entries
     /// beat the built-in lexicon's. See src/normalize/lexicon.rs for the format.
     pub lexicon: Option<PathBuf>,

@@ -117,6 +117,9 @@ struct ReadFlags {
     /// Read tables.
     #[arg(long)]
     read_tables: bool,
+    /// Largest page or file accepted, in bytes (default 10 MiB; config: max_bytes).
+    #[arg(long, value_name = "BYTES")]
+    max_bytes: Option<u64>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -355,7 +358,7 @@ fn run(cli: Cli) -> Result<()> {
             input,
             format,
             read,
-        } => extract_cmd(&input, format, &read),
+        } => extract_cmd(&input, format, &read, &config),
         Command::Voices { json } => voices_cmd(&config, json),
     }
 }
@@ -368,14 +371,18 @@ fn extract_options(read: &ReadFlags) -> ExtractOptions {
     }
 }
 
-fn load_article(input: &str, read: &ReadFlags) -> Result<Article> {
+fn load_article(input: &str, read: &ReadFlags, config: &Config) -> Result<Article> {
     let input = Input::parse(input).map_err(usage)?;
     if let Input::File(p) = &input {
         if !p.exists() {
             return Err(usage(anyhow!("input file {} does not exist", p.display())));
         }
     }
-    let doc = source::load(&input, &FetchOptions::default())?;
+    let mut fetch = FetchOptions::default();
+    if let Some(max) = read.max_bytes.or(config.max_bytes) {
+        fetch.max_bytes = max;
+    }
+    let doc = source::load(&input, &fetch)?;
     Ok(extract::extract(&doc, &extract_options(read))?)
 }
 
@@ -438,8 +445,13 @@ fn normalize_cmd(
     Ok(())
 }
 
-fn extract_cmd(input: &str, format: ExtractFormat, read: &ReadFlags) -> Result<()> {
-    let article = load_article(input, read)?;
+fn extract_cmd(
+    input: &str,
+    format: ExtractFormat,
+    read: &ReadFlags,
+    config: &Config,
+) -> Result<()> {
+    let article = load_article(input, read, config)?;
     let mut out = std::io::stdout().lock();
     match format {
         ExtractFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&article)?)?,
@@ -641,7 +653,7 @@ fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
             if ssml {
                 read_text(&args.input).map(Loaded::Ssml)
             } else {
-                load_article(&args.input, &args.read).map(Loaded::Article)
+                load_article(&args.input, &args.read, config).map(Loaded::Article)
             }
         });
         let engine = engine_cfg.build();

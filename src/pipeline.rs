@@ -473,8 +473,8 @@ mod tests {
             let o = opts(dir.path(), jobs);
             let script = script_for(&article(), &engine, &o);
             let s = render(&script, &engine, &o, &NoProgress).expect("render");
-            // "Head"(4)+1000 ms, "Aa."(3)+100, "Bb."(3)+500, "Cc."(3)+0 → 130 + 1600 samples.
-            let samples = 10 * (4 + 3 + 3 + 3) + 1000 + 100 + 500;
+            // "Head."(5)+1000 ms, "Aa."(3)+100, "Bb."(3)+500, "Cc."(3)+0 → 140 + 1600 samples.
+            let samples = 10 * (5 + 3 + 3 + 3) + 1000 + 100 + 500;
             assert_eq!(s.duration_s, samples as f64 / 1000.0);
             let r = hound::WavReader::open(&o.output).expect("wav");
             assert_eq!(r.duration() as usize, samples);

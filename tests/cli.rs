@@ -203,6 +203,29 @@ fn help_shows_examples_for_every_command() {
     }
 }
 
+#[test]
+fn max_bytes_from_flag_and_config() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = dir.path().join("narrator.toml");
+    std::fs::write(&cfg, "max_bytes = 1000\n").expect("write config");
+    let page = example("kyiv-independent.html");
+    let extract = |config: bool, extra: &[&str]| {
+        let mut c = narrator(dir.path());
+        if config {
+            c.arg("--config").arg(&cfg);
+        }
+        c.arg("extract").arg(&page).args(extra);
+        run(&mut c)
+    };
+    let o = extract(false, &["--max-bytes", "1000"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--max-bytes"), "{}", stderr(&o));
+    let o = extract(true, &[]);
+    assert!(!o.status.success(), "config limit applies");
+    let o = extract(true, &["--max-bytes", "10000000"]);
+    assert!(o.status.success(), "flag overrides config: {}", stderr(&o));
+}
+
 // ---- bad input: one clear line, the right exit code, no output left behind ----
 
 fn expect_failure(args: &[&str], code: i32, needle: &str) {

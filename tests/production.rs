@@ -333,7 +333,10 @@ fn chapters_and_transcripts_match_the_timing_map() {
             .segments
             .iter()
             .filter(|s| {
-                s.written == "The headline" || s.kind == narrator::script::SegmentKind::Heading
+                matches!(
+                    s.kind,
+                    narrator::script::SegmentKind::Title | narrator::script::SegmentKind::Heading
+                )
             })
             .collect();
         assert_eq!(summary.chapters, 3, "{name}");

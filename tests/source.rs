@@ -56,7 +56,7 @@ fn example_page() -> Vec<u8> {
 const CYRILLIC: &str = "Київ готується до зими, кажуть у міській раді.";
 const LATIN: &str = "Le café de la gare a rouvert ses portes à Montréal.";
 
-fn route(path: &str, user_agent: &str) -> Reply {
+fn route(path: &str, user_agent: &str, accept_encoding: &str) -> Reply {
     if let Some(n) = path.strip_prefix("/redirect/") {
         let n: u32 = n.parse().unwrap_or(0);
         return if n == 0 {
@@ -144,6 +144,16 @@ fn route(path: &str, user_agent: &str) -> Reply {
             body: Body::Bytes(b"<!DOCTYPE html><p>untyped page body</p>".to_vec()),
         },
         "/user-agent" => reply("200 OK", "text/plain", user_agent.to_string()),
+        "/accept-encoding" => reply("200 OK", "text/plain", accept_encoding.to_string()),
+        // Brotli only for a client that asked for it, as real servers do.
+        "/brotli" if accept_encoding.contains("br") => Reply {
+            status: "200 OK",
+            headers: vec![
+                ("Content-Type", "text/html; charset=utf-8".to_string()),
+                ("Content-Encoding", "br".to_string()),
+            ],
+            body: Body::Bytes(brotli_stored(&example_page())),
+        },
         _ => reply("404 Not Found", "text/plain", "no such route"),
     }
 }
@@ -175,6 +185,7 @@ fn serve(stream: TcpStream) -> std::io::Result<()> {
         .unwrap_or("/")
         .to_string();
     let mut user_agent = String::new();
+    let mut accept_encoding = String::new();
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line)? == 0 || line == "\r\n" {
@@ -183,10 +194,12 @@ fn serve(stream: TcpStream) -> std::io::Result<()> {
         if let Some((name, value)) = line.split_once(':') {
             if name.eq_ignore_ascii_case("user-agent") {
                 user_agent = value.trim().to_string();
+            } else if name.eq_ignore_ascii_case("accept-encoding") {
+                accept_encoding = value.trim().to_string();
             }
         }
     }
-    let reply = route(&path, &user_agent);
+    let reply = route(&path, &user_agent, &accept_encoding);
     let mut out = stream;
     if let Body::Stall(wait) = reply.body {
         thread::sleep(wait);
@@ -219,6 +232,50 @@ fn serve(stream: TcpStream) -> std::io::Result<()> {
         }
     }
     out.flush()
+}
+
+/// A brotli stream (RFC 7932) of `data` in uncompressed meta-blocks: a real
+/// `Content-Encoding: br` body without a compression library.
+fn brotli_stored(data: &[u8]) -> Vec<u8> {
+    struct Bits {
+        out: Vec<u8>,
+        used: u32,
+    }
+    impl Bits {
+        fn put(&mut self, value: u32, count: u32) {
+            for i in 0..count {
+                if self.used.is_multiple_of(8) {
+                    self.out.push(0);
+                }
+                if (value >> i) & 1 == 1 {
+                    if let Some(last) = self.out.last_mut() {
+                        *last |= 1 << (self.used % 8);
+                    }
+                }
+                self.used += 1;
+            }
+        }
+        fn pad(&mut self) {
+            self.used = self.used.div_ceil(8) * 8;
+        }
+    }
+    let mut bits = Bits {
+        out: Vec::new(),
+        used: 0,
+    };
+    bits.put(0, 1); // WBITS = 16
+    for chunk in data.chunks(65_536) {
+        bits.put(0, 1); // ISLAST
+        bits.put(0, 2); // MNIBBLES = 4
+        bits.put(chunk.len() as u32 - 1, 16); // MLEN - 1
+        bits.put(1, 1); // ISUNCOMPRESSED
+        bits.pad();
+        bits.out.extend_from_slice(chunk);
+        bits.used = bits.out.len() as u32 * 8;
+    }
+    bits.put(1, 1); // ISLAST
+    bits.put(1, 1); // ISLASTEMPTY
+    bits.out
 }
 
 /// A gzip stream of `data` in stored (uncompressed) deflate blocks: a real
@@ -390,6 +447,22 @@ fn charset_from_meta_only() {
 }
 
 #[test]
+fn advertises_gzip_and_brotli() {
+    let doc = fetch("/accept-encoding").expect("loads");
+    let accepted = String::from_utf8_lossy(&doc.bytes).to_string();
+    assert!(accepted.contains("gzip"), "{accepted}");
+    assert!(accepted.contains("br"), "{accepted}");
+}
+
+#[test]
+fn brotli_bodies_are_decoded() {
+    let doc = fetch("/brotli").expect("page loads");
+    assert_eq!(doc.bytes, example_page());
+    let article = extract(&doc, &ExtractOptions::default()).expect("article extracts");
+    assert_eq!(article.blocks.len(), 13);
+}
+
+#[test]
 fn gzip_bodies_are_decoded() {
     let doc = fetch("/gzip").expect("page loads");
     assert_eq!(doc.bytes, example_page());
@@ -472,7 +545,12 @@ fn sends_the_configured_user_agent() {
     let doc = load(&url("/user-agent"), &opts).expect("loads");
     assert_eq!(doc.bytes, b"narrator-test/1.0");
     let doc = fetch("/user-agent").expect("loads");
-    assert!(String::from_utf8_lossy(&doc.bytes).contains("narrator/"));
+    let default_agent = String::from_utf8_lossy(&doc.bytes).to_string();
+    assert!(default_agent.contains("narrator/"), "{default_agent}");
+    assert!(
+        default_agent.starts_with("Mozilla/5.0 (compatible;"),
+        "{default_agent}"
+    );
 }
 
 #[test]
@@ -485,6 +563,17 @@ fn input_parsing() {
     let err = Input::parse("ftp://example.com/story.txt").expect_err("ftp refused");
     assert!(matches!(err, SourceError::UnsupportedScheme { .. }));
     assert_mentions(&err, &["\"ftp\"", "http:// and https://"]);
+    for other in [
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+        "data:text/html,hi",
+    ] {
+        let err = Input::parse(other).expect_err("only http(s) is fetched");
+        assert!(
+            matches!(err, SourceError::UnsupportedScheme { .. }),
+            "{other}"
+        );
+    }
     assert!(matches!(
         Input::parse("examples/short.txt"),
         Ok(Input::File(_))

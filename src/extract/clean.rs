@@ -36,6 +36,12 @@ fn is_invisible(c: char) -> bool {
 /// lower-casing and trimming punctuation).
 const BOILERPLATE_LINES: &[&str] = &[
     "advertisement",
+    "anzeige",
+    "publicidad",
+    "publicité",
+    "pubblicità",
+    "werbung",
+    "реклама",
     "ad",
     "close",
     "comments",
@@ -88,6 +94,9 @@ const BOILERPLATE_FRAGMENTS: &[&str] = &[
     "click here to subscribe",
     "support independent journalism",
     "become a member",
+    "enjoying this story",
+    "enjoying this article",
+    "get our free",
 ];
 
 /// Openings of one-line links to other stories ("Read also: ...").
@@ -108,6 +117,19 @@ const BOILERPLATE_OPENINGS: &[&str] = &[
     "image credit",
     "credit:",
     "illustration:",
+    // The same in other languages.
+    "à lire aussi",
+    "a lire aussi",
+    "lire aussi",
+    "lesen sie auch",
+    "mehr zum thema",
+    "lee también",
+    "leer más",
+    "leggi anche",
+    "читайте також",
+    "читайте также",
+    "дивіться також",
+    "смотрите также",
 ];
 
 /// Blocks longer than this are article text even if they mention a fragment.
@@ -117,7 +139,8 @@ const SHORT_BLOCK_CHARS: usize = 120;
 pub(crate) fn is_boilerplate(text: &str) -> bool {
     let lower = text.to_lowercase();
     let bare = lower.trim_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace());
-    if bare.is_empty() || BOILERPLATE_LINES.contains(&bare) {
+    // Nothing to read: emoji, dingbats, punctuation.
+    if !bare.chars().any(char::is_alphanumeric) || BOILERPLATE_LINES.contains(&bare) {
         return true;
     }
     let chars = lower.chars().count();

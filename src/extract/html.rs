@@ -18,10 +18,20 @@ pub(crate) fn extract(text: &str, opts: &ExtractOptions) -> Article {
     for container in &containers {
         blocks.extend(Walker::new(&skip).run(*container));
     }
-    if blocks.is_empty() {
-        if let Some(body) = &metadata.article_body {
-            blocks = blocks_from_article_body(body, &skip);
+    if let Some(body) = &metadata.article_body {
+        // A page rendered by scripts holds little but a loading shell; its
+        // JSON-LD `articleBody` is then the story. A page that shows more
+        // than a teaser of it is read as shown.
+        let shown: usize = blocks.iter().map(|b| b.text.chars().count()).sum();
+        if shown * 2 < body.chars().count() {
+            let from_ld = blocks_from_article_body(body, &skip);
+            if !from_ld.is_empty() {
+                blocks = from_ld;
+            }
         }
+    }
+    if let Some(byline) = &metadata.byline {
+        blocks.retain(|b| !repeats_byline(&b.text, byline));
     }
     let h1 = selector("h1");
     let first_h1 = containers
@@ -54,6 +64,19 @@ pub(crate) fn extract(text: &str, opts: &ExtractOptions) -> Article {
         language: metadata.language,
         blocks,
     }
+}
+
+/// A short line in the body that only restates the byline: "By Jane Doe |
+/// Staff Writer", "Jane Doe".
+fn repeats_byline(text: &str, byline: &str) -> bool {
+    let text = text.to_lowercase();
+    let name = byline.trim().to_lowercase();
+    if name.is_empty() {
+        return false;
+    }
+    let rest = text.strip_prefix("by ").unwrap_or(&text).trim_start();
+    text.chars().count() <= name.chars().count() + 40
+        && (text == name || (text.starts_with("by ") && rest.starts_with(&name)))
 }
 
 /// JSON-LD `articleBody`: HTML or plain text with newlines between paragraphs.
@@ -264,9 +287,43 @@ fn walk<'a>(root: ElementRef<'a>, mut visit: impl FnMut(Step<'a>) -> bool) {
 
 /// Elements that are never article text.
 const SKIP_TAGS: &[&str] = &[
-    "aside", "audio", "button", "canvas", "dialog", "embed", "footer", "form", "h1", "header",
-    "iframe", "img", "input", "label", "link", "map", "menu", "meta", "nav", "noscript", "object",
-    "picture", "script", "select", "source", "style", "svg", "template", "textarea", "track",
+    "amp-ad",
+    "amp-analytics",
+    "amp-consent",
+    "amp-embed",
+    "amp-sidebar",
+    "amp-social-share",
+    "amp-sticky-ad",
+    "aside",
+    "audio",
+    "button",
+    "canvas",
+    "dialog",
+    "embed",
+    "footer",
+    "form",
+    "h1",
+    "header",
+    "iframe",
+    "img",
+    "input",
+    "label",
+    "link",
+    "map",
+    "menu",
+    "meta",
+    "nav",
+    "noscript",
+    "object",
+    "picture",
+    "script",
+    "select",
+    "source",
+    "style",
+    "svg",
+    "template",
+    "textarea",
+    "track",
     "video",
 ];
 
@@ -290,6 +347,9 @@ const SKIP_WORDS: &[&str] = &[
     "ad",
     "advert",
     "also-read",
+    "read-also",
+    "lire-aussi",
+    "pub",
     "audio-player",
     "author",
     "banner",
@@ -332,11 +392,15 @@ const SKIP_WORDS: &[&str] = &[
     "sr-only",
     "tag",
     "teaser",
+    "fade",
     "toolbar",
+    "truncated",
     "tweet",
     "instagram-media",
     "tiktok-embed",
     "visually-hidden",
+    "visuallyhidden",
+    "copyright",
     "widget",
 ];
 
@@ -433,6 +497,8 @@ impl SkipRules {
             "code" => !self.opts.read_code && el.text().any(|t| t.contains('\n')),
             "table" => !self.opts.read_tables,
             "sup" => is_footnote_marker(el),
+            // A date standing alone is a dateline; the intro reads the date.
+            "time" => is_standalone(el),
             _ => false,
         };
         if optional || is_hidden(e) {
@@ -450,6 +516,14 @@ impl SkipRules {
         }
         if let Some(id) = e.id() {
             names.push_str(id);
+            names.push(' ');
+        }
+        // Component names of React-built sites (`data-component="byline-block"`).
+        for attr in ["data-component", "data-testid"] {
+            if let Some(v) = e.attr(attr) {
+                names.push_str(v);
+                names.push(' ');
+            }
         }
         let names = names.to_lowercase().replace('_', "-");
         let furniture = (!self.opts.read_captions && has_word(&names, "caption"))
@@ -522,6 +596,14 @@ fn is_hidden(e: &scraper::node::Element) -> bool {
             .collect::<String>()
             .to_ascii_lowercase();
         style.contains("display:none") || style.contains("visibility:hidden")
+    })
+}
+
+/// An inline element that is not part of running text: its parent is
+/// structure (a `<div>`, `<header>`), not a paragraph, item or phrase.
+fn is_standalone(el: ElementRef<'_>) -> bool {
+    el.parent().and_then(ElementRef::wrap).is_some_and(|p| {
+        matches!(role(p.value().name()), Role::Block(None)) && p.value().name() != "p"
     })
 }
 

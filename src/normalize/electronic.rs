@@ -222,14 +222,22 @@ pub(crate) fn match_electronic(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     if i.checked_sub(1).is_some_and(|p| cx.word(p).is_some()) {
         return None;
     }
+    // A stray period typed before an email (" .b@gmail.com") is no part of it.
+    let mut stray_dot = false;
     if let Some(p) = i.checked_sub(1) {
         if matches!(cx.punct(p), Some('.' | '/' | '-' | '_')) {
-            return None;
+            stray_dot = cx.is_punct(p, '.') && p.checked_sub(1).is_none_or(|q| cx.is_space(q));
+            if !stray_dot {
+                return None;
+            }
         }
     }
     let tok = cx.tok(i)?;
     // "@handle", "#hashtag".
     if tok.kind == Kind::Punct {
+        if stray_dot {
+            return None;
+        }
         let w = cx.word(i + 1)?;
         // A number we spoke ("#¥12" → "#twelve yen") is not a tag; keeps output stable.
         if starts_spoken_number(w) {
@@ -286,6 +294,9 @@ pub(crate) fn match_electronic(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         && cx
             .word(i + 2)
             .is_some_and(|w| w.len() == 3 && lower(w) && !starts_spoken_number(w));
+    if stray_dot && !email {
+        return None;
+    }
     if !(scheme || www || email || domain || generic) {
         return None;
     }
@@ -309,6 +320,8 @@ mod tests {
         );
         assert_eq!(n("@ZelenskyyUa said"), "at ZelenskyyUa said");
         assert_eq!(n("#StandWithUkraine"), "hashtag StandWithUkraine");
+        assert_eq!(n("test .b@gmail.com"), "test .b at gmail dot com");
+        assert_eq!(n("x .b.com"), "x .b.com");
         assert_eq!(n("the U.S. and e.g. a.m."), "the U S and for example a.m.");
         assert_eq!(n("end.Start"), "end.Start");
         assert_eq!(n("test.abc"), "test dot abc");

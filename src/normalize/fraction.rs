@@ -58,6 +58,12 @@ pub(crate) fn match_slash_pair(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let denom = y
         .checked_sub(2)
         .and_then(|k| DENOMINATORS.get(k as usize))
+        .or(match y {
+            // Inch fractions; no day of the month is this large, so "31/32" is no date.
+            32 => Some(&("thirty-second", "thirty-seconds")),
+            64 => Some(&("sixty-fourth", "sixty-fourths")),
+            _ => None,
+        })
         // Proper fractions; improper ones after a whole number ("3 5/2") or marked
         // by a suffix ("2/4th") too.
         .filter(|_| x >= 1 && (x < y || mixed || ord_suffix) && !a.starts_with('0'));
@@ -104,5 +110,8 @@ mod tests {
         assert_eq!(n("0/5"), "zero five");
         assert_eq!(n("1/4th"), "one quarter");
         assert_eq!(n("3 5/2"), "three and five halves");
+        assert_eq!(n("31/32"), "thirty-one thirty-seconds");
+        assert_eq!(n("1/64"), "one sixty-fourth");
+        assert_eq!(n("40/60"), "forty sixty");
     }
 }

@@ -230,6 +230,7 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             .or_else(|| date::match_numeric(cx, i))
             .or_else(|| date::match_day_month(cx, i))
             .or_else(|| time::match_time(cx, i))
+            .or_else(|| time::match_ratio(cx, i))
             .or_else(|| year::match_decade(cx, i))
             .or_else(|| fraction::match_slash_pair(cx, i))
             .or_else(|| ordinal::match_ordinal(cx, i))
@@ -342,7 +343,7 @@ pub fn normalize(text: &str, opts: &NormalizeOptions) -> String {
         // Always make progress, even if a matcher misreports its end.
         i = m.end.max(i + 1);
     }
-    out
+    symbol::read_word_slashes(out)
 }
 
 #[cfg(test)]

@@ -361,7 +361,7 @@ mod tests {
     #[test]
     fn edge_cases() {
         assert_eq!(n("$"), "dollar");
-        assert_eq!(n("$."), "$.");
+        assert_eq!(n("$."), "dollar.");
         assert_eq!(n("$1."), "one dollar.");
         assert_eq!(n("$0.01"), "one cent");
         assert_eq!(n("$.50"), "fifty cents");
@@ -373,7 +373,7 @@ mod tests {
         assert_eq!(n("BUS$5"), "BUS five dollars");
         assert_eq!(n("$3 millionaires"), "three dollars millionaires");
         assert_eq!(n("$20/mo"), "twenty dollars per month");
-        assert_eq!(n("$20/xyz"), "twenty dollars/xyz");
+        assert_eq!(n("$20/xyz"), "twenty dollars slash xyz");
         assert_eq!(n("$3-4 billion"), "three to four billion dollars");
         assert_eq!(n("USD 5 million"), "five million U S dollars");
         assert_eq!(n("CHF 100"), "one hundred Swiss francs");

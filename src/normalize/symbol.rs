@@ -4,6 +4,7 @@
 //! quotes, dashes and ellipses are passed through untouched.
 
 use super::scanner::Kind;
+use super::words::is_number_word;
 use super::{Class, Ctx, Match};
 
 /// Word pairs around "/" that mean "or".
@@ -30,16 +31,60 @@ fn digits_after(cx: &Ctx<'_>, i: usize) -> bool {
 pub(crate) fn match_symbol(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let c = cx.punct(i)?;
     let prev_digits = i.checked_sub(1).and_then(|p| cx.digits(p)).is_some();
+    // These readings never look at what comes before the symbol (except a line start),
+    // since a first pass may turn that into words ("$+" → "dollar+"), and a second pass
+    // must read the same.
+    let alnum_after = alnum(cx, Some(i + 1));
+    let line_start = i
+        .checked_sub(1)
+        .is_none_or(|p| cx.is_punct(p, '\n') || cx.is_punct(p, '\r'));
+    // Nor when punctuation glues them to a word after ("#.com"): the word read would
+    // then make an address the second pass reads differently ("hash.com").
+    let glued_on = |j: usize| {
+        cx.punct(j)
+            .is_some_and(|p| matches!(p, '.' | '@' | ':' | '/' | '_'))
+            && cx.word(j + 1).is_some()
+    };
+    if c == '+' && cx.is_punct(i + 1, '+') && !alnum(cx, Some(i + 2)) && !glued_on(i + 2) {
+        // "C++", "g++".
+        return Some(Match::new(i + 2, "plus plus".to_string(), Class::Cardinal));
+    }
     let word = match c {
         '&' => "and",
         '±' => "plus or minus",
         '§' => "section",
         '=' if term_before(cx, i) || term_after(cx, i) => "equals",
         '+' if term_before(cx, i) && digits_after(cx, i) => "plus",
+        // "Disney+", "18+", "an A+ grade"; "13+%" is left alone.
+        '+' if !alnum_after && !glued_on(i + 1) && !matches!(cx.punct(i + 1), Some('+' | '%')) => {
+            "plus"
+        }
+        // "C#", "F#": the language names.
+        '#' if !alnum_after
+            && !glued_on(i + 1)
+            && i.checked_sub(1)
+                .and_then(|p| cx.word(p))
+                .is_some_and(|w| w.len() == 1 && w.chars().all(|c| c.is_ascii_uppercase())) =>
+        {
+            "sharp"
+        }
+        // Any other "#" that is no hashtag or number sign, except a Markdown-style
+        // heading mark at a line start.
+        '#' if !(alnum_after || glued_on(i + 1) || (line_start && cx.is_space(i + 1))) => "hash",
+        // "$" that is no amount (money is matched first) and ends a word: "test$",
+        // "$$". Glued to a word after it, it is kept: reading it would change the
+        // context of that word for a second pass ("$PM3").
+        '$' if !alnum_after && !glued_on(i + 1) => "dollar",
         '×' if term_before(cx, i) && digits_after(cx, i) => "times",
         '*' if prev_digits && cx.digits(i + 1).is_some() => "times",
         '~' if cx.digits(i + 1).is_some() && !alnum(cx, i.checked_sub(1)) => "about",
-        '@' if !alnum(cx, i.checked_sub(1)) || !alnum(cx, Some(i + 1)) => "at",
+        // "@12", "12@"; between numbers a price or rate ("3@$5", "$12@12%").
+        '@' if !alnum(cx, i.checked_sub(1))
+            || !alnum(cx, Some(i + 1))
+            || (prev_digits && cx.digits(i + 1).is_some()) =>
+        {
+            "at"
+        }
         '$' | '%'
             if i.checked_sub(1).is_none_or(|p| cx.is_space(p))
                 && (cx.tok(i + 1).is_none() || cx.is_space(i + 1)) =>
@@ -71,6 +116,92 @@ pub(crate) fn match_symbol(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     Some(Match::new(i + 1, spoken, Class::Cardinal))
 }
 
+/// The run of at least two lowercase letters that ends right before byte `end` of `s`,
+/// if it is not glued to a digit, dot, at-sign or colon (which would make it part of a
+/// code or an address).
+fn lower_word_before(s: &str, end: usize) -> Option<&str> {
+    let head = s.get(..end)?;
+    let mut start = end;
+    for (pos, c) in head.char_indices().rev() {
+        if !c.is_alphabetic() {
+            if c.is_ascii_digit() || matches!(c, '.' | '@' | ':' | '_') {
+                return None;
+            }
+            break;
+        }
+        if !c.is_lowercase() {
+            return None;
+        }
+        start = pos;
+    }
+    head.get(start..).filter(|w| w.chars().nth(1).is_some())
+}
+
+/// The run of at least two lowercase letters that starts at byte `start` of `s`, with the
+/// same conditions as [`lower_word_before`] on its far end.
+fn lower_word_after(s: &str, start: usize) -> Option<&str> {
+    let tail = s.get(start..)?;
+    let mut end = tail.len();
+    for (pos, c) in tail.char_indices() {
+        if !c.is_alphabetic() {
+            if c.is_ascii_digit() || matches!(c, '.' | '@' | ':' | '_') {
+                return None;
+            }
+            end = pos;
+            break;
+        }
+        if !c.is_lowercase() {
+            return None;
+        }
+    }
+    tail.get(..end).filter(|w| w.chars().nth(1).is_some())
+}
+
+/// Final pass over spoken text: a slash between two lowercase words ("upgrade/update",
+/// "upgrade / update", "fourteen/ they're") is read "slash". It runs on the output, so
+/// the words a first pass made from digits count too, and a second pass finds nothing
+/// left to read (idempotence). Capitalized pairs ("Contributor/Getty") and single
+/// letters ("w/o") and numbers on both sides ("thirty-one/one hundred") are kept. Linear: every letter is looked at by at most the two
+/// slashes around it.
+pub(crate) fn read_word_slashes(s: String) -> String {
+    if !s.contains('/') {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut last = 0usize;
+    for (pos, c) in s.char_indices() {
+        if c != '/' || pos < last {
+            continue;
+        }
+        let mut left = pos;
+        if s.get(..left).is_some_and(|h| h.ends_with(' ')) {
+            left -= 1;
+        }
+        let mut right = pos + 1;
+        if s.get(right..).is_some_and(|t| t.starts_with(' ')) {
+            right += 1;
+        }
+        if left < last {
+            continue;
+        }
+        let (Some(a), Some(b)) = (lower_word_before(&s, left), lower_word_after(&s, right)) else {
+            continue;
+        };
+        // Numbers around a slash are a reference or a pair ("31/31/100"): kept.
+        if is_number_word(a) && is_number_word(b) {
+            continue;
+        }
+        out.push_str(s.get(last..left).unwrap_or(""));
+        out.push_str(" slash ");
+        last = right;
+    }
+    if last == 0 {
+        return s;
+    }
+    out.push_str(s.get(last..).unwrap_or(""));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use crate::normalize::{normalize, NormalizeOptions};
@@ -94,7 +225,36 @@ mod tests {
         assert_eq!(n("2*8"), "two times eight");
         assert_eq!(n("$ and 5% or %"), "dollar and five percent or percent");
         assert_eq!(n("13+%"), "thirteen+%");
+        assert_eq!(n("C++ and f++"), "C plus plus and f plus plus");
+        assert_eq!(n("Disney+ and 18+."), "Disney plus and eighteen plus.");
+        assert_eq!(n("C# or F#"), "C sharp or F sharp");
+        assert_eq!(n("#mytext#"), "hashtag mytext hash");
+        assert_eq!(n("test$"), "test dollar");
+        assert_eq!(n("dfsd$$ sfgsfd$"), "dfsd dollar dollar sfgsfd dollar");
+        assert_eq!(n("$No.12"), "$number twelve");
+        assert_eq!(n("# Title"), "# Title");
+        assert_eq!(n("0#+"), "zero hash plus");
+        assert_eq!(n("US#.may"), "U S#.may");
         assert_eq!(n("@12"), "at twelve");
         assert_eq!(n("12@"), "twelve at");
+        assert_eq!(n("$12@12%"), "twelve dollars at twelve percent");
+        assert_eq!(n("3@$5"), "three at five dollars");
+    }
+
+    #[test]
+    fn slash_between_lowercase_words() {
+        assert_eq!(n("upgrade/update"), "upgrade slash update");
+        assert_eq!(n("upgrade / update"), "upgrade slash update");
+        assert_eq!(
+            n("upgrade/update/downgrade"),
+            "upgrade slash update slash downgrade"
+        );
+        assert_eq!(n("14/ they're"), "fourteen slash they're");
+        assert_eq!(n("w/o"), "w/o");
+        assert_eq!(n("Contributor/Getty"), "Contributor/Getty");
+        assert_eq!(n("a/"), "a/");
+        assert_eq!(n("é/"), "é/");
+        assert_eq!(n("/é"), "/é");
+        assert_eq!(n("ab /"), "ab /");
     }
 }

@@ -214,7 +214,7 @@ mod tests {
             n("in 2024 123 people"),
             "in twenty twenty-four one hundred twenty-three people"
         );
-        assert_eq!(n("+"), "+");
+        assert_eq!(n("+"), "plus");
         assert_eq!(n("Please call 911 now."), "Please call nine one one now.");
         assert_eq!(n("(1"), "(one");
     }

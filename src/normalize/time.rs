@@ -2,6 +2,8 @@
 //! "10:05 a.m." → "ten oh five A M", "5pm" → "five P M", "1:01:01" →
 //! "one hour one minute and one second".
 
+use super::cardinal::read_int;
+use super::scanner::Kind;
 use super::words::{digit_word, under_100};
 use super::{Class, Ctx, Match};
 
@@ -101,6 +103,32 @@ fn two_digits(cx: &Ctx<'_>, i: usize, max: u32) -> Option<u32> {
     (v <= max).then_some(v)
 }
 
+/// A ratio or odds: a number, a colon and one digit, which no clock reading has ("a 3:1
+/// ratio" → "three to one", "16:9", "2:8"). A decimal after it ("3:1.5") or more
+/// colons ("1:2:3") are left alone.
+pub(crate) fn match_ratio(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    if cx.glued_before(i) || i.checked_sub(1).is_some_and(|p| cx.is_punct(p, ':')) {
+        return None;
+    }
+    let a = cx.digits(i)?;
+    if a.len() > 3 || !cx.is_punct(i + 1, ':') {
+        return None;
+    }
+    let b = cx.digits(i + 2).filter(|b| b.len() == 1)?;
+    let end = i + 3;
+    if matches!(cx.kind(end), Some(Kind::Word | Kind::Digits))
+        || (cx
+            .punct(end)
+            .is_some_and(|p| matches!(p, ':' | '.' | ',' | '/'))
+            && cx.digits(end + 1).is_some())
+        || cx.is_punct(end, ':')
+    {
+        return None;
+    }
+    let spoken = format!("{} to {}", read_int(a, false), read_int(b, false));
+    Some(Match::new(end, spoken, Class::Cardinal))
+}
+
 /// Clock times with a colon, or an hour/dotted time followed by a.m./p.m.
 pub(crate) fn match_time(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     if cx.glued_before(i) {
@@ -184,5 +212,14 @@ mod tests {
         assert_eq!(n("John 3:16"), "John three sixteen");
         assert_eq!(n("8:00-9:30"), "eight o'clock to nine thirty");
         assert_eq!(n("10:30.5"), "ten:thirty point five");
+    }
+
+    #[test]
+    fn ratios() {
+        assert_eq!(n("a 3:1 ratio"), "a three to one ratio");
+        assert_eq!(n("16:9 screens"), "sixteen to nine screens");
+        assert_eq!(n("1:2:3"), "one:two:three");
+        assert_eq!(n("3:1.5"), "three:one point five");
+        assert_eq!(n("at 2:5pm"), "at two:five P M");
     }
 }

@@ -43,6 +43,16 @@ const SCALES: [&str; 12] = [
     "decillion",
 ];
 
+/// True if `w` is a number word ("one", "twenty", "hundred", "oh"), as the spoken form
+/// of a number ends or starts.
+pub fn is_number_word(w: &str) -> bool {
+    ONES.contains(&w)
+        || TENS.iter().any(|t| !t.is_empty() && *t == w)
+        || SCALES.iter().any(|t| !t.is_empty() && *t == w)
+        || w == "hundred"
+        || w == "oh"
+}
+
 /// The word for a single digit 0–9 (anything larger is clamped to "nine").
 pub fn digit_word(d: u32) -> &'static str {
     ONES.get(d as usize).copied().unwrap_or("nine")

@@ -221,16 +221,31 @@ pub(crate) fn match_decade(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     if !d.ends_with('0') || !matches!(d.len(), 2 | 4) || d.starts_with('0') {
         return None;
     }
-    if cx.word(start + 1) != Some("s") || cx.glued_before(i) {
+    if cx.glued_before(i) {
         return None;
     }
     let value: u32 = d.parse().ok()?;
+    // "1980s"; also "1980 s" with the "s" split off (a stray space in the copy), for a
+    // year-like decade only and when the "s" stands alone.
+    let s_at = if cx.word(start + 1) == Some("s") {
+        start + 1
+    } else if d.len() == 4
+        && (1500..=2090).contains(&value)
+        && cx.is_space(start + 1)
+        && cx.word(start + 2) == Some("s")
+        && !matches!(cx.kind(start + 3), Some(Kind::Word | Kind::Digits))
+        && !cx.is_punct(start + 3, '\'')
+    {
+        start + 2
+    } else {
+        return None;
+    };
     let base = if d.len() == 4 {
         year_words(value)
     } else {
         under_100(value)
     };
-    let mut m = Match::new(start + 2, pluralize_last(&base), Class::Decade);
+    let mut m = Match::new(s_at + 1, pluralize_last(&base), Class::Decade);
     m.value = Some(if d.len() == 4 { value } else { 1900 + value });
     Some(m)
 }
@@ -382,6 +397,8 @@ mod tests {
     #[test]
     fn decades() {
         assert_eq!(n("the 1980s"), "the nineteen eighties");
+        assert_eq!(n("in the 1980 s."), "in the nineteen eighties.");
+        assert_eq!(n("1980 sq"), "nineteen eighty sq");
         assert_eq!(n("the '80s"), "the eighties");
         assert_eq!(n("the 2000s"), "the two thousands");
         assert_eq!(n("1985s"), "nineteen eighty-fives");

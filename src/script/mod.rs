@@ -42,6 +42,8 @@ impl Default for Pauses {
 pub enum SegmentKind {
     Title,
     Byline,
+    /// The publication date in the intro.
+    Dateline,
     Heading,
     Paragraph,
     Quote,
@@ -100,7 +102,7 @@ pub struct Script {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScriptOptions {
     pub pauses: Pauses,
-    /// Read the title and byline before the body.
+    /// Read "<title>. By <author>. <date>." before the body.
     pub intro: bool,
     /// Longest segment, in characters (the engine's input limit).
     pub max_chars: usize,
@@ -129,24 +131,7 @@ impl Script {
         let ms = Duration::from_millis;
         let mut units: Vec<(SegmentKind, Option<usize>, String)> = Vec::new();
         if opts.intro {
-            if let Some(title) = article.title.as_deref().filter(|t| !t.trim().is_empty()) {
-                let first_is_title = article
-                    .blocks
-                    .first()
-                    .is_some_and(|b| b.kind == BlockKind::Heading && b.text.trim() == title.trim());
-                if !first_is_title {
-                    units.push((SegmentKind::Title, None, title.trim().to_string()));
-                }
-            }
-            if let Some(by) = article.byline.as_deref().filter(|t| !t.trim().is_empty()) {
-                let by = by.trim();
-                let text = if by.to_ascii_lowercase().starts_with("by ") {
-                    by.to_string()
-                } else {
-                    format!("By {by}")
-                };
-                units.push((SegmentKind::Byline, None, text));
-            }
+            units.extend(intro(article));
         }
         for (i, b) in article.blocks.iter().enumerate() {
             let kind = match b.kind {
@@ -189,9 +174,13 @@ impl Script {
                     let last = k + 1 == n && j + 1 == m;
                     let pause_after = match (kind, last) {
                         (_, false) => ms(p.sentence_ms),
-                        (SegmentKind::Title | SegmentKind::Heading | SegmentKind::Byline, true) => {
-                            ms(p.heading_ms)
-                        }
+                        (
+                            SegmentKind::Title
+                            | SegmentKind::Heading
+                            | SegmentKind::Byline
+                            | SegmentKind::Dateline,
+                            true,
+                        ) => ms(p.heading_ms),
                         (_, true) => ms(p.paragraph_ms),
                     };
                     if let Some(prev) = segments.last_mut() {
@@ -302,6 +291,102 @@ fn split_at_quotes(piece: &str, at: usize, quoted: &[(usize, usize)]) -> Vec<(St
         last = c;
     }
     parts
+}
+
+/// The spoken intro from the article's metadata: "<title>. By <author>.
+/// <date>." Each part is left out when the page did not give it; the date is
+/// written out ("March 13, 2025") so the normalizer reads it as a date.
+fn intro(article: &Article) -> Vec<(SegmentKind, Option<usize>, String)> {
+    let mut units = Vec::new();
+    if let Some(title) = article
+        .title
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let first_is_title = article
+            .blocks
+            .first()
+            .is_some_and(|b| b.kind == BlockKind::Heading && b.text.trim() == title);
+        if !first_is_title {
+            units.push((SegmentKind::Title, None, end_sentence(title)));
+        }
+    }
+    if let Some(by) = article
+        .byline
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let text = if by.to_ascii_lowercase().starts_with("by ") {
+            by.to_string()
+        } else {
+            format!("By {by}")
+        };
+        units.push((SegmentKind::Byline, None, end_sentence(&text)));
+    }
+    if let Some(date) = article.published.as_deref().and_then(written_date) {
+        units.push((SegmentKind::Dateline, None, format!("{date}.")));
+    }
+    units
+}
+
+/// `text` with a full stop unless it already ends a sentence.
+fn end_sentence(text: &str) -> String {
+    if text.ends_with(['.', '!', '?', '…']) {
+        text.to_string()
+    } else {
+        format!("{text}.")
+    }
+}
+
+/// "2025-03-13", "2025-03-13T08:30:00Z" → "March 13, 2025". Anything that does
+/// not start with a valid ISO 8601 calendar date → `None`.
+pub fn written_date(iso: &str) -> Option<String> {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let iso = iso.trim();
+    let date = iso.get(..10)?;
+    if iso.len() > 10 && !iso[10..].starts_with(['T', 't', ' ']) {
+        return None;
+    }
+    let mut parts = date.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(y) && digits(m) && digits(d)) {
+        return None;
+    }
+    let year: u32 = y.parse().ok()?;
+    let month: usize = m.parse().ok()?;
+    let day: u32 = d.parse().ok()?;
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return None,
+    };
+    if day == 0 || day > days || year == 0 {
+        return None;
+    }
+    let name = MONTHS.get(month - 1)?;
+    Some(format!("{name} {day}, {year}"))
 }
 
 fn collapse_ws(s: &str) -> String {
@@ -465,6 +550,7 @@ mod tests {
         let article = Article {
             title: Some("Title".into()),
             byline: Some("Jane Doe".into()),
+            published: Some("2025-03-13T08:30:00+02:00".into()),
             blocks: vec![
                 Block {
                     kind: BlockKind::Paragraph,
@@ -502,8 +588,9 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                ("Title", 3),
-                ("By Jane Doe", 3),
+                ("Title.", 3),
+                ("By Jane Doe.", 3),
+                ("March 13, 2025.", 3),
                 ("One.", 1),
                 ("Two.", 2),
                 ("Section", 3),
@@ -585,5 +672,62 @@ mod tests {
             script.segments[0].pause_after,
             Duration::from_millis(Pauses::default().sentence_ms + q)
         );
+    }
+
+    #[test]
+    fn intro_reads_title_author_and_date_through_the_normalizer() {
+        let article = Article {
+            title: Some("Kyiv prepares for winter".into()),
+            byline: Some("By Olena Petrenko".into()),
+            published: Some("2025-03-13".into()),
+            blocks: vec![Block {
+                kind: BlockKind::Paragraph,
+                text: "Body.".into(),
+            }],
+            ..Default::default()
+        };
+        let script = Script::build(&article, &ScriptOptions::default(), |s| {
+            crate::normalize::normalize(s, &crate::normalize::NormalizeOptions::default())
+        });
+        let spoken: Vec<&str> = script.segments.iter().map(|s| s.spoken.as_str()).collect();
+        assert_eq!(spoken[0], "Kyiv prepares for winter.");
+        assert_eq!(spoken[1], "By Olena Petrenko.");
+        assert!(
+            !spoken[2].chars().any(|c| c.is_ascii_digit()),
+            "{}",
+            spoken[2]
+        );
+        assert!(spoken[2].starts_with("March thirteenth"), "{}", spoken[2]);
+        assert_eq!(script.segments[2].kind, SegmentKind::Dateline);
+        let off = ScriptOptions {
+            intro: false,
+            ..ScriptOptions::default()
+        };
+        let script = Script::build(&article, &off, |s| s.to_string());
+        assert_eq!(script.segments.len(), 1);
+    }
+
+    #[test]
+    fn written_dates() {
+        assert_eq!(
+            written_date("2025-03-13").as_deref(),
+            Some("March 13, 2025")
+        );
+        assert_eq!(
+            written_date("2024-02-29T23:59:00Z").as_deref(),
+            Some("February 29, 2024")
+        );
+        for bad in [
+            "2025-02-29",
+            "2025-13-01",
+            "2025-00-10",
+            "13 March 2025",
+            "2025-03-1",
+            "",
+            "2025-03-13x",
+            "२०२५-03-13",
+        ] {
+            assert_eq!(written_date(bad), None, "{bad}");
+        }
     }
 }

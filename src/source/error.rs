@@ -72,7 +72,8 @@ pub enum SourceError {
 
     #[error(
         "{input} is larger than the limit of {limit} bytes ({size}): it is probably not a \
-         single article; raise the size limit if it really is",
+         single article; raise the size limit (--max-bytes, or max_bytes in the config) if it \
+         really is",
         size = human_size(*limit)
     )]
     TooLarge { input: String, limit: u64 },
