@@ -6,7 +6,8 @@ use super::scanner::Kind;
 use super::words::{under_100, year_tail, year_words};
 use super::{is_dash, Class, Ctx, DateOrder, Match};
 
-const MONTHS: [&str; 12] = [
+/// English month names, January first (shared with the script stage).
+pub const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",

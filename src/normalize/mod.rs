@@ -21,6 +21,7 @@ mod abbrev;
 mod address;
 mod cardinal;
 mod date;
+pub use date::MONTHS;
 mod electronic;
 mod fraction;
 mod initialism;

@@ -343,20 +343,7 @@ fn end_sentence(text: &str) -> String {
 /// "2025-03-13", "2025-03-13T08:30:00Z" → "March 13, 2025". Anything that does
 /// not start with a valid ISO 8601 calendar date → `None`.
 pub fn written_date(iso: &str) -> Option<String> {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
+    use crate::normalize::MONTHS;
     let iso = iso.trim();
     let date = iso.get(..10)?;
     if iso.len() > 10 && !iso[10..].starts_with(['T', 't', ' ']) {

@@ -406,20 +406,7 @@ fn rate_percent(r: &str) -> Option<u32> {
     (pct.is_finite() && pct > 0.0).then(|| pct.round().clamp(25.0, 400.0) as u32)
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+use crate::normalize::MONTHS;
 
 /// The spoken form of `<say-as>`, built by handing the normalizer a string it reads
 /// the intended way.
