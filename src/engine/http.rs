@@ -485,6 +485,27 @@ fn fix_streamed_wav_sizes(bytes: &mut [u8]) {
     }
 }
 
+/// The checks every HTTP engine makes before a request: text with nothing to say
+/// is empty audio without a request (servers answer it with errors), and text over
+/// the engine's input limit is refused.
+pub(crate) fn precheck(
+    text: &str,
+    sample_rate: u32,
+    max_chars: usize,
+) -> Result<Option<Pcm>, EngineError> {
+    if !speakable(text) {
+        return Ok(Some(Pcm::new(sample_rate, Vec::new())));
+    }
+    let len = text.chars().count();
+    if len > max_chars {
+        return Err(EngineError::TooLong {
+            len,
+            limit: max_chars,
+        });
+    }
+    Ok(None)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -283,15 +283,8 @@ impl Engine for OpenAiEngine {
     }
 
     fn synthesize(&self, text: &str, settings: &SynthesisSettings) -> Result<Pcm, EngineError> {
-        if !http::speakable(text) {
-            return Ok(Pcm::new(self.sample_rate, Vec::new()));
-        }
-        let len = text.chars().count();
-        if len > MAX_CHARS {
-            return Err(EngineError::TooLong {
-                len,
-                limit: MAX_CHARS,
-            });
+        if let Some(silent) = http::precheck(text, self.sample_rate, MAX_CHARS)? {
+            return Ok(silent);
         }
         let speed = settings.rate;
         if !(SPEED_RANGE.0..=SPEED_RANGE.1).contains(&speed) {
