@@ -6,6 +6,7 @@
 //! `engine` (segment → PCM) → `audio` (master, join, encode, tag) → `publish`
 //! (transcripts).
 
+mod atomic;
 pub mod audio;
 pub mod config;
 pub mod engine;

@@ -131,19 +131,7 @@ fn lame_bitrate(kbps: u32) -> mp3lame_encoder::Bitrate {
 }
 
 fn temp_beside(path: &Path, suffix: &str) -> Result<NamedTempFile, AudioError> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("narration");
-    tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(suffix)
-        .tempfile_in(&dir)
-        .map_err(io_err(path))
+    crate::atomic::temp_beside(path, suffix).map_err(io_err(path))
 }
 
 impl OutputFile {

@@ -150,15 +150,7 @@ pub fn prepare(path: &Path, map: &TimingMap) -> Result<PendingTranscript, Publis
         path: path.to_path_buf(),
         source,
     };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".transcript.")
-        .suffix(".part")
-        .tempfile_in(dir)
-        .map_err(io)?;
+    let mut tmp = crate::atomic::temp_beside(path, ".part").map_err(io)?;
     tmp.write_all(render(map, format).as_bytes()).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
     Ok(PendingTranscript {
