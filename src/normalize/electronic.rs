@@ -129,90 +129,24 @@ fn is_domain_tail(cx: &Ctx<'_>, i: usize, end: usize, lenient: bool) -> bool {
 }
 
 pub(crate) fn starts_spoken_number(w: &str) -> bool {
+    // Number words come from the tables that write them (words.rs); the rest are
+    // words the other classes put next to a spoken number.
     const WORDS: &[&str] = &[
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-        "twenty",
-        "thirty",
-        "forty",
-        "fifty",
-        "sixty",
-        "seventy",
-        "eighty",
-        "ninety",
-        "hundred",
-        "minus",
-        "plus",
-        "point",
-        "number",
-        "oh",
-        "thousand",
-        "million",
-        "billion",
-        "trillion",
-        "percent",
-        "cent",
-        "cents",
-        "dollar",
-        "dollars",
-        "euro",
-        "euros",
-        "pound",
-        "pounds",
-        "pence",
-        "penny",
-        "yen",
-        "won",
-        "rupee",
-        "rupees",
-        "hryvnia",
-        "hryvnias",
-        "ruble",
-        "rubles",
-        "degree",
-        "degrees",
-        "times",
-        "first",
-        "second",
-        "third",
-        "fifth",
-        "eighth",
-        "ninth",
-        "twelfth",
-        "half",
-        "halves",
-        "quarter",
-        "quarters",
-        "hashtag",
-        "the",
-        "a",
-        "an",
-        "at",
-        "dot",
-        "seconds",
-        "minutes",
-        "hours",
+        "hundred", "minus", "plus", "point", "number", "oh", "percent", "cent", "cents", "dollar",
+        "dollars", "euro", "euros", "pound", "pounds", "pence", "penny", "yen", "won", "rupee",
+        "rupees", "hryvnia", "hryvnias", "ruble", "rubles", "degree", "degrees", "times", "first",
+        "second", "third", "fifth", "eighth", "ninth", "twelfth", "half", "halves", "quarter",
+        "quarters", "hashtag", "the", "a", "an", "at", "dot", "seconds", "minutes", "hours",
     ];
     let lower = w.to_lowercase();
-    WORDS.contains(&lower.as_str()) || lower.ends_with("th") || lower.ends_with("ieth")
+    let l = lower.as_str();
+    // Scales thousand … trillion, as the list held before it used the tables.
+    super::words::ONES.contains(&l)
+        || super::words::TENS[2..].contains(&l)
+        || super::words::SCALES[1..5].contains(&l)
+        || WORDS.contains(&l)
+        || l.ends_with("th")
+        || l.ends_with("ieth")
 }
 
 /// URLs, emails, handles, hashtags, domains and file names at token `i`.

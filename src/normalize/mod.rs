@@ -187,18 +187,6 @@ fn continues_sentence(w: &str) -> bool {
         "Friday",
         "Saturday",
         "Sunday",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
         "Eastern",
         "Central",
         "Pacific",
@@ -210,7 +198,7 @@ fn continues_sentence(w: &str) -> bool {
         "GMT",
         "UTC",
     ];
-    WORDS.contains(&w)
+    WORDS.contains(&w) || MONTHS.contains(&w)
 }
 
 /// Dashes that join two numbers into a range. The em dash is left out: in news copy it

@@ -3,7 +3,7 @@
 //! Works on digit strings rather than machine integers so that arbitrarily long
 //! grouped numbers ("124,444,234,854,823,834,553") never overflow.
 
-const ONES: [&str; 20] = [
+pub(super) const ONES: [&str; 20] = [
     "zero",
     "one",
     "two",
@@ -25,10 +25,10 @@ const ONES: [&str; 20] = [
     "eighteen",
     "nineteen",
 ];
-const TENS: [&str; 10] = [
+pub(super) const TENS: [&str; 10] = [
     "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
 ];
-const SCALES: [&str; 12] = [
+pub(super) const SCALES: [&str; 12] = [
     "",
     "thousand",
     "million",
