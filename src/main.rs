@@ -516,10 +516,9 @@ fn voices_cmd(config: &Config, json: bool) -> Result<()> {
 }
 
 /// Decide the engine and its load-time config from flags, config file and catalog.
-fn engine_config(args: &NarrateArgs, config: &Config) -> Result<EngineConfig> {
+fn engine_config(args: &NarrateArgs, config: &Config, catalog: &Catalog) -> Result<EngineConfig> {
     let engine_name = args.engine.clone().or_else(|| config.engine.clone());
     let voice = args.voice.clone().or_else(|| config.voice.clone());
-    let catalog = catalog(config)?;
     let kind = match &engine_name {
         Some(name) => EngineKind::parse(name).ok_or_else(|| {
             let known: Vec<&str> = engine::registry().iter().map(|k| k.name()).collect();
@@ -558,7 +557,7 @@ fn engine_config(args: &NarrateArgs, config: &Config) -> Result<EngineConfig> {
         url.as_deref(),
         args.model.as_deref().or(config.model.as_deref()),
         config.api_key_env.as_deref(),
-        &catalog,
+        catalog,
     )
     .map_err(usage)
 }
@@ -608,7 +607,8 @@ fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
         config.lexicon.as_deref(),
         args.lexicon.as_deref(),
     )?;
-    let mut engine_cfg = engine_config(&args, config)?;
+    let catalog = catalog(config)?;
+    let mut engine_cfg = engine_config(&args, config, &catalog)?;
     let jobs = args
         .jobs
         .or(config.jobs)
@@ -627,7 +627,7 @@ fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
         .voice
         .as_deref()
         .or(config.voice.as_deref())
-        .and_then(|v| catalog(config).ok()?.resolve(v).ok()?.rate);
+        .and_then(|v| catalog.resolve(v).ok()?.rate);
     let settings = SynthesisSettings {
         rate: args.rate.or(config.rate).or(catalog_rate).unwrap_or(1.0),
         speaker: args.speaker,

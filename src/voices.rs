@@ -128,8 +128,7 @@ impl Catalog {
                     reason: e.to_string(),
                 })?;
                 for e in parse(&text, &f.display().to_string(), Some(dir))? {
-                    // A later definition of the same id replaces the earlier one,
-                    // unless it is the very same entry (the repo's catalog seen twice).
+                    // A later definition of the same id replaces the earlier one.
                     entries.retain(|x: &VoiceEntry| x.id != e.id);
                     entries.push(e);
                 }
