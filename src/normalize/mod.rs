@@ -306,7 +306,28 @@ fn extend_range(cx: &Ctx<'_>, start: usize, m: Match) -> Match {
 }
 
 /// Normalize written English text into the words a newsreader says.
+///
+/// The result is stable: normalizing it again changes nothing. Each matcher is written
+/// so its spoken words do not form a new pattern with what follows, but text glued
+/// together without spaces ("PM3.5p.me", "12m.may") can still split differently once
+/// the first pass has put spaces in; a further pass settles it. Ordinary prose is
+/// stable after one pass, so the check costs one re-scan of the output.
 pub fn normalize(text: &str, opts: &NormalizeOptions) -> String {
+    let mut out = normalize_once(text, opts);
+    for _ in 0..MAX_EXTRA_PASSES {
+        let again = normalize_once(&out, opts);
+        if again == out {
+            break;
+        }
+        out = again;
+    }
+    out
+}
+
+/// Passes after the first that `normalize` may take to reach a stable text.
+const MAX_EXTRA_PASSES: usize = 3;
+
+fn normalize_once(text: &str, opts: &NormalizeOptions) -> String {
     let toks = scanner::tokenize(text);
     let cx = Ctx { toks: &toks, opts };
     let mut out = String::with_capacity(text.len() + text.len() / 4);
