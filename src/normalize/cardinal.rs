@@ -1,6 +1,8 @@
 //! Cardinal numbers: "1,250", "-5", "3.5", ".25", "30%".
 
-use super::words::{cardinal_digits, digits_each, pluralize_last, year_words};
+use super::words::{
+    cardinal_digits, digits_each, is_round_thousands, pluralize_last, under_100, year_words,
+};
 use super::{measure, Class, Ctx, Match};
 use crate::normalize::scanner::Kind;
 
@@ -84,6 +86,13 @@ pub(crate) fn read_int(int: &str, grouped: bool) -> String {
     if !grouped && (leading_zero || int.len() > MAX_PLAIN_DIGITS) {
         return digits_each(int);
     }
+    // "1,500" → "fifteen hundred", as newsreaders say round hundreds from 1,100 to
+    // 9,900 ("2,000" stays "two thousand", "1,250" is read in full).
+    if grouped && int.len() == 4 && int.ends_with("00") && !int.ends_with("000") {
+        if let Ok(h) = int[..2].parse::<u32>() {
+            return format!("{} hundred", under_100(h));
+        }
+    }
     cardinal_digits(int).unwrap_or_else(|| digits_each(int))
 }
 
@@ -163,19 +172,48 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             Class::Cardinal,
         ));
     }
-    // "ab9453": four or more digits glued to letters are a code, read digit by digit.
+    // "ab9453": four or more digits glued to letters are a code, read digit by digit;
+    // except round thousands, said as a number ("t2000" → "t two thousand").
     if cx.glued_before(start)
         && cx.word(start - 1).is_some()
         && lit.int.len() >= 4
         && !lit.grouped
         && lit.frac.is_none()
+        && !is_round_thousands(&lit.int)
     {
+        spoken.push_str(&digits_each(&lit.int));
+        return Some(Match::new(end, spoken, Class::Cardinal));
+    }
+    // "MIG-25/235212-asdg": five or more digits joined by "/" or "-" to a code before
+    // them are part of that code.
+    let joined_to_code = start
+        .checked_sub(2)
+        .is_some_and(|p| matches!(cx.punct(p + 1), Some('/' | '-')) && cx.glued_before(p + 1));
+    // "90210", "13000": five or more digits without a comma are a code (ZIP, case,
+    // flight, account numbers); English news copy writes counts that large with
+    // commas ("13,000 troops"). An amount with a unit or percent sign is still a count.
+    let unit_after = matches!(cx.punct(end), Some('%' | '¢' | '°'))
+        || measure::after_number(cx, end, false).is_some();
+    let bare_code = prefix.is_none() && !unit_after;
+    if (joined_to_code || bare_code) && lit.int.len() >= 5 && !lit.grouped && lit.frac.is_none() {
         spoken.push_str(&digits_each(&lit.int));
         return Some(Match::new(end, spoken, Class::Cardinal));
     }
     spoken.push_str(&read_number(&lit));
     if cx.is_punct(end, '%') {
         spoken.push_str(" percent");
+        end += 1;
+    } else if cx.is_punct(end, '"')
+        && !cx.quote_open.get(end).copied().unwrap_or(true)
+        && !matches!(cx.kind(end + 1), Some(Kind::Word | Kind::Digits))
+    {
+        // `12"`: inches, when no quotation is open on the line for it to close. After
+        // "a"/"an" the measure modifies a noun: "a 12" pipe" → "a twelve inch pipe".
+        let one = (lit.frac.is_none() && lit.int_value() == Some(1))
+            || cx
+                .prev_word(i)
+                .is_some_and(|w| w.eq_ignore_ascii_case("a") || w.eq_ignore_ascii_case("an"));
+        spoken.push_str(if one { " inch" } else { " inches" });
         end += 1;
     } else if cx.is_punct(end, '¢') {
         let one = lit.frac.is_none() && lit.int_value() == Some(1);

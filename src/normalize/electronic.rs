@@ -4,7 +4,7 @@
 //! "#StandWithUkraine" → "hashtag StandWithUkraine", "report.pdf" → "report dot P D F".
 
 use super::scanner::Kind;
-use super::words::digits_each;
+use super::words::{cardinal_digits, digits_each, is_round_thousands};
 use super::{Class, Ctx, Match};
 
 /// Longest address scanned, in tokens; longer runs are left alone (keeps the scan linear).
@@ -96,6 +96,10 @@ fn speak(cx: &Ctx<'_>, from: usize, to: usize, domain: bool) -> String {
         let Some(t) = cx.tok(k) else { break };
         match t.kind {
             Kind::Word => parts.push(address_word(t.text, Some(k) == last_word)),
+            // "rtx-6000": a round number is said as one; other digits one by one.
+            Kind::Digits if is_round_thousands(t.text) => {
+                parts.push(cardinal_digits(t.text).unwrap_or_else(|| digits_each(t.text)))
+            }
             Kind::Digits => parts.push(digits_each(t.text)),
             _ => {
                 if let Some(w) = t.text.chars().next().and_then(symbol_word) {
@@ -174,7 +178,8 @@ pub(crate) fn match_electronic(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         }
         let w = cx.word(i + 1)?;
         // A number we spoke ("#¥12" → "#twelve yen") is not a tag; keeps output stable.
-        if starts_spoken_number(w) {
+        // Nor is a word closed by another sign ("#mytext#", "@home@").
+        if starts_spoken_number(w) || cx.is_punct(i + 2, tok.text.chars().next().unwrap_or(' ')) {
             return None;
         }
         let lead = match tok.text {

@@ -223,9 +223,17 @@ pub(crate) fn match_model(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         spoken = pluralize_last(&spoken);
         end += 1;
     }
-    // Glued to more letters or digits ("A321sam", "H5N1", "2Q22"): a code, not a model.
+    // Glued to more capitals or digits ("H5N1", "A3B2"): a code, not a model. A
+    // lowercase word glued on is a separate word ("A321sam" → "A three twenty-one sam").
     match cx.kind(end) {
-        Some(Kind::Word | Kind::Digits) => return None,
+        Some(Kind::Digits) => return None,
+        Some(Kind::Word)
+            if !cx
+                .word(end)
+                .is_some_and(|w| w.chars().all(char::is_lowercase)) =>
+        {
+            return None
+        }
         Some(Kind::Punct)
             if matches!(cx.punct(end), Some('-' | '.' | ',' | '/'))
                 && cx.digits(end + 1).is_some() =>
@@ -259,6 +267,7 @@ mod tests {
         assert_eq!(n("F-16s"), "F sixteens");
         assert_eq!(n("Kh-101 missiles"), "K H one oh one missiles");
         assert_eq!(n("S-400"), "S four hundred");
-        assert_eq!(n("A321sam"), "A three hundred twenty-one sam");
+        assert_eq!(n("A321sam"), "A three twenty-one sam");
+        assert_eq!(n("H5N1"), "H five N one");
     }
 }

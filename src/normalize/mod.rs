@@ -26,6 +26,7 @@ mod electronic;
 mod fraction;
 mod initialism;
 pub mod lexicon;
+mod markup;
 mod measure;
 mod money;
 mod ordinal;
@@ -95,6 +96,9 @@ impl Match {
 pub(crate) struct Ctx<'a> {
     pub toks: &'a [Token<'a>],
     pub opts: &'a NormalizeOptions,
+    /// For each token: whether a straight double quote opened earlier on its line is
+    /// still open (so a `"` at that token closes a quotation rather than marking inches).
+    pub quote_open: Vec<bool>,
 }
 
 impl<'a> Ctx<'a> {
@@ -235,7 +239,9 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             .or_else(|| roman::match_roman(cx, i))
             .or_else(|| initialism::match_model(cx, i))
             .or_else(|| initialism::match_initialism(cx, i)),
-        Kind::Punct => electronic::match_electronic(cx, i)
+        Kind::Punct => markup::match_tag(cx, i)
+            .or_else(|| markup::match_arpabet(cx, i))
+            .or_else(|| electronic::match_electronic(cx, i))
             .or_else(|| telephone::match_telephone(cx, i))
             .or_else(|| money::match_money(cx, i))
             .or_else(|| cardinal::match_number_sign(cx, i))
@@ -329,7 +335,21 @@ const MAX_EXTRA_PASSES: usize = 3;
 
 fn normalize_once(text: &str, opts: &NormalizeOptions) -> String {
     let toks = scanner::tokenize(text);
-    let cx = Ctx { toks: &toks, opts };
+    let mut quote_open = Vec::with_capacity(toks.len());
+    let mut open = false;
+    for t in &toks {
+        quote_open.push(open);
+        match t.text {
+            "\"" => open = !open,
+            "\n" | "\r" => open = false,
+            _ => {}
+        }
+    }
+    let cx = Ctx {
+        toks: &toks,
+        opts,
+        quote_open,
+    };
     let mut out = String::with_capacity(text.len() + text.len() / 4);
     let mut i = 0;
     while i < toks.len() {

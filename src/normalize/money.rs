@@ -1,4 +1,4 @@
-//! Money: "$49.95" → "forty-nine dollars and ninety-five cents", "$5" → "five dollars",
+//! Money: "$49.95" → "forty-nine dollars ninety-five cents", "$5" → "five dollars",
 //! "$1.5 billion" → "one point five billion dollars", "£1.20", "€3m", "US$76.3 trillion".
 
 use super::cardinal::{parse_number, read_int, read_number, NumLit};
@@ -13,6 +13,11 @@ struct Currency {
     many: &'static str,
     /// Minor unit (singular, plural), if amounts are read with one.
     minor: Option<(&'static str, &'static str)>,
+}
+
+/// The name of a currency sign said on its own ("£" → "pound"), when no amount follows.
+pub(crate) fn sign_name(c: char) -> Option<&'static str> {
+    currency_of(c).map(|cur| cur.one)
 }
 
 const CURRENCIES: &[Currency] = &[
@@ -272,7 +277,7 @@ fn say_amount(lit: &NumLit<'_>, cur: &Currency) -> String {
             if int_is_zero {
                 minor
             } else {
-                format!("{} and {minor}", whole(lit))
+                format!("{} {minor}", whole(lit))
             }
         }
         _ => format!("{} {}", read_number(lit), cur.many),
@@ -366,8 +371,8 @@ mod tests {
         assert_eq!(n("$0.01"), "one cent");
         assert_eq!(n("$.50"), "fifty cents");
         assert_eq!(n("$20.506"), "twenty point five zero six dollars");
-        assert_eq!(n("$20.500"), "twenty dollars and fifty cents");
-        assert_eq!(n("£2.01"), "two pounds and one penny");
+        assert_eq!(n("$20.500"), "twenty dollars fifty cents");
+        assert_eq!(n("£2.01"), "two pounds one penny");
         assert_eq!(n("¥30B"), "thirty billion yen");
         assert_eq!(n("US$5"), "five U S dollars");
         assert_eq!(n("BUS$5"), "BUS five dollars");

@@ -55,10 +55,8 @@ pub(crate) fn match_symbol(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         '§' => "section",
         '=' if term_before(cx, i) || term_after(cx, i) => "equals",
         '+' if term_before(cx, i) && digits_after(cx, i) => "plus",
-        // "Disney+", "18+", "an A+ grade"; "13+%" is left alone.
-        '+' if !alnum_after && !glued_on(i + 1) && !matches!(cx.punct(i + 1), Some('+' | '%')) => {
-            "plus"
-        }
+        // "Disney+", "18+", "an A+ grade", "13+%".
+        '+' if !alnum_after && !glued_on(i + 1) && !cx.is_punct(i + 1, '+') => "plus",
         // "C#", "F#": the language names.
         '#' if !alnum_after
             && !glued_on(i + 1)
@@ -68,13 +66,11 @@ pub(crate) fn match_symbol(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         {
             "sharp"
         }
-        // Any other "#" that is no hashtag or number sign, except a Markdown-style
-        // heading mark at a line start.
-        '#' if !(alnum_after || glued_on(i + 1) || (line_start && cx.is_space(i + 1))) => "hash",
-        // "$" that is no amount (money is matched first) and ends a word: "test$",
-        // "$$". Glued to a word after it, it is kept: reading it would change the
-        // context of that word for a second pass ("$PM3").
-        '$' if !alnum_after && !glued_on(i + 1) => "dollar",
+        // Any other "#" (hashtags, "#1" and "C#" are read before this), except a
+        // Markdown-style heading mark at a line start: "dfsd#sfgsfd", "#mytext#".
+        '#' if !(line_start && cx.is_space(i + 1)) => "hash",
+        // "$" that is no amount (money is matched first): "test$", "$$", "a$b".
+        '$' => "dollar",
         '×' if term_before(cx, i) && digits_after(cx, i) => "times",
         '*' if prev_digits && cx.digits(i + 1).is_some() => "times",
         '~' if cx.digits(i + 1).is_some() && !alnum(cx, i.checked_sub(1)) => "about",
@@ -85,15 +81,21 @@ pub(crate) fn match_symbol(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         {
             "at"
         }
-        '$' | '%'
-            if i.checked_sub(1).is_none_or(|p| cx.is_space(p))
-                && (cx.tok(i + 1).is_none() || cx.is_space(i + 1)) =>
+        // "%" that no number took: "%AA", "¥#%".
+        '%' => "percent",
+        // A currency sign with no amount after it ("€₩£", "£ and $").
+        c if super::money::sign_name(c).is_some() && !digits_after(cx, i) => {
+            super::money::sign_name(c)?
+        }
+        // A slash that starts a run of signs ("/$€", "/#"): each sign is read.
+        '/' if i
+            .checked_sub(1)
+            .is_none_or(|p| cx.is_space(p) || line_start)
+            && cx.punct(i + 1).is_some_and(|n| {
+                matches!(n, '$' | '#' | '%') || super::money::sign_name(n).is_some()
+            }) =>
         {
-            if c == '$' {
-                "dollar"
-            } else {
-                "percent"
-            }
+            "slash"
         }
         '/' => {
             // Only fixed word pairs: a generic "slash" reading would change with the
@@ -224,17 +226,22 @@ mod tests {
         assert_eq!(n("~5 km"), "about five kilometers");
         assert_eq!(n("2*8"), "two times eight");
         assert_eq!(n("$ and 5% or %"), "dollar and five percent or percent");
-        assert_eq!(n("13+%"), "thirteen+%");
+        assert_eq!(n("13+%"), "thirteen plus percent");
         assert_eq!(n("C++ and f++"), "C plus plus and f plus plus");
         assert_eq!(n("Disney+ and 18+."), "Disney plus and eighteen plus.");
         assert_eq!(n("C# or F#"), "C sharp or F sharp");
-        assert_eq!(n("#mytext#"), "hashtag mytext hash");
+        assert_eq!(n("#mytext#"), "hash mytext hash");
+        assert_eq!(n("dfsd#sfgsfd$"), "dfsd hash sfgsfd dollar");
+        assert_eq!(
+            n("/$€₩£BB¥#%AA"),
+            "slash dollar euro won pound BB yen hash percent AA"
+        );
         assert_eq!(n("test$"), "test dollar");
         assert_eq!(n("dfsd$$ sfgsfd$"), "dfsd dollar dollar sfgsfd dollar");
-        assert_eq!(n("$No.12"), "$number twelve");
+        assert_eq!(n("$No.12"), "dollar number twelve");
         assert_eq!(n("# Title"), "# Title");
         assert_eq!(n("0#+"), "zero hash plus");
-        assert_eq!(n("US#.may"), "U S#.may");
+        assert_eq!(n("US#.may"), "U S hash dot may");
         assert_eq!(n("@12"), "at twelve");
         assert_eq!(n("12@"), "twelve at");
         assert_eq!(n("$12@12%"), "twelve dollars at twelve percent");

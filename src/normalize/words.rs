@@ -135,6 +135,15 @@ pub fn cardinal_digits(digits: &str) -> Option<String> {
     Some(parts.join(" "))
 }
 
+/// Round thousands up to six digits ("2000", "6000", "250000"): said as a number even
+/// where other digit runs in a code are read one by one ("t2000", "rtx-6000").
+pub fn is_round_thousands(d: &str) -> bool {
+    (4..=6).contains(&d.len())
+        && d.ends_with("000")
+        && !d.starts_with('0')
+        && d.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Read every digit on its own: "004" → "zero zero four".
 pub fn digits_each(digits: &str) -> String {
     let mut out = String::with_capacity(digits.len() * 5);
