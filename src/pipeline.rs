@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::audio::{
     AudioError, AudioFormat, EncodeOptions, Mastering, Metadata, Muxer, OutputFile,
 };
-use crate::engine::{Engine, EngineError, Pcm, SynthesisSettings};
+use crate::engine::{Engine, EngineError, EngineKind, Pcm, SynthesisSettings};
 use crate::extract::Article;
 use crate::normalize::lexicon::{ApplyOptions, Lexicon};
 use crate::normalize::{self, NormalizeOptions};
@@ -166,12 +166,14 @@ pub fn script_for_ssml(
     })
 }
 
-/// How to apply the lexicon for this engine: raw `[[ ipa ]]` phonemes only for a Piper
-/// server (piper1-gpl's phonemizer passes them through). The in-process Piper reads
-/// `[[…]]` as espeak-ng phoneme mnemonics, not IPA, so it gets the respelling.
+/// How to apply the lexicon for this engine: raw `[[ ipa ]]` phonemes for the Piper
+/// engines, whose phonemizers pass them through as IPA (piper1-gpl's server, and the
+/// in-process engine in `engine::phonemize`, which does as Piper does). Other
+/// engines get the respelling: espeak reads `[[…]]` as its own phoneme mnemonics.
 pub fn lexicon_options(engine: &dyn Engine) -> ApplyOptions {
+    let id = engine.info().engine;
     ApplyOptions {
-        ipa: engine.info().engine == crate::engine::piper_http::ENGINE_ID,
+        ipa: id == EngineKind::Piper.name() || id == EngineKind::PiperHttp.name(),
     }
 }
 
@@ -511,5 +513,56 @@ mod tests {
         assert!(msg.contains("segment 3") && msg.contains("Cc."), "{msg}");
         let left: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").collect();
         assert!(left.is_empty(), "files left behind: {left:?}");
+    }
+
+    /// An engine known only by its id, for what the pipeline decides from it.
+    struct Named(&'static str);
+    impl Engine for Named {
+        fn info(&self) -> EngineInfo {
+            EngineInfo {
+                engine: self.0.into(),
+                voice: "v".into(),
+                sample_rate: 8000,
+                max_chars: 1000,
+            }
+        }
+        fn synthesize(&self, _: &str, _: &SynthesisSettings) -> Result<Pcm, EngineError> {
+            Ok(Pcm::new(8000, vec![0.0; 80]))
+        }
+    }
+
+    #[test]
+    fn piper_engines_get_lexicon_ipa_through_the_normalizer() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut o = opts(dir.path(), 1);
+        o.lexicon
+            .add_toml(
+                "[[entry]]\nword = \"Kyiv\"\nspoken = \"keev\"\nipa = \"kɪjiw\"\n",
+                std::path::Path::new("test.toml"),
+            )
+            .expect("lexicon");
+        let article = Article {
+            blocks: vec![Block {
+                kind: BlockKind::Paragraph,
+                text: "Kyiv is calm.".into(),
+            }],
+            ..Default::default()
+        };
+        for (engine, spoken) in [
+            ("piper", "[[ kɪjiw ]] is calm."),
+            ("piper-http", "[[ kɪjiw ]] is calm."),
+            ("espeak", "keev is calm."),
+            ("openai", "keev is calm."),
+        ] {
+            let script = script_for(&article, &Named(engine), &o);
+            let got: Vec<&str> = script.segments.iter().map(|s| s.spoken.as_str()).collect();
+            assert_eq!(got, [spoken], "{engine}");
+            let ssml =
+                r#"<speak><phoneme alphabet="ipa" ph="kɪjiw">Kiev</phoneme> is calm.</speak>"#;
+            let script = script_for_ssml(ssml, &Named(engine), &o).expect("valid SSML");
+            let got: Vec<&str> = script.segments.iter().map(|s| s.spoken.as_str()).collect();
+            let spoken = spoken.replace("keev", "Kiev");
+            assert_eq!(got, [spoken.as_str()], "{engine} SSML");
+        }
     }
 }

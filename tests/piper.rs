@@ -9,8 +9,12 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use narrator::engine::piper::PiperConfig;
+use narrator::engine::phonemize::phoneme_ids;
+use narrator::engine::piper::{PiperConfig, PiperEngine};
 use narrator::engine::{Engine, EngineError, SynthesisSettings};
+use narrator::extract::{Article, Block, BlockKind};
+use narrator::normalize::lexicon::Lexicon;
+use narrator::pipeline::{self, NoProgress, RenderOptions};
 
 const VOICE: &str = "en_US-joe-medium";
 const TEXT: &str = "Hello, world. The council approved the budget on Tuesday.";
@@ -283,4 +287,141 @@ print(json.dumps(PiperVoice.load(sys.argv[1]).phonemize(open(sys.argv[2]).read()
         "phoneme agreement {:.2} % < 98 %",
         100.0 * agreement
     );
+}
+
+/// Narrate `text` with `engine` and a lexicon of one entry; returns the spoken text
+/// of the single segment and the WAV's samples.
+fn narrate_with_lexicon(
+    engine: &PiperEngine,
+    lexicon_toml: &str,
+    text: &str,
+) -> (String, Vec<i16>) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut lexicon = Lexicon::new();
+    lexicon
+        .add_toml(lexicon_toml, Path::new("test.toml"))
+        .expect("lexicon");
+    let opts = RenderOptions {
+        output: dir.path().join("out.wav"),
+        format: narrator::audio::AudioFormat::Wav,
+        encode: Default::default(),
+        settings: SynthesisSettings {
+            noise_scale: Some(0.0),
+            noise_w: Some(0.0),
+            ..Default::default()
+        },
+        jobs: 1,
+        script: Default::default(),
+        normalize: Default::default(),
+        lexicon,
+        production: pipeline::Production {
+            mastering: narrator::audio::Mastering::off(),
+            ..Default::default()
+        },
+    };
+    let article = Article {
+        blocks: vec![Block {
+            kind: BlockKind::Paragraph,
+            text: text.into(),
+        }],
+        ..Default::default()
+    };
+    let script = pipeline::script_for(&article, engine, &opts);
+    let [segment] = script.segments.as_slice() else {
+        panic!("one segment expected: {:?}", script.segments);
+    };
+    pipeline::render(&script, engine, &opts, &NoProgress).expect("render");
+    let samples = hound::WavReader::open(&opts.output)
+        .expect("WAV written")
+        .samples::<i16>()
+        .collect::<Result<Vec<_>, _>>()
+        .expect("16-bit WAV");
+    (segment.spoken.clone(), samples)
+}
+
+/// A lexicon entry's `ipa` reaches the in-process voice as raw phonemes: the model
+/// gets the same phoneme ids Python Piper gives it for the same `[[ ]]` text, and
+/// the audio is not the respelling's.
+#[test]
+fn lexicon_ipa_reaches_the_voice_as_in_python_piper() {
+    let Some(model) = real_voice() else { return };
+    let engine = PiperConfig::new(&model).build().expect("engine builds");
+    let entry = "[[entry]]\nword = \"Kyiv\"\nspoken = \"keev\"\n";
+    let (spoken, ipa_audio) = narrate_with_lexicon(
+        &engine,
+        &format!("{entry}ipa = \"kɪjiw\"\n"),
+        "They met in Kyiv today.",
+    );
+    assert_eq!(spoken, "They met in [[ kɪjiw ]] today.");
+    let (respelled, respelled_audio) =
+        narrate_with_lexicon(&engine, entry, "They met in Kyiv today.");
+    assert_eq!(respelled, "They met in keev today.");
+    assert!(!ipa_audio.is_empty());
+    assert_ne!(ipa_audio, respelled_audio);
+
+    let map = &engine.voice_config().phoneme_id_map;
+    let ours: Vec<Vec<i64>> = engine
+        .phonemize(&spoken)
+        .expect("phonemize")
+        .iter()
+        .map(|s| phoneme_ids(s, map).expect("ids").0)
+        .collect();
+    let pad = map["_"][0];
+    let block: Vec<i64> = "kɪjiw"
+        .chars()
+        .flat_map(|c| [map[&c.to_string()][0], pad])
+        .collect();
+    assert!(
+        ours.iter()
+            .any(|ids| ids.windows(block.len()).any(|w| w == block.as_slice())),
+        "{ours:?} lacks the block's ids {block:?}"
+    );
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let wav = dir.path().join("py.wav");
+    let script = r#"
+import json, sys, wave
+from piper import PiperVoice
+from piper.config import SynthesisConfig
+voice = PiperVoice.load(sys.argv[1])
+with wave.open(sys.argv[3], "wb") as w:
+    voice.synthesize_wav(sys.argv[2], w, syn_config=SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0))
+print(json.dumps([voice.phonemes_to_ids(p) for p in voice.phonemize(sys.argv[2]) if p]))
+"#;
+    let output = Command::new(venv().join("bin").join("python"))
+        .args(["-c", script])
+        .arg(&model)
+        .arg(&spoken)
+        .arg(&wav)
+        .output()
+        .expect("run python piper");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let theirs: Vec<Vec<i64>> = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(ours, theirs);
+
+    // Same ids, so the same audio up to ONNX Runtime thread-order noise.
+    let settings = SynthesisSettings {
+        noise_scale: Some(0.0),
+        noise_w: Some(0.0),
+        ..Default::default()
+    };
+    let ours = engine.synthesize(&spoken, &settings).expect("synthesis");
+    let theirs = hound::WavReader::open(&wav)
+        .expect("python wrote a WAV")
+        .samples::<i16>()
+        .collect::<Result<Vec<_>, _>>()
+        .expect("16-bit WAV");
+    assert_eq!(ours.samples.len(), theirs.len());
+    let max_diff = ours
+        .samples
+        .iter()
+        .zip(&theirs)
+        .map(|(&a, &b)| ((a * 32767.0).clamp(-32767.0, 32767.0) as i32 - i32::from(b)).abs())
+        .max()
+        .unwrap_or(0);
+    assert!(max_diff <= 64, "samples differ by up to {max_diff} LSB");
 }

@@ -8,6 +8,9 @@
 //! * the phonemes of a sentence are its NFD-decomposed codepoints, with the voice's
 //!   `vowel_clusters` (if any) merged back into single phonemes.
 //!
+//! `[[ ipa ]]` blocks in the text are raw IPA, passed through as Piper's
+//! `PiperVoice.phonemize` passes them (see [`Phonemizer::phonemize`]).
+//!
 //! [`phoneme_ids`] then maps phonemes to model ids with Piper's BOS/PAD/EOS
 //! interleaving.
 //!
@@ -140,7 +143,8 @@ impl Phonemizer {
         &self.voice
     }
 
-    /// Split text into espeak clauses with their IPA and terminators.
+    /// Split text into espeak clauses with their IPA and terminators. No `[[ ]]`
+    /// handling here: espeak reads `[[…]]` as its own phoneme mnemonics.
     pub fn clauses(&self, text: &str) -> Result<Vec<Clause>, EngineError> {
         // The port is young: a panic inside it on odd input must not take a
         // synthesis worker down with it.
@@ -208,6 +212,9 @@ impl Phonemizer {
         let Some(dict) = &self.dict else {
             return text.into();
         };
+        // `phonemize` splits raw-IPA blocks off before espeak sees the text; a
+        // `[[` still here is unclosed, and espeak reads what follows it as
+        // mnemonics that our `[[…]]` must not be spliced into.
         if text.contains("[[") {
             return text.into();
         }
@@ -491,9 +498,52 @@ impl Phonemizer {
     }
 
     /// Text → Piper phonemes grouped by sentence (Piper's `PiperVoice.phonemize`).
+    ///
+    /// `[[ ipa ]]` blocks are raw phonemes, as in Piper 1.8: the text between
+    /// blocks is phonemized piece by piece, and a block's characters (trimmed,
+    /// taken as they are: not decomposed, not merged into vowel clusters) go onto
+    /// the end of the last sentence so far, with a space before it if the text
+    /// before ends in one and after it if the text after starts with one. The first
+    /// sentence of the text after a block continues that sentence, so a block never
+    /// starts a new one: "Hi. [[ a ]] there." is one sentence, and "[[ a ]]. Next"
+    /// loses the `.` (espeak reads an empty clause there). Characters the voice does not
+    /// know are dropped later by [`phoneme_ids`], as Piper drops them.
     pub fn phonemize(&self, text: &str) -> Result<Vec<SentencePhonemes>, EngineError> {
+        let (texts, blocks) = split_phoneme_blocks(text);
+        if blocks.is_empty() {
+            return self.phonemize_text(text, Tail::Trimmed);
+        }
+        let first_text = texts.first().copied().unwrap_or_default();
+        let mut sentences = self.phonemize_text(first_text, Tail::AsPiper)?;
+        for (k, block) in blocks.iter().enumerate() {
+            let before = texts.get(k).copied().unwrap_or_default();
+            let after = texts.get(k + 1).copied().unwrap_or_default();
+            let mut current = sentences.pop().unwrap_or_default();
+            if before.ends_with(' ') {
+                current.push(" ".into());
+            }
+            current.extend(block.chars().map(String::from));
+            if after.starts_with(' ') {
+                current.push(" ".into());
+            }
+            let mut following = self.phonemize_text(after, Tail::AsPiper)?.into_iter();
+            if let Some(continued) = following.next() {
+                current.extend(continued);
+            }
+            sentences.push(current);
+            sentences.extend(following);
+        }
+        // Piper skips empty sentences when it synthesizes.
+        sentences.retain(|s| !s.is_empty());
+        Ok(sentences)
+    }
+
+    /// Text without phoneme blocks → phonemes grouped by sentence.
+    fn phonemize_text(&self, text: &str, tail: Tail) -> Result<Vec<SentencePhonemes>, EngineError> {
         let mut sentences = Vec::new();
         let mut current = String::new();
+        // The last clause had no punctuation, so `current` ends in our own space.
+        let mut unterminated = false;
         for clause in self.clauses(text)? {
             // A clause with no words ("a.m.," leaves an empty one before the
             // comma) adds nothing; C espeak-ng reports none there. It still ends
@@ -506,6 +556,7 @@ impl Phonemizer {
                 continue;
             }
             current.push_str(&clause.ipa);
+            unterminated = clause.terminator.is_none();
             match clause.terminator {
                 Some(t) => {
                     current.push(t);
@@ -522,8 +573,13 @@ impl Phonemizer {
                 current.clear();
             }
         }
-        if !current.trim().is_empty() {
-            sentences.push(self.to_phonemes(current.trim_end()));
+        let last = match tail {
+            Tail::Trimmed => current.trim_end(),
+            Tail::AsPiper if unterminated => current.strip_suffix(' ').unwrap_or(&current),
+            Tail::AsPiper => &current,
+        };
+        if !last.trim().is_empty() {
+            sentences.push(self.to_phonemes(last));
         }
         sentences.retain(|s| !s.is_empty());
         Ok(sentences)
@@ -534,6 +590,50 @@ impl Phonemizer {
         let phonemes: Vec<String> = nfd.chars().map(String::from).collect();
         merge_vowel_clusters(phonemes, &self.vowel_clusters)
     }
+}
+
+/// How [`Phonemizer::phonemize_text`] ends text that stops after a `,` `:` or `;`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tail {
+    /// Without the space that follows the punctuation (whole segments).
+    Trimmed,
+    /// With it, as Piper phonemizes the text before a phoneme block
+    /// ("Well, [[ a ]]" → `wˈɛl,  a`).
+    AsPiper,
+}
+
+/// Split `text` around raw-phoneme blocks as Piper's
+/// `re.split(r"(\[\[.*?\]\])", text)` does: a block is `[[`, the fewest characters
+/// other than a line feed, then `]]`. Returns the texts around the blocks (one
+/// more than the blocks; empty between adjacent blocks) and each block's content
+/// with surrounding whitespace stripped (Python's `str.strip`).
+fn split_phoneme_blocks(text: &str) -> (Vec<&str>, Vec<&str>) {
+    let mut texts = Vec::new();
+    let mut blocks = Vec::new();
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(open) = text.get(from..).and_then(|rest| rest.find("[[")) {
+        let open = from + open;
+        let inner = open + 2;
+        let line_end = text[inner..].find('\n').map_or(text.len(), |i| inner + i);
+        match text[inner..line_end].find("]]") {
+            Some(len) => {
+                texts.push(&text[copied..open]);
+                blocks.push(text[inner..inner + len].trim_matches(is_python_space));
+                copied = inner + len + 2;
+                from = copied;
+            }
+            // No block can start later on this line either.
+            None => from = line_end,
+        }
+    }
+    texts.push(&text[copied..]);
+    (texts, blocks)
+}
+
+/// Python's `str.isspace`: Unicode whitespace plus the separators U+001C–U+001F.
+fn is_python_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
 fn find_phoneme(phdata: &PhonemeData, mnemonic: &str) -> Option<u8> {
@@ -769,6 +869,10 @@ mod tests {
             "...",
             "[[",
             "]] [[ ]]",
+            "[[]]",
+            "[[ \u{1f} ]] [[",
+            "[[😀]] x [[\n]] [[ ]]]] ]",
+            "Hi, [[ ˈa ]]. [[ b ]], [[",
             "\u{0}\u{1}\u{7f}",
             "😀 emoji 🎉 text",
             "Ünïcödé çafé naïve — “quotes” ‘single’ «guillemets»",
@@ -846,5 +950,163 @@ mod tests {
         // Piper 1.8 (C espeak-ng) phonemes for the same text.
         assert_eq!(got[0], "ɪnðɪʲ ˈɛnd, fɚðə pˈiːpəl ʌvðə sˈɪɾi.");
         assert_eq!(got[1], "fɔːɹ lˈɔŋɡɚ.");
+    }
+
+    /// Ids for BOS/PAD/EOS, space, punctuation and the IPA these tests use; `☃`
+    /// is left out, as a voice would lack it.
+    fn test_id_map() -> HashMap<String, Vec<i64>> {
+        let symbols = "_^$ !,.:;?abcdefhijklmnoprstuvwxzæçðŋɐɑɔəɚɛɜɡɪɹɾʃʊʌʒʔʲˈˌːθ";
+        symbols
+            .chars()
+            .zip(0..)
+            .map(|(c, id)| (c.to_string(), vec![id]))
+            .collect()
+    }
+
+    fn sentences(ph: &Phonemizer, text: &str) -> Vec<String> {
+        ph.phonemize(text)
+            .expect("phonemize")
+            .iter()
+            .map(|s| s.concat())
+            .collect()
+    }
+
+    #[test]
+    fn phoneme_blocks_split_as_pipers_regex() {
+        assert_eq!(
+            split_phoneme_blocks("Say [[ kɪjiw ]] now."),
+            (vec!["Say ", " now."], vec!["kɪjiw"])
+        );
+        assert_eq!(
+            split_phoneme_blocks("[[a]][[ b\u{1f}]]"),
+            (vec!["", "", ""], vec!["a", "b"])
+        );
+        // The fewest characters: `[[[a]]` holds `[a`; a line feed ends the search.
+        assert_eq!(
+            split_phoneme_blocks("x [[[a]] y"),
+            (vec!["x ", " y"], vec!["[a"])
+        );
+        assert_eq!(
+            split_phoneme_blocks("[[ a\nb ]] c [[ d ]]"),
+            (vec!["[[ a\nb ]] c ", ""], vec!["d"])
+        );
+        assert_eq!(split_phoneme_blocks("a [[ b"), (vec!["a [[ b"], vec![]));
+        assert_eq!(split_phoneme_blocks("[[]]"), (vec!["", ""], vec![""]));
+    }
+
+    #[test]
+    fn ipa_block_goes_into_the_phoneme_stream_verbatim() {
+        let ph = Phonemizer::new("en-us").expect("bundled en-us data");
+        let map = test_id_map();
+        let got = ph.phonemize("Say [[ kɪjiw ]] now.").expect("phonemize");
+        assert_eq!(got.len(), 1);
+        // The words around the block read as they do on their own.
+        let mut expected = ph.phonemize("Say").expect("phonemize").concat();
+        expected.push(" ".into());
+        expected.extend(["k", "ɪ", "j", "i", "w"].map(String::from));
+        expected.push(" ".into());
+        expected.extend(ph.phonemize("now.").expect("phonemize").concat());
+        assert_eq!(got[0], expected);
+        // Piper 1.8 phonemes for the same input.
+        assert_eq!(got[0].concat(), "sˈeɪ kɪjiw nˈaʊ.");
+
+        let (ids, missing) = phoneme_ids(&got[0], &map).expect("ids");
+        assert!(missing.is_empty(), "{missing:?}");
+        let pad = map[PAD][0];
+        let block: Vec<i64> = "kɪjiw"
+            .chars()
+            .flat_map(|c| [map[&c.to_string()][0], pad])
+            .collect();
+        assert!(
+            ids.windows(block.len()).any(|w| w == block.as_slice()),
+            "{ids:?} lacks {block:?}"
+        );
+    }
+
+    #[test]
+    fn ipa_blocks_join_sentences_as_in_piper() {
+        let ph = Phonemizer::new("en-us").expect("bundled en-us data");
+        // Each expectation is Piper 1.8's `PiperVoice.phonemize` for the same text.
+        assert_eq!(sentences(&ph, "[[ kɪjiw ]] is calm."), ["kɪjiw ɪz kˈɑːm."]);
+        assert_eq!(sentences(&ph, "Say [[ kɪjiw ]]"), ["sˈeɪ kɪjiw"]);
+        // A block after a sentence end continues that sentence.
+        assert_eq!(
+            sentences(&ph, "Hello. [[ a ]] world."),
+            ["həlˈoʊ. a wˈɜːld."]
+        );
+        assert_eq!(
+            sentences(&ph, "[[ a ]] world. Next."),
+            ["a wˈɜːld.", "nˈɛkst."]
+        );
+        // Punctuation right after a block opens an empty clause and is lost, so
+        // the next sentence continues the block's.
+        assert_eq!(
+            sentences(&ph, "They went to [[ kɪjiw ]]. Then home."),
+            ["ðeɪ wˈɛnt tuː kɪjiwðˈɛn hˈoʊm."]
+        );
+        // A clause's `, ` before a block is kept, then the block's own space.
+        assert_eq!(
+            sentences(&ph, "Zelensky, [[ kɪjiw ]] said: yes."),
+            ["zɛlˈɛnski,  kɪjiw sˈɛd: jˈɛs."]
+        );
+        assert_eq!(sentences(&ph, "Say [[kɪjiw]]now."), ["sˈeɪ kɪjiwnˈaʊ."]);
+        assert_eq!(sentences(&ph, "[[a]][[b]]"), ["ab"]);
+        assert!(sentences(&ph, "[[ ]]").is_empty());
+    }
+
+    #[test]
+    fn ipa_blocks_keep_multi_word_entries_around_them() {
+        let ph = Phonemizer::new("en-us").expect("bundled en-us data");
+        // Before blocks were split off, any `[[` turned the multi-word entries off
+        // for the whole text ("in the" → `ɪn ðə`).
+        let got = sentences(&ph, "Say [[ kɪjiw ]] in the end.");
+        assert_eq!(got, ["sˈeɪ kɪjiw ɪnðɪʲ ˈɛnd."]);
+    }
+
+    #[test]
+    fn unknown_ipa_is_dropped_like_piper() {
+        let ph = Phonemizer::new("en-us").expect("bundled en-us data");
+        let map = test_id_map();
+        let with = ph.phonemize("Say [[ kɪ☃jiw ]] now.").expect("phonemize");
+        let without = ph.phonemize("Say [[ kɪjiw ]] now.").expect("phonemize");
+        assert!(with[0].contains(&"☃".to_string()));
+        let (ids_with, missing) = phoneme_ids(&with[0], &map).expect("ids");
+        let (ids_without, _) = phoneme_ids(&without[0], &map).expect("ids");
+        assert_eq!(ids_with, ids_without);
+        assert_eq!(missing, HashSet::from(["☃".to_string()]));
+        // Block IPA is not decomposed: a precomposed `ç` stays one phoneme.
+        let cedilla = ph.phonemize("[[ ç ]]").expect("phonemize");
+        assert_eq!(cedilla, vec![vec!["ç".to_string()]]);
+    }
+
+    #[test]
+    fn text_without_blocks_is_unchanged() {
+        let ph = Phonemizer::new("en-us").expect("bundled en-us data");
+        let map = test_id_map();
+        // Phonemes this phonemizer gave before `[[ ]]` blocks were read as IPA; a
+        // trailing `, ` is still trimmed, and an unclosed `[[` is no block.
+        let before = [
+            (
+                "Hello, world. The council approved the budget on Tuesday.",
+                vec![
+                    "həlˈoʊ, wˈɜːld.",
+                    "ðə kˈaʊnsəl ɐpɹˈuːvd ðə bˈʌdʒɪt ˌɔn tˈuːzdeɪ.",
+                ],
+            ),
+            ("Well,", vec!["wˈɛl,"]),
+            ("a [[ b", vec!["ˈeɪ b"]),
+        ];
+        for (text, expected) in before {
+            let got = ph.phonemize(text).expect("phonemize");
+            let got_text: Vec<String> = got.iter().map(|s| s.concat()).collect();
+            assert_eq!(got_text, expected, "{text}");
+            for (sentence, want) in got.iter().zip(&expected) {
+                let want: Vec<String> = want.chars().map(String::from).collect();
+                assert_eq!(
+                    phoneme_ids(sentence, &map).expect("ids"),
+                    phoneme_ids(&want, &map).expect("ids")
+                );
+            }
+        }
     }
 }

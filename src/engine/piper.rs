@@ -367,7 +367,7 @@ impl PiperEngine {
 impl Engine for PiperEngine {
     fn info(&self) -> EngineInfo {
         EngineInfo {
-            engine: "piper".into(),
+            engine: super::EngineKind::Piper.name().into(),
             voice: self.voice_name.clone(),
             sample_rate: self.voice.audio.sample_rate,
             max_chars: 2_000,

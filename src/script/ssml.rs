@@ -9,7 +9,7 @@
 //!   routed through the normalizer by building a string it reads that way;
 //! - `sub alias=`: the alias is read;
 //! - `phoneme alphabet="ipa" ph=`: a `[[ ph ]]` block for engines that take raw
-//!   phonemes (Piper's server), else the element's text;
+//!   phonemes (Piper, in-process or its server), else the element's text;
 //! - `voice name=`: recorded on the segments ([`super::Segment::voice`]); engines may
 //!   ignore it;
 //! - `prosody rate=` (x-slow … x-fast, `120%`, `+20%`, `1.2`): a per-segment rate
@@ -53,7 +53,7 @@ pub enum SsmlError {
 #[derive(Debug, Clone, Default)]
 pub struct SsmlOptions {
     pub script: ScriptOptions,
-    /// The engine takes raw phonemes in `[[ ]]` (Piper's server): `<phoneme>` is
+    /// The engine takes raw phonemes in `[[ ]]` (Piper): `<phoneme>` is
     /// passed as IPA.
     pub raw_phonemes: bool,
 }
