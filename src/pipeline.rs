@@ -564,5 +564,17 @@ mod tests {
             let spoken = spoken.replace("keev", "Kiev");
             assert_eq!(got, [spoken.as_str()], "{engine} SSML");
         }
+        // At a sentence end the period goes inside the block and survives the
+        // normalizer (Piper drops punctuation after a block).
+        let article = Article {
+            blocks: vec![Block {
+                kind: BlockKind::Paragraph,
+                text: "They met in Kyiv. It was 5 p.m.".into(),
+            }],
+            ..Default::default()
+        };
+        let script = script_for(&article, &Named("piper"), &o);
+        let got: Vec<&str> = script.segments.iter().map(|s| s.spoken.as_str()).collect();
+        assert_eq!(got, ["They met in [[ kɪjiw. ]]", "It was five P M."]);
     }
 }

@@ -1009,6 +1009,9 @@ mod tests {
         assert_eq!(got[0], expected);
         // Piper 1.8 phonemes for the same input.
         assert_eq!(got[0].concat(), "sˈeɪ kɪjiw nˈaʊ.");
+        // Punctuation the lexicon moved into a block ends the sentence there.
+        let got = ph.phonemize("They met in [[ kɪjiw. ]]").expect("phonemize");
+        assert!(got.concat().concat().ends_with("kɪjiw."), "{got:?}");
 
         let (ids, missing) = phoneme_ids(&got[0], &map).expect("ids");
         assert!(missing.is_empty(), "{missing:?}");

@@ -276,11 +276,18 @@ impl Lexicon {
                 continue;
             };
             out.push_str(text.get(copied..start).unwrap_or(""));
+            let mut end = end;
             match (&e.ipa, opts.ipa) {
                 (Some(ipa), true) => {
+                    // Clause punctuation right after the word goes inside the block, where
+                    // espeak would have put it ("kɪjiw."): Piper reads a block verbatim and
+                    // drops punctuation that follows one, which would run the sentence on.
+                    let punct = clause_punct_after(text, end);
                     out.push_str("[[ ");
                     out.push_str(ipa.trim());
+                    out.push_str(punct);
                     out.push_str(" ]]");
+                    end += punct.len();
                 }
                 _ => out.push_str(&e.spoken),
             }
@@ -451,6 +458,27 @@ fn glob(pattern: &str, word: &str) -> bool {
         .is_some_and(|rest| rest.iter().all(|&c| c == '*'))
 }
 
+/// The run of clause punctuation (". , ! ? ; :") at byte `at` of `text`, if it ends the
+/// word: followed by whitespace, a closing quote or bracket, or the end of the text
+/// ("Kyiv." yes; "Kyiv.com" no).
+fn clause_punct_after(text: &str, at: usize) -> &str {
+    let Some(rest) = text.get(at..) else {
+        return "";
+    };
+    let n = rest
+        .find(|c: char| !matches!(c, '.' | ',' | '!' | '?' | ';' | ':'))
+        .unwrap_or(rest.len());
+    let ends_word = rest[n..]
+        .chars()
+        .next()
+        .is_none_or(|c| c.is_whitespace() || matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']'));
+    if ends_word {
+        &rest[..n]
+    } else {
+        ""
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -508,10 +536,14 @@ spoken = "YOO-ree oo-sha-KOFF"
         );
         assert_eq!(a(&l, "Yuri  Ushakov said"), "YOO-ree oo-sha-KOFF said");
         assert_eq!(a(&l, "Yuri, Ushakov"), "Yuri, Ushakov");
-        assert_eq!(
-            l.apply("Zelensky", ApplyOptions { ipa: true }),
-            "[[ zɛˈlɛnski ]]"
-        );
+        let ipa = |s: &str| l.apply(s, ApplyOptions { ipa: true });
+        assert_eq!(ipa("Zelensky"), "[[ zɛˈlɛnski ]]");
+        // Clause punctuation after the word goes into the block (Piper drops it after
+        // one); not when the word goes on ("Zelensky.com").
+        assert_eq!(ipa("said Zelensky. Then"), "said [[ zɛˈlɛnski. ]] Then");
+        assert_eq!(ipa("\"Zelensky?!\" he"), "\"[[ zɛˈlɛnski?! ]]\" he");
+        assert_eq!(ipa("Zelensky, who"), "[[ zɛˈlɛnski, ]] who");
+        assert_eq!(ipa("Zelensky.com"), "[[ zɛˈlɛnski ]].com");
         // A later (user) file beats an earlier one.
         l.add_toml(
             "[[entry]]\nword = \"Zelensky\"\nspoken = \"user\"\n",
