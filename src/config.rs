@@ -45,6 +45,9 @@ pub struct Config {
     /// A pronunciation lexicon (TOML) applied before the built-in rules; its entries
     /// beat the built-in lexicon's. See src/normalize/lexicon.rs for the format.
     pub lexicon: Option<PathBuf>,
+    /// Field order of all-numeric dates ("mdy" or "dmy"); default: from the article's
+    /// language tag, else the voice's, else month first.
+    pub date_order: Option<crate::normalize::DateOrder>,
     /// Extra directories with voice catalogs and models.
     pub voices_dirs: Vec<PathBuf>,
     pub pauses: Pauses,
@@ -100,13 +103,14 @@ mod tests {
         std::fs::write(
             &p,
             "engine = \"piper\"\nvoice = \"en_US-joe-medium\"\nrate = 1.1\njobs = 2\n\
-             [pauses]\nsentence_ms = 100\n[output]\nmp3_bitrate_kbps = 96\n",
+             date_order = \"dmy\"\n[pauses]\nsentence_ms = 100\n[output]\nmp3_bitrate_kbps = 96\n",
         )
         .expect("write");
         let (c, from) = Config::load(Some(&p)).expect("load");
         assert_eq!(from.as_deref(), Some(p.as_path()));
         assert_eq!(c.engine.as_deref(), Some("piper"));
         assert_eq!(c.pauses.sentence_ms, 100);
+        assert_eq!(c.date_order, Some(crate::normalize::DateOrder::Dmy));
         assert_eq!(c.pauses.paragraph_ms, Pauses::default().paragraph_ms);
         assert_eq!(c.output.mp3_bitrate_kbps, 96);
     }

@@ -14,7 +14,7 @@ use narrator::config::Config;
 use narrator::engine::{self, EngineConfig, EngineKind, SynthesisSettings};
 use narrator::extract::{self, Article, ExtractOptions};
 use narrator::normalize::lexicon::Lexicon;
-use narrator::normalize::{self, quotes, NormalizeOptions};
+use narrator::normalize::{self, quotes, DateOrder, NormalizeOptions};
 use narrator::pipeline::{self, Progress, RenderOptions};
 use narrator::script::ScriptOptions;
 use narrator::source::{self, FetchOptions, Input};
@@ -77,6 +77,12 @@ enum Command {
         /// Apply the built-in lexicon and this one first (as `narrate --lexicon` does).
         #[arg(long, value_name = "FILE")]
         lexicon: Option<PathBuf>,
+        /// Field order of all-numeric dates like 10/07/2023 (default: from --lang).
+        #[arg(long, value_name = "mdy|dmy")]
+        date_order: Option<DateOrder>,
+        /// Language tag of the text (en-US, en-GB, …): sets the default date order.
+        #[arg(long, value_name = "TAG", default_value = "en-US")]
+        lang: String,
     },
     /// Show the article as the pipeline will read it.
     #[command(
@@ -182,6 +188,10 @@ struct NarrateArgs {
     /// Make each quotation a segment of its own (cut sentences at quote edges).
     #[arg(long)]
     split_quotes: bool,
+    /// Field order of all-numeric dates like 10/07/2023 (default: from the article's
+    /// language tag, else the voice's, else mdy).
+    #[arg(long, value_name = "mdy|dmy")]
+    date_order: Option<DateOrder>,
     #[command(flatten)]
     read: ReadFlags,
     #[command(flatten)]
@@ -340,6 +350,8 @@ fn run(cli: Cli) -> Result<()> {
             marks,
             json,
             lexicon,
+            date_order,
+            lang,
         } => {
             let mode = if json {
                 NormalizeOutput::Json
@@ -352,7 +364,12 @@ fn run(cli: Cli) -> Result<()> {
                 Some(p) => Some(load_lexicon(true, None, Some(&p))?),
                 None => None,
             };
-            normalize_cmd(file.as_deref(), mode, lexicon.as_ref())
+            let opts = NormalizeOptions {
+                date_order: date_order
+                    .or(config.date_order)
+                    .unwrap_or_else(|| DateOrder::for_language(&lang)),
+            };
+            normalize_cmd(file.as_deref(), mode, lexicon.as_ref(), &opts)
         }
         Command::Extract {
             input,
@@ -397,6 +414,7 @@ fn normalize_cmd(
     file: Option<&Path>,
     mode: NormalizeOutput,
     lexicon: Option<&Lexicon>,
+    opts: &NormalizeOptions,
 ) -> Result<()> {
     let reader: Box<dyn BufRead> = match file {
         Some(p) if p != Path::new("-") => Box::new(std::io::BufReader::new(
@@ -406,7 +424,6 @@ fn normalize_cmd(
         )),
         _ => Box::new(std::io::stdin().lock()),
     };
-    let opts = NormalizeOptions::default();
     let mut tracker = quotes::QuoteTracker::new();
     let mut out = std::io::stdout().lock();
     let mut reader = reader;
@@ -428,11 +445,11 @@ fn normalize_cmd(
             None => line,
         };
         match mode {
-            NormalizeOutput::Plain => writeln!(out, "{}", normalize::normalize(line, &opts))?,
+            NormalizeOutput::Plain => writeln!(out, "{}", normalize::normalize(line, opts))?,
             NormalizeOutput::Marks | NormalizeOutput::Json => {
                 // Each line is a paragraph; a quote left open continues into the next.
                 let spans = tracker.paragraph(line);
-                let m = quotes::normalize_marked(line, &spans, &opts);
+                let m = quotes::normalize_marked(line, &spans, opts);
                 if mode == NormalizeOutput::Json {
                     writeln!(out, "{}", serde_json::to_string(&m)?)?;
                 } else {
@@ -562,6 +579,28 @@ fn engine_config(args: &NarrateArgs, config: &Config, catalog: &Catalog) -> Resu
     .map_err(usage)
 }
 
+/// `--date-order`, else the config's, else from the article's language tag, else
+/// from the voice's language, else month first.
+fn date_order(
+    args: &NarrateArgs,
+    config: &Config,
+    input: &Loaded,
+    voice_language: Option<&str>,
+) -> DateOrder {
+    let article_language = match input {
+        Loaded::Article(a) => a.language.as_deref(),
+        Loaded::Ssml(_) => None,
+    };
+    args.date_order
+        .or(config.date_order)
+        .or_else(|| {
+            article_language
+                .or(voice_language)
+                .map(DateOrder::for_language)
+        })
+        .unwrap_or_default()
+}
+
 struct Bar(Option<indicatif::ProgressBar>);
 impl Progress for Bar {
     fn start(&self, total: usize) {
@@ -623,11 +662,13 @@ fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
         c.intra_threads = Some((cores / c.sessions).max(1));
     }
     // A catalog voice may set its own default rate; flags and config win.
-    let catalog_rate = args
+    let catalog_voice = args
         .voice
         .as_deref()
         .or(config.voice.as_deref())
-        .and_then(|v| catalog.resolve(v).ok()?.rate);
+        .and_then(|v| catalog.resolve(v).ok());
+    let catalog_rate = catalog_voice.as_ref().and_then(|v| v.rate);
+    let voice_language = catalog_voice.and_then(|v| v.language);
     let settings = SynthesisSettings {
         rate: args.rate.or(config.rate).or(catalog_rate).unwrap_or(1.0),
         speaker: args.speaker,
@@ -676,7 +717,9 @@ fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
             split_quotes: args.split_quotes,
             ..ScriptOptions::default()
         },
-        normalize: NormalizeOptions::default(),
+        normalize: NormalizeOptions {
+            date_order: date_order(&args, config, &input, voice_language.as_deref()),
+        },
         lexicon,
         // SSML has no article metadata: tags and chapters come from flags alone.
         production: match &input {

@@ -439,3 +439,64 @@ fn piper_voice_from_a_python_package_is_listed_and_narrates() {
     assert_eq!(pcm.sample_rate, 22_050);
     assert!((secs(&pcm) - v["duration_s"].as_f64().expect("duration")).abs() < 0.1);
 }
+
+#[test]
+fn date_order_comes_from_flag_config_or_language_tag() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let line = "Signed on 10/07/2023.\n";
+    let normalize = |extra: &[&str]| {
+        let mut cmd = narrator(dir.path());
+        cmd.arg("normalize").args(extra);
+        cmd.stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn");
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(line.as_bytes())
+            .expect("write");
+        let out = child.wait_with_output().expect("wait");
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let us = "Signed on October seventh, twenty twenty-three.\n";
+    let uk = "Signed on the tenth of July twenty twenty-three.\n";
+    assert_eq!(normalize(&[]), us);
+    assert_eq!(normalize(&["--lang", "en-GB"]), uk);
+    assert_eq!(normalize(&["--date-order", "dmy"]), uk);
+    assert_eq!(normalize(&["--lang", "en-GB", "--date-order", "mdy"]), us);
+    let bad = run(narrator(dir.path()).args(["normalize", "--date-order", "ymd"]));
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("ymd"), "{}", stderr(&bad));
+
+    // narrate: the page's <html lang> sets the order; the flag and config beat it.
+    let page = dir.path().join("gb.html");
+    std::fs::write(
+        &page,
+        "<html lang=\"en-GB\"><head><title>Deal</title></head><body><article>\
+         <h1>Deal</h1><p>The deal was signed on 10/07/2023 in London.</p></article></body></html>",
+    )
+    .expect("write page");
+    let spoken = |extra: &[&str]| {
+        let t = dir.path().join("t.json");
+        let o = run(narrator(dir.path())
+            .args([
+                "narrate",
+                "gb.html",
+                "-o",
+                "gb.wav",
+                "--no-intro",
+                "--transcript",
+            ])
+            .arg(&t)
+            .args(extra));
+        assert!(o.status.success(), "{}", stderr(&o));
+        std::fs::read_to_string(&t).expect("transcript")
+    };
+    assert!(spoken(&[]).contains("the tenth of July"));
+    assert!(spoken(&["--date-order", "mdy"]).contains("October seventh"));
+    std::fs::write(dir.path().join("c.toml"), "date_order = \"mdy\"\n").expect("config");
+    assert!(spoken(&["--config", "c.toml"]).contains("October seventh"));
+}

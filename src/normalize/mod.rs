@@ -43,13 +43,47 @@ use scanner::{Kind, Token};
 
 /// How to read an all-numeric date whose first two fields could be either day or month
 /// ("10/07/2023").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum DateOrder {
     /// Month first (US news): 10/07/2023 → October seventh.
     #[default]
     Mdy,
     /// Day first (UK/EU news): 10/07/2023 → the tenth of July.
     Dmy,
+}
+
+impl DateOrder {
+    /// The usual order for a BCP 47 language tag ("en-US", "en_GB", "uk"): month first
+    /// for US, Philippine and Canadian English and for a bare "en"; day first for every
+    /// other English region and for other languages.
+    pub fn for_language(tag: &str) -> DateOrder {
+        let tag = tag.trim().to_ascii_lowercase().replace('_', "-");
+        let mut parts = tag.split('-');
+        let lang = parts.next().unwrap_or("");
+        // The region is the first two-letter or three-digit subtag after the language.
+        let region = parts.find(|p| {
+            (p.len() == 2 && p.chars().all(|c| c.is_ascii_alphabetic()))
+                || (p.len() == 3 && p.chars().all(|c| c.is_ascii_digit()))
+        });
+        match (lang, region) {
+            ("en", None | Some("us" | "ph" | "ca" | "um" | "as" | "gu" | "pr" | "vi")) => {
+                DateOrder::Mdy
+            }
+            _ => DateOrder::Dmy,
+        }
+    }
+}
+
+impl std::str::FromStr for DateOrder {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "mdy" => Ok(DateOrder::Mdy),
+            "dmy" => Ok(DateOrder::Dmy),
+            other => Err(format!("date order {other:?} is not mdy or dmy")),
+        }
+    }
 }
 
 /// Options for normalization.
@@ -382,6 +416,28 @@ mod tests {
 
     fn n(s: &str) -> String {
         normalize(s, &NormalizeOptions::default())
+    }
+
+    #[test]
+    fn date_order_follows_the_language_tag() {
+        for (tag, order) in [
+            ("en-US", DateOrder::Mdy),
+            ("en", DateOrder::Mdy),
+            ("en_us", DateOrder::Mdy),
+            ("en-Latn-US", DateOrder::Mdy),
+            ("en-CA", DateOrder::Mdy),
+            ("en-GB", DateOrder::Dmy),
+            ("en_GB", DateOrder::Dmy),
+            ("en-AU", DateOrder::Dmy),
+            ("en-IN", DateOrder::Dmy),
+            ("en-IE", DateOrder::Dmy),
+            ("uk-UA", DateOrder::Dmy),
+            ("de", DateOrder::Dmy),
+        ] {
+            assert_eq!(DateOrder::for_language(tag), order, "{tag}");
+        }
+        assert_eq!("DMY".parse::<DateOrder>(), Ok(DateOrder::Dmy));
+        assert!("ymd".parse::<DateOrder>().is_err());
     }
 
     #[test]
