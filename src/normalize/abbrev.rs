@@ -4,6 +4,7 @@
 //! "vs."), "a.k.a.", and "pp. 4–9" → "pages four to nine".
 
 use super::cardinal::{parse_number, read_number};
+use super::scanner::Kind;
 use super::{is_dash, Class, Ctx, Match};
 
 /// Abbreviations always expanded the same way: (written, spoken, title before a name).
@@ -125,6 +126,23 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             spoken.insert(4, 's');
         }
         return Some(Match::new(end, spoken, Class::Cardinal));
+    }
+    // "y/y", "q/q", "m/m", "w/w": period-on-period changes in market copy. ("YoY" is
+    // kept as written, as the peer suite has it.)
+    let period = |l: &str| match l.to_ascii_lowercase().as_str() {
+        "y" => Some("year"),
+        "q" => Some("quarter"),
+        "m" => Some("month"),
+        "w" => Some("week"),
+        _ => None,
+    };
+    if let Some(p) = period(w) {
+        if cx.is_punct(i + 1, '/')
+            && cx.word(i + 2).is_some_and(|b| b.eq_ignore_ascii_case(w))
+            && !matches!(cx.kind(i + 3), Some(Kind::Word | Kind::Digits))
+        {
+            return Some(Match::new(i + 3, format!("{p} on {p}"), Class::Cardinal));
+        }
     }
     // i.e., e.g., a.k.a.
     for (letters, spoken) in DOTTED {

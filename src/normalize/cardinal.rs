@@ -203,6 +203,12 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     if cx.is_punct(end, '%') {
         spoken.push_str(" percent");
         end += 1;
+    } else if let Some(scale) = glued_temperature(cx, start, end) {
+        // "40C heat", "1.5C of warming": British copy glues the scale to the number.
+        let one = lit.frac.is_none() && lit.int_value() == Some(1);
+        spoken.push_str(if one { " degree " } else { " degrees " });
+        spoken.push_str(scale);
+        end += 1;
     } else if cx.is_punct(end, '"')
         && !cx.quote_open.get(end).copied().unwrap_or(true)
         && !matches!(cx.kind(end + 1), Some(Kind::Word | Kind::Digits))
@@ -248,32 +254,72 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     Some(Match::new(end, spoken, Class::Cardinal))
 }
 
+/// "C" or "F" glued to the number ending at `end` and standing alone: the temperature
+/// scale, unless a word before the number makes it a room, flat or seat ("Apt 4C").
+fn glued_temperature(cx: &Ctx<'_>, start: usize, end: usize) -> Option<&'static str> {
+    let scale = match cx.word(end)? {
+        "C" => "Celsius",
+        "F" => "Fahrenheit",
+        _ => return None,
+    };
+    if matches!(cx.kind(end + 1), Some(Kind::Word | Kind::Digits))
+        || (matches!(cx.punct(end + 1), Some('-' | '/' | '.' | '\''))
+            && matches!(cx.kind(end + 2), Some(Kind::Word | Kind::Digits)))
+        || cx.glued_before(start)
+    {
+        return None;
+    }
+    const PLACES: &[&str] = &[
+        "apt",
+        "apartment",
+        "room",
+        "rm",
+        "suite",
+        "unit",
+        "flat",
+        "floor",
+        "gate",
+        "seat",
+        "row",
+        "block",
+        "building",
+        "bldg",
+        "level",
+        "pier",
+        "platform",
+        "terminal",
+        "stand",
+        "box",
+        "bay",
+        "ward",
+        "cabin",
+        "deck",
+        "locker",
+        "lot",
+        "no",
+        "number",
+        "grade",
+        "size",
+        "vitamin",
+        "type",
+        "class",
+        "section",
+        "form",
+        "bus",
+        "route",
+        "line",
+    ];
+    let place = cx
+        .prev_word(start)
+        .is_some_and(|w| PLACES.contains(&w.to_lowercase().as_str()));
+    (!place).then_some(scale)
+}
+
 /// Words before "N-M" that make it a range or a score read with "to".
 const TO_BEFORE: &[&str] = &[
     "aged", "ages", "age", "won", "lost", "beat", "defeated", "drew", "led", "trailed", "leads",
     "trails", "score", "scored", "passed", "approved", "rejected", "vote", "voted", "between",
     "pp", "pages", "chapters", "verses", "from", "lose", "win", "wins", "beating", "winning",
-];
-
-/// Words after "N-M" that make it a score or a vote tally.
-const TO_AFTER: &[&str] = &[
-    "vote",
-    "votes",
-    "victory",
-    "defeat",
-    "loss",
-    "lead",
-    "margin",
-    "decision",
-    "majority",
-    "split",
-    "ruling",
-    "scoreline",
-    "years",
-    "months",
-    "weeks",
-    "days",
-    "percent",
 ];
 
 /// "aged 30-40", "won 3-1", "a 52-48 vote": N-M read with "to" where the context says
@@ -307,18 +353,29 @@ fn range_or_score(cx: &Ctx<'_>, start: usize, end: usize) -> Option<(String, usi
     if cx.is_punct(after, '%') {
         return Some((format!(" to {} percent", read_number(&second)), after + 1));
     }
-    // "beat Barcelona 2-1": the verb may stand before a capitalized name.
-    let before = cx
+    if cx
         .prev_word(start)
-        .filter(|w| !w.chars().next().is_some_and(char::is_uppercase))
-        .or_else(|| start.checked_sub(2).and_then(|p| cx.prev_word(p)))
-        .map(str::to_lowercase);
-    if before.as_deref() == Some("between") {
+        .is_some_and(|w| w.eq_ignore_ascii_case("between"))
+    {
         return Some((format!(" and {}", read_number(&second)), after));
     }
-    let next = cx.next_word(after).map(str::to_lowercase);
-    let ctx_before = before.as_deref().is_some_and(|w| TO_BEFORE.contains(&w));
-    let ctx_after = next.as_deref().is_some_and(|w| TO_AFTER.contains(&w));
+    // The last three words before it, in the same clause: "beat Barcelona 2-1", "the
+    // vote was 9-0", "passed the bill 51-49".
+    let mut ctx_before = false;
+    let mut k = start;
+    for _ in 0..3 {
+        let Some(w) = cx.prev_word(k) else { break };
+        if TO_BEFORE.contains(&w.to_lowercase().as_str()) {
+            ctx_before = true;
+            break;
+        }
+        k -= 2;
+    }
+    // A lowercase word after it: a range or tally of something ("3-4 inches", "a 3-1
+    // win", "a 52-48 vote", "9-0 in favor").
+    let ctx_after = cx
+        .next_word(after)
+        .is_some_and(|w| w.chars().next().is_some_and(char::is_lowercase));
     if !(ctx_before || ctx_after) {
         return None;
     }

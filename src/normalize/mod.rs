@@ -478,7 +478,12 @@ mod tests {
             "two hundred fifty dollars to three hundred dollars"
         );
         assert_eq!(n("2pm-5pm"), "two P M to five P M");
-        assert_eq!(n("a 2-1 win"), "a two-one win");
+        assert_eq!(n("a 2-1 win"), "a two to one win");
+        assert_eq!(
+            n("The vote was 9-0 in favor."),
+            "The vote was nine to zero in favor."
+        );
+        assert_eq!(n("3-4 inches"), "three to four inches");
         assert_eq!(n("1960s-80s"), "nineteen sixties to eighties");
         assert_eq!(
             n("in 1990 — 2000 people"),

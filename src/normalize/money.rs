@@ -88,6 +88,78 @@ const SCALE_ABBREVS: &[(&str, &str)] = &[
     ("tn", "trillion"),
 ];
 
+/// Nouns an amount of money modifies in news copy ("a $5 fee", "the $61 billion aid
+/// package", "a $2m contract"): after them the currency is read singular.
+const MODIFIED_NOUNS: &[&str] = &[
+    "aid",
+    "package",
+    "deal",
+    "loan",
+    "fund",
+    "plan",
+    "budget",
+    "contract",
+    "program",
+    "programme",
+    "project",
+    "investment",
+    "settlement",
+    "fine",
+    "fee",
+    "bond",
+    "bailout",
+    "tranche",
+    "grant",
+    "order",
+    "merger",
+    "acquisition",
+    "lawsuit",
+    "payment",
+    "price",
+    "offer",
+    "bid",
+    "stimulus",
+    "facility",
+    "credit",
+    "pledge",
+    "donation",
+    "reward",
+    "salary",
+    "bonus",
+    "check",
+    "cheque",
+    "agreement",
+    "scheme",
+    "bill",
+    "penalty",
+    "ticket",
+    "tax",
+    "tariff",
+    "subsidy",
+    "bet",
+    "jackpot",
+    "prize",
+    "valuation",
+    "sale",
+    "purchase",
+    "request",
+    "spending",
+    "military",
+    "humanitarian",
+    "reconstruction",
+    "infrastructure",
+    "defense",
+    "defence",
+    "relief",
+    "rescue",
+    "recovery",
+    "security",
+];
+
+fn modified_noun(w: &str) -> bool {
+    MODIFIED_NOUNS.contains(&w.to_lowercase().as_str())
+}
+
 /// "$20/mo" → "per month".
 const PER_UNITS: &[(&str, &str)] = &[
     ("mo", "month"),
@@ -106,6 +178,25 @@ const PER_UNITS: &[(&str, &str)] = &[
     ("barrel", "barrel"),
     ("person", "person"),
     ("night", "night"),
+    ("gallon", "gallon"),
+    ("gal", "gallon"),
+    ("liter", "liter"),
+    ("litre", "litre"),
+    ("l", "liter"),
+    ("ton", "ton"),
+    ("tonne", "tonne"),
+    ("t", "tonne"),
+    ("kg", "kilogram"),
+    ("lb", "pound"),
+    ("bbl", "barrel"),
+    ("MWh", "megawatt hour"),
+    ("kWh", "kilowatt hour"),
+    ("head", "head"),
+    ("unit", "unit"),
+    ("dose", "dose"),
+    ("ticket", "ticket"),
+    ("mile", "mile"),
+    ("km", "kilometer"),
 ];
 
 /// ISO 4217 codes written before or after an amount ("USD 5", "5 EUR", "CHF 100").
@@ -309,15 +400,17 @@ fn amount(cx: &Ctx<'_>, i: usize, sym_at: usize, cur: &Currency, us: bool) -> Op
     let lit = parse_number(cx, sym_at + 1)?;
     // A bare ".50" after the symbol is fine: "$.50" → "fifty cents".
     let mut end = lit.end;
-    // "a $5 fee", "an $800 million loan": the amount is an adjective, so the unit is
-    // singular ("a five dollar fee").
-    let adjective = cx
+    // "a $5 fee", "an $800 million loan", "the $61 billion aid package": the amount is
+    // an adjective, so the unit is singular ("a five dollar fee").
+    let after_a = cx
         .prev_word(i)
         .is_some_and(|w| w.eq_ignore_ascii_case("a") || w.eq_ignore_ascii_case("an"));
+    let adjective_before = |e: usize| after_a || cx.next_word(e).is_some_and(modified_noun);
     // "$3-4 billion": a range sharing one scale.
     if cx.punct(end).is_some_and(super::is_dash) && cx.digits(end + 1).is_some() {
         if let Some(hi) = parse_number(cx, end + 1) {
             if let Some((scale, e)) = scale_at(cx, hi.end) {
+                let adjective = adjective_before(e);
                 let spoken = format!(
                     "{} to {} {scale} {}",
                     read_number(&lit),
@@ -328,7 +421,9 @@ fn amount(cx: &Ctx<'_>, i: usize, sym_at: usize, cur: &Currency, us: bool) -> Op
             }
         }
     }
-    let mut spoken = if let Some((scale, e)) = scale_at(cx, end) {
+    let scale = scale_at(cx, end);
+    let adjective = adjective_before(scale.map_or(end, |(_, e)| e));
+    let mut spoken = if let Some((scale, e)) = scale {
         end = e;
         let unit = unit_word(cur, adjective);
         format!("{} {scale} {unit}", read_number(&lit))
