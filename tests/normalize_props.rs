@@ -88,6 +88,12 @@ const FRAGMENTS: &[&str] = &[
     "mo",
     "a",
     "an",
+    "½",
+    "¾",
+    "C",
+    "F",
+    "pct",
+    "y",
 ];
 
 fn random_text(rng: &mut Rng) -> String {

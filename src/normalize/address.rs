@@ -182,9 +182,50 @@ pub(crate) fn match_address(cx: &Ctx<'_>, i: usize) -> Option<Match> {
 }
 
 /// ", CA 95051", ", NY": a state code after a place name, with an optional ZIP code.
+/// AP-style state abbreviations, written with a period after a city: "Springfield,
+/// Ill.", "Fresno, Calif.". (Two-letter postal codes are in `STATES`.)
+const AP_STATES: &[(&str, &str)] = &[
+    ("Ala", "Alabama"),
+    ("Ariz", "Arizona"),
+    ("Ark", "Arkansas"),
+    ("Calif", "California"),
+    ("Colo", "Colorado"),
+    ("Conn", "Connecticut"),
+    ("Del", "Delaware"),
+    ("Fla", "Florida"),
+    ("Ga", "Georgia"),
+    ("Ill", "Illinois"),
+    ("Ind", "Indiana"),
+    ("Kan", "Kansas"),
+    ("Ky", "Kentucky"),
+    ("La", "Louisiana"),
+    ("Md", "Maryland"),
+    ("Mass", "Massachusetts"),
+    ("Mich", "Michigan"),
+    ("Minn", "Minnesota"),
+    ("Miss", "Mississippi"),
+    ("Mo", "Missouri"),
+    ("Mont", "Montana"),
+    ("Neb", "Nebraska"),
+    ("Nev", "Nevada"),
+    ("Okla", "Oklahoma"),
+    ("Ore", "Oregon"),
+    ("Pa", "Pennsylvania"),
+    ("Tenn", "Tennessee"),
+    ("Vt", "Vermont"),
+    ("Va", "Virginia"),
+    ("Wash", "Washington"),
+    ("Wis", "Wisconsin"),
+    ("Wyo", "Wyoming"),
+];
+
 pub(crate) fn match_state(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let w = cx.word(i)?;
-    let (_, state) = STATES.iter().find(|(a, _)| *a == w)?;
+    let ap = AP_STATES
+        .iter()
+        .find(|(a, _)| *a == w)
+        .filter(|_| cx.is_punct(i + 1, '.'));
+    let (_, state) = ap.or_else(|| STATES.iter().find(|(a, _)| *a == w))?;
     // ", XX" after a capitalized place name.
     let comma = i.checked_sub(2)?;
     if !(cx.is_space(i - 1) && cx.is_punct(comma, ',')) {
@@ -195,6 +236,11 @@ pub(crate) fn match_state(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         return None;
     }
     let mut spoken = (*state).to_string();
+    if ap.is_some() {
+        // The period is taken with the abbreviation; the caller puts it back where it
+        // also ends the sentence.
+        return Some(Match::new(i + 2, spoken, Class::Cardinal));
+    }
     let mut end = i + 1;
     // ZIP: five digits after a space or ", ".
     let zip_at = if cx.is_space(end) {
@@ -223,6 +269,19 @@ mod tests {
 
     fn n(s: &str) -> String {
         normalize(s, &NormalizeOptions::default())
+    }
+
+    #[test]
+    fn ap_state_abbreviations() {
+        assert_eq!(
+            n("Smith, 45, of Springfield, Ill., was charged."),
+            "Smith, forty-five, of Springfield, Illinois, was charged."
+        );
+        assert_eq!(
+            n("He lives in Fresno, Calif. He works."),
+            "He lives in Fresno, California. He works."
+        );
+        assert_eq!(n("Ga. is"), "Ga. is");
     }
 
     #[test]

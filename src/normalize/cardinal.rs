@@ -203,6 +203,13 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     if cx.is_punct(end, '%') {
         spoken.push_str(" percent");
         end += 1;
+        // "5.25%-5.5%": a range of percentages.
+        if cx.punct(end).is_some_and(super::is_dash) && cx.digits(end + 1).is_some() {
+            if let Some(hi) = parse_number(cx, end + 1).filter(|h| cx.is_punct(h.end, '%')) {
+                spoken.push_str(&format!(" to {} percent", read_number(&hi)));
+                end = hi.end + 1;
+            }
+        }
     } else if let Some(scale) = glued_temperature(cx, start, end) {
         // "40C heat", "1.5C of warming": British copy glues the scale to the number.
         let one = lit.frac.is_none() && lit.int_value() == Some(1);

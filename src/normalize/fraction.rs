@@ -89,6 +89,64 @@ pub(crate) fn match_slash_pair(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     Some(Match::new(end, spoken, Class::Cardinal))
 }
 
+/// Unicode vulgar fractions: (character, numerator, denominator).
+const VULGAR: &[(char, u32, u32)] = &[
+    ('½', 1, 2),
+    ('⅓', 1, 3),
+    ('⅔', 2, 3),
+    ('¼', 1, 4),
+    ('¾', 3, 4),
+    ('⅕', 1, 5),
+    ('⅖', 2, 5),
+    ('⅗', 3, 5),
+    ('⅘', 4, 5),
+    ('⅙', 1, 6),
+    ('⅚', 5, 6),
+    ('⅐', 1, 7),
+    ('⅛', 1, 8),
+    ('⅜', 3, 8),
+    ('⅝', 5, 8),
+    ('⅞', 7, 8),
+    ('⅑', 1, 9),
+    ('⅒', 1, 10),
+];
+
+/// The vulgar fraction at token `j`: its words after a whole number ("a half", "three
+/// quarters") and on its own ("one half", "three quarters").
+fn vulgar_at(cx: &Ctx<'_>, j: usize) -> Option<(String, String)> {
+    let c = cx.punct(j)?;
+    let &(_, num, den) = VULGAR.iter().find(|(v, _, _)| *v == c)?;
+    let (one, many) = DENOMINATORS.get(den.checked_sub(2)? as usize)?;
+    Some(if num == 1 {
+        (format!("a {one}"), format!("one {one}"))
+    } else {
+        let n = read_int(&num.to_string(), false);
+        (format!("{n} {many}"), format!("{n} {many}"))
+    })
+}
+
+/// "4½", "4 ½ years" → "four and a half", "3¾" → "three and three quarters"; "½" alone
+/// → "one half". Units after it are read too ("2½ km").
+pub(crate) fn match_vulgar(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    let (spoken, mut end) = match cx.digits(i) {
+        Some(d) => {
+            if cx.glued_before(i) || d.len() > 1 && d.starts_with('0') {
+                return None;
+            }
+            let at = if cx.is_space(i + 1) { i + 2 } else { i + 1 };
+            let (after_whole, _) = vulgar_at(cx, at)?;
+            (format!("{} and {after_whole}", read_int(d, false)), at + 1)
+        }
+        None => (vulgar_at(cx, i)?.1, i + 1),
+    };
+    let mut spoken = spoken;
+    if let Some((u, e)) = super::measure::unit_tail(cx, end, false) {
+        spoken.push_str(&u);
+        end = e;
+    }
+    Some(Match::new(end, spoken, Class::Cardinal))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::normalize::{normalize, NormalizeOptions};
@@ -113,5 +171,19 @@ mod tests {
         assert_eq!(n("31/32"), "thirty-one thirty-seconds");
         assert_eq!(n("1/64"), "one sixty-fourth");
         assert_eq!(n("40/60"), "forty sixty");
+    }
+
+    #[test]
+    fn vulgar_fractions() {
+        assert_eq!(
+            n("She was sentenced to 4½ years."),
+            "She was sentenced to four and a half years."
+        );
+        assert_eq!(n("3 ¾ miles"), "three and three quarters miles");
+        assert_eq!(n("2⅓"), "two and a third");
+        assert_eq!(n("½ of voters"), "one half of voters");
+        assert_eq!(n("⅔ majority"), "two thirds majority");
+        assert_eq!(n("2½km"), "two and a half kilometers");
+        assert_eq!(n("x½"), "x one half");
     }
 }

@@ -223,6 +223,17 @@ pub(crate) fn match_model(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         spoken = pluralize_last(&spoken);
         end += 1;
     }
+    // A variant suffix of up to three capitals ends the designation: "F-35A",
+    // "Tu-95MS", "A321XLR".
+    if let Some(v) = cx.word(end).filter(|v| {
+        v.len() <= 3
+            && v.chars().all(|c| c.is_ascii_uppercase())
+            && !matches!(cx.kind(end + 1), Some(Kind::Word | Kind::Digits))
+    }) {
+        spoken.push(' ');
+        spoken.push_str(&spell(v));
+        end += 1;
+    }
     // Glued to more capitals or digits ("H5N1", "A3B2"): a code, not a model. A
     // lowercase word glued on is a separate word ("A321sam" → "A three twenty-one sam").
     match cx.kind(end) {
@@ -269,5 +280,9 @@ mod tests {
         assert_eq!(n("S-400"), "S four hundred");
         assert_eq!(n("A321sam"), "A three twenty-one sam");
         assert_eq!(n("H5N1"), "H five N one");
+        assert_eq!(
+            n("The F-35A and Tu-95MS"),
+            "The F thirty-five A and Tu ninety-five M S"
+        );
     }
 }

@@ -136,6 +136,11 @@ const UNITS: &[Unit] = &[
     u("ppm", "part per million", "parts per million"),
     u("ppb", "part per billion", "parts per billion"),
     u("pp", "percentage point", "percentage points"),
+    // Wire-service shorthand: "up 3.5 pct at 1.2 bln euros".
+    u("pct", "percent", "percent"),
+    u("mln", "million", "million"),
+    u("bln", "billion", "billion"),
+    u("trln", "trillion", "trillion"),
     u("mSv", "millisievert", "millisieverts"),
     // Currencies written after the amount ("5 EUR"), and pence ("50p").
     u("USD", "U S dollar", "U S dollars"),

@@ -260,6 +260,7 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             .or_else(|| time::match_ratio(cx, i))
             .or_else(|| year::match_decade(cx, i))
             .or_else(|| fraction::match_slash_pair(cx, i))
+            .or_else(|| fraction::match_vulgar(cx, i))
             .or_else(|| ordinal::match_ordinal(cx, i))
             .or_else(|| year::match_year(cx, i))
             .or_else(|| cardinal::match_cardinal(cx, i)),
@@ -281,6 +282,7 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             .or_else(|| cardinal::match_number_sign(cx, i))
             .or_else(|| year::match_decade(cx, i))
             .or_else(|| cardinal::match_cardinal(cx, i))
+            .or_else(|| fraction::match_vulgar(cx, i))
             .or_else(|| symbol::match_symbol(cx, i)),
         Kind::Space => None,
     }

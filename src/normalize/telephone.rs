@@ -125,6 +125,22 @@ pub(crate) fn match_telephone(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     if !paren_first && cx.digits(i).is_none() {
         return None;
     }
+    // National numbers with a trunk zero, in space-separated groups: "020 7946 0958",
+    // "0800 123 4567", "0 800 500 335", "044 123 45 67".
+    if cx.digits(i).is_some_and(|d| d.starts_with('0')) {
+        let (gs, seps, end) = groups(cx, i, true);
+        let total: usize = gs.iter().map(|g| g.digits.len()).sum();
+        if gs.len() >= 3
+            && (9..=11).contains(&total)
+            && gs
+                .iter()
+                .all(|g| (1..=4).contains(&g.digits.len()) && !g.paren)
+            && seps.iter().all(|&c| c == ' ')
+            && clean_end(cx, end)
+        {
+            return Some(Match::new(end, speak(&gs), Class::Cardinal));
+        }
+    }
     let (gs, seps, end) = groups(cx, i, paren_first);
     if !clean_end(cx, end) || gs.len() < 2 {
         return None;
