@@ -279,12 +279,18 @@ impl Lexicon {
             let mut end = end;
             match (&e.ipa, opts.ipa) {
                 (Some(ipa), true) => {
+                    let ipa = ipa.trim();
+                    out.push_str("[[ ");
+                    out.push_str(ipa);
+                    // "Zelensky's": the possessive is said with the name, inside the block.
+                    if let Some(n) = possessive_after(text, end) {
+                        out.push_str(possessive_ipa(ipa));
+                        end += n;
+                    }
                     // Clause punctuation right after the word goes inside the block, where
                     // espeak would have put it ("kɪjiw."): Piper reads a block verbatim and
                     // drops punctuation that follows one, which would run the sentence on.
                     let punct = clause_punct_after(text, end);
-                    out.push_str("[[ ");
-                    out.push_str(ipa.trim());
                     out.push_str(punct);
                     out.push_str(" ]]");
                     end += punct.len();
@@ -458,6 +464,31 @@ fn glob(pattern: &str, word: &str) -> bool {
         .is_some_and(|rest| rest.iter().all(|&c| c == '*'))
 }
 
+/// The length of a possessive "'s" / "’s" at byte `at` of `text` that ends the word.
+fn possessive_after(text: &str, at: usize) -> Option<usize> {
+    let rest = text.get(at..)?;
+    let n = ["'s", "’s"].iter().find(|p| rest.starts_with(**p))?.len();
+    rest[n..]
+        .chars()
+        .next()
+        .is_none_or(|c| !c.is_alphanumeric())
+        .then_some(n)
+}
+
+/// The sound of the possessive after a word ending in `ipa`: "ɪz" after a sibilant,
+/// "s" after another voiceless consonant, else "z".
+fn possessive_ipa(ipa: &str) -> &'static str {
+    let last = ipa
+        .chars()
+        .rev()
+        .find(|c| !matches!(c, 'ˈ' | 'ˌ' | 'ː' | ' '));
+    match last {
+        Some('s' | 'z' | 'ʃ' | 'ʒ') => "ɪz",
+        Some('p' | 't' | 'k' | 'f' | 'θ') => "s",
+        _ => "z",
+    }
+}
+
 /// The run of clause punctuation (". , ! ? ; :") at byte `at` of `text`, if it ends the
 /// word: followed by whitespace, a closing quote or bracket, or the end of the text
 /// ("Kyiv." yes; "Kyiv.com" no).
@@ -544,6 +575,12 @@ spoken = "YOO-ree oo-sha-KOFF"
         assert_eq!(ipa("\"Zelensky?!\" he"), "\"[[ zɛˈlɛnski?! ]]\" he");
         assert_eq!(ipa("Zelensky, who"), "[[ zɛˈlɛnski, ]] who");
         assert_eq!(ipa("Zelensky.com"), "[[ zɛˈlɛnski ]].com");
+        // The possessive joins the block, voiced after a vowel.
+        assert_eq!(ipa("Zelensky's office"), "[[ zɛˈlɛnskiz ]] office");
+        assert_eq!(ipa("met Zelensky’s."), "met [[ zɛˈlɛnskiz. ]]");
+        assert_eq!(ipa("Zelensky'sx"), "[[ zɛˈlɛnski ]]'sx");
+        assert_eq!(super::possessive_ipa("pʲɪˈskof"), "s");
+        assert_eq!(super::possessive_ipa("ˈrʌs"), "ɪz");
         // A later (user) file beats an earlier one.
         l.add_toml(
             "[[entry]]\nword = \"Zelensky\"\nspoken = \"user\"\n",
