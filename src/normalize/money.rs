@@ -336,8 +336,10 @@ fn unit_word(cur: &Currency, singular: bool) -> &'static str {
 }
 
 /// Spoken amount without a scale word.
-fn say_amount(lit: &NumLit<'_>, cur: &Currency) -> String {
-    let int_is_one = lit.int_value() == Some(1);
+/// The amount read with its units. As an adjective ("a $4.50 fee") the unit is
+/// singular and the minor unit unsaid: "a four dollar fifty fee".
+fn say_amount(lit: &NumLit<'_>, cur: &Currency, adjective: bool) -> String {
+    let int_is_one = lit.int_value() == Some(1) || adjective;
     let int_is_zero = lit.int_value() == Some(0);
     let whole = |lit: &NumLit<'_>| {
         let words = if lit.int.is_empty() {
@@ -363,8 +365,15 @@ fn say_amount(lit: &NumLit<'_>, cur: &Currency) -> String {
     };
     match (cents, cur.minor) {
         (Some(0), _) => whole(lit),
+        (Some(c), Some(_)) if adjective && !int_is_zero => {
+            format!("{} {}", whole(lit), under_100(c))
+        }
         (Some(c), Some((one, many))) => {
-            let minor = format!("{} {}", under_100(c), if c == 1 { one } else { many });
+            let minor = format!(
+                "{} {}",
+                under_100(c),
+                if c == 1 || adjective { one } else { many }
+            );
             if int_is_zero {
                 minor
             } else {
@@ -427,10 +436,8 @@ fn amount(cx: &Ctx<'_>, i: usize, sym_at: usize, cur: &Currency, us: bool) -> Op
         end = e;
         let unit = unit_word(cur, adjective);
         format!("{} {scale} {unit}", read_number(&lit))
-    } else if adjective && lit.frac.is_none() {
-        format!("{} {}", read_int(&lit.int, true), cur.one)
     } else {
-        say_amount(&lit, cur)
+        say_amount(&lit, cur, adjective)
     };
     if us {
         // "five dollars" → "five US dollars".
