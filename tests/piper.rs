@@ -57,6 +57,32 @@ fn real_voice() -> Option<PathBuf> {
 }
 
 /// Python Piper's phonemes (joined per sentence) and int16 samples for `text`.
+/// Run a Python script in the Piper venv with `args` and parse what it prints as JSON.
+fn python_json<T: serde::de::DeserializeOwned>(script: &str, args: &[&std::ffi::OsStr]) -> T {
+    let output = Command::new(venv().join("bin").join("python"))
+        .args(["-c", script])
+        .args(args)
+        .output()
+        .expect("run python piper");
+    assert!(
+        output.status.success(),
+        "python piper failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("python prints JSON")
+}
+
+/// A 16-bit WAV Python wrote: its rate and samples.
+fn read_wav(path: &Path) -> (u32, Vec<i16>) {
+    let mut reader = hound::WavReader::open(path).expect("python wrote a WAV");
+    let rate = reader.spec().sample_rate;
+    let samples = reader
+        .samples::<i16>()
+        .collect::<Result<Vec<_>, _>>()
+        .expect("16-bit WAV");
+    (rate, samples)
+}
+
 fn python_piper(model: &Path, text: &str) -> (Vec<String>, u32, Vec<i16>) {
     let out = tempfile::tempdir().expect("temp dir");
     let wav = out.path().join("py.wav");
@@ -70,26 +96,9 @@ with wave.open(sys.argv[3], "wb") as w:
     voice.synthesize_wav(text, w, syn_config=SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0))
 print(json.dumps(["".join(s) for s in voice.phonemize(text)], ensure_ascii=False))
 "#;
-    let output = Command::new(venv().join("bin").join("python"))
-        .args(["-c", script])
-        .arg(model)
-        .arg(text)
-        .arg(&wav)
-        .output()
-        .expect("run python piper");
-    assert!(
-        output.status.success(),
-        "python piper failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
     let phonemes: Vec<String> =
-        serde_json::from_slice(&output.stdout).expect("python prints phonemes as JSON");
-    let mut reader = hound::WavReader::open(&wav).expect("python wrote a WAV");
-    let rate = reader.spec().sample_rate;
-    let samples = reader
-        .samples::<i16>()
-        .collect::<Result<Vec<_>, _>>()
-        .expect("16-bit WAV");
+        python_json(script, &[model.as_os_str(), text.as_ref(), wav.as_os_str()]);
+    let (rate, samples) = read_wav(&wav);
     (phonemes, rate, samples)
 }
 
@@ -242,18 +251,7 @@ import json, sys
 from piper import PiperVoice
 print(json.dumps(PiperVoice.load(sys.argv[1]).phonemize(open(sys.argv[2]).read()), ensure_ascii=False))
 "#;
-    let output = Command::new(venv().join("bin").join("python"))
-        .args(["-c", script])
-        .arg(&model)
-        .arg(&corpus)
-        .output()
-        .expect("run python piper");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let theirs: Vec<Vec<String>> = serde_json::from_slice(&output.stdout).expect("JSON");
+    let theirs: Vec<Vec<String>> = python_json(script, &[model.as_os_str(), corpus.as_os_str()]);
     let engine = PiperConfig::new(&model).build().expect("engine builds");
     let ours = engine.phonemize(&text).expect("phonemize");
 
@@ -388,19 +386,10 @@ with wave.open(sys.argv[3], "wb") as w:
     voice.synthesize_wav(sys.argv[2], w, syn_config=SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0))
 print(json.dumps([voice.phonemes_to_ids(p) for p in voice.phonemize(sys.argv[2]) if p]))
 "#;
-    let output = Command::new(venv().join("bin").join("python"))
-        .args(["-c", script])
-        .arg(&model)
-        .arg(&spoken)
-        .arg(&wav)
-        .output()
-        .expect("run python piper");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let theirs: Vec<Vec<i64>> = python_json(
+        script,
+        &[model.as_os_str(), spoken.as_ref(), wav.as_os_str()],
     );
-    let theirs: Vec<Vec<i64>> = serde_json::from_slice(&output.stdout).expect("JSON");
     assert_eq!(ours, theirs);
 
     // Same ids, so the same audio up to ONNX Runtime thread-order noise.
@@ -410,11 +399,7 @@ print(json.dumps([voice.phonemes_to_ids(p) for p in voice.phonemize(sys.argv[2])
         ..Default::default()
     };
     let ours = engine.synthesize(&spoken, &settings).expect("synthesis");
-    let theirs = hound::WavReader::open(&wav)
-        .expect("python wrote a WAV")
-        .samples::<i16>()
-        .collect::<Result<Vec<_>, _>>()
-        .expect("16-bit WAV");
+    let (_, theirs) = read_wav(&wav);
     assert_eq!(ours.samples.len(), theirs.len());
     let max_diff = ours
         .samples
