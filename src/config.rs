@@ -45,6 +45,8 @@ pub struct Config {
     /// A pronunciation lexicon (TOML) applied before the built-in rules; its entries
     /// beat the built-in lexicon's. See src/normalize/lexicon.rs for the format.
     pub lexicon: Option<PathBuf>,
+    /// Voice for quoted speech (`--quote-voice`).
+    pub quote_voice: Option<String>,
     /// Field order of all-numeric dates ("mdy" or "dmy"); default: from the article's
     /// language tag, else the voice's, else month first.
     pub date_order: Option<crate::normalize::DateOrder>,

@@ -188,6 +188,9 @@ struct NarrateArgs {
     /// Make each quotation a segment of its own (cut sentences at quote edges).
     #[arg(long)]
     split_quotes: bool,
+    /// Read quoted speech in this voice (same forms as --voice; implies --split-quotes).
+    #[arg(long, value_name = "VOICE")]
+    quote_voice: Option<String>,
     /// Field order of all-numeric dates like 10/07/2023 (default: from the article's
     /// language tag, else the voice's, else mdy).
     #[arg(long, value_name = "mdy|dmy")]
@@ -534,8 +537,18 @@ fn voices_cmd(config: &Config, json: bool) -> Result<()> {
 
 /// Decide the engine and its load-time config from flags, config file and catalog.
 fn engine_config(args: &NarrateArgs, config: &Config, catalog: &Catalog) -> Result<EngineConfig> {
-    let engine_name = args.engine.clone().or_else(|| config.engine.clone());
     let voice = args.voice.clone().or_else(|| config.voice.clone());
+    engine_config_for(args, config, catalog, voice)
+}
+
+/// The engine for `voice`: the run's engine if one is named, else the voice's own.
+fn engine_config_for(
+    args: &NarrateArgs,
+    config: &Config,
+    catalog: &Catalog,
+    voice: Option<String>,
+) -> Result<EngineConfig> {
+    let engine_name = args.engine.clone().or_else(|| config.engine.clone());
     let kind = match &engine_name {
         Some(name) => EngineKind::parse(name).ok_or_else(|| {
             let known: Vec<&str> = engine::registry().iter().map(|k| k.name()).collect();
@@ -641,6 +654,10 @@ fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
             )));
         }
     }
+    let quote_voice = args
+        .quote_voice
+        .clone()
+        .or_else(|| config.quote_voice.clone());
     let lexicon = load_lexicon(
         !args.no_builtin_lexicon,
         config.lexicon.as_deref(),
@@ -715,6 +732,7 @@ fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
             pauses: config.pauses,
             intro: !args.no_intro && config.intro.unwrap_or(true),
             split_quotes: args.split_quotes,
+            quote_voice: quote_voice.clone(),
             ..ScriptOptions::default()
         },
         normalize: NormalizeOptions {
@@ -742,7 +760,10 @@ fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
         }
         b
     });
-    let mut summary = pipeline::render(&script, engine.as_ref(), &opts, &Bar(bar))?;
+    let extra = voice_engines(&args, config, &catalog, &script, &quote_voice)?;
+    let voices: pipeline::VoiceEngines =
+        extra.iter().map(|(v, e)| (v.clone(), e.as_ref())).collect();
+    let mut summary = pipeline::render_voices(&script, engine.as_ref(), &voices, &opts, &Bar(bar))?;
     summary.total_s = started.elapsed().as_secs_f64();
     if args.json {
         println!("{}", serde_json::to_string(&summary)?);
@@ -758,6 +779,40 @@ fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Engines for the other voices the script asks for: the quote voice, and SSML
+/// `<voice name>`s. A quote voice that cannot be loaded is an error; an SSML voice that
+/// cannot is read in the run's voice, with a warning (the closest honest rendering).
+fn voice_engines(
+    args: &NarrateArgs,
+    config: &Config,
+    catalog: &Catalog,
+    script: &narrator::script::Script,
+    quote_voice: &Option<String>,
+) -> Result<Vec<(String, Box<dyn engine::Engine>)>> {
+    let run_voice = args.voice.as_deref().or(config.voice.as_deref());
+    let wanted: std::collections::BTreeSet<&str> = script
+        .segments
+        .iter()
+        .filter_map(|s| s.voice.as_deref())
+        .filter(|v| Some(*v) != run_voice && !v.is_empty())
+        .collect();
+    let mut out = Vec::new();
+    for v in wanted {
+        let built = engine_config_for(args, config, catalog, Some(v.to_string()))
+            .and_then(|c| Ok(c.build()?));
+        match built {
+            Ok(e) => out.push((v.to_string(), e)),
+            Err(e) if quote_voice.as_deref() == Some(v) => {
+                return Err(usage(anyhow!("quote voice '{v}': {e:#}")))
+            }
+            Err(e) => {
+                tracing::warn!("voice '{v}' is not available ({e:#}); the run's voice reads it")
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// What `narrate` reads: an article, or an SSML document.

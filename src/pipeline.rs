@@ -177,6 +177,11 @@ pub fn lexicon_options(engine: &dyn Engine) -> ApplyOptions {
     }
 }
 
+/// Engines for the voices segments ask for ([`crate::script::Segment::voice`]: a quote
+/// voice, SSML `<voice name>`), by voice name. A segment whose voice is not here is
+/// read by the run's engine.
+pub type VoiceEngines<'a> = BTreeMap<String, &'a dyn Engine>;
+
 /// Synthesize `script` with `engine` and write it to `opts.output`.
 ///
 /// `opts.jobs` worker threads take segments in order; the calling thread writes
@@ -186,6 +191,18 @@ pub fn lexicon_options(engine: &dyn Engine) -> ApplyOptions {
 pub fn render(
     script: &Script,
     engine: &dyn Engine,
+    opts: &RenderOptions,
+    progress: &dyn Progress,
+) -> Result<Summary, NarrateError> {
+    render_voices(script, engine, &VoiceEngines::new(), opts, progress)
+}
+
+/// [`render`], reading each segment that asks for a voice in `voices` with that
+/// voice's engine. Engines may differ in sample rate; the muxer resamples.
+pub fn render_voices(
+    script: &Script,
+    engine: &dyn Engine,
+    voices: &VoiceEngines<'_>,
     opts: &RenderOptions,
     progress: &dyn Progress,
 ) -> Result<Summary, NarrateError> {
@@ -245,6 +262,11 @@ pub fn render(
                     continue;
                 }
                 let seg = &script.segments[i];
+                let engine = seg
+                    .voice
+                    .as_ref()
+                    .and_then(|v| voices.get(v).copied())
+                    .unwrap_or(engine);
                 let pcm = match seg.rate_percent {
                     Some(pct) => {
                         engine.synthesize(&seg.spoken, &segment_settings(&opts.settings, pct))
@@ -437,6 +459,7 @@ mod tests {
                 intro: true,
                 max_chars: 1000,
                 split_quotes: false,
+                quote_voice: None,
             },
             normalize: NormalizeOptions::default(),
             lexicon: Lexicon::default(),
@@ -513,6 +536,82 @@ mod tests {
         assert!(msg.contains("segment 3") && msg.contains("Cc."), "{msg}");
         let left: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").collect();
         assert!(left.is_empty(), "files left behind: {left:?}");
+    }
+
+    /// A voice that says every segment as `n` samples of one level, at `rate` Hz.
+    struct Level {
+        rate: u32,
+        level: f32,
+        n: usize,
+    }
+    impl Engine for Level {
+        fn info(&self) -> EngineInfo {
+            EngineInfo {
+                engine: "level".into(),
+                voice: format!("level:{}", self.level),
+                sample_rate: self.rate,
+                max_chars: 1000,
+            }
+        }
+        fn synthesize(&self, _: &str, _: &SynthesisSettings) -> Result<Pcm, EngineError> {
+            Ok(Pcm::new(self.rate, vec![self.level; self.n]))
+        }
+    }
+
+    #[test]
+    fn segments_asking_for_a_voice_get_its_engine() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut o = opts(dir.path(), 2);
+        o.script.intro = false;
+        o.script.quote_voice = Some("quoter".into());
+        let article = Article {
+            blocks: vec![Block {
+                kind: BlockKind::Paragraph,
+                text: "\"We agreed,\" he said. It ended.".into(),
+            }],
+            ..Default::default()
+        };
+        // The run's voice: 0.1 s at 8 kHz; the quote voice: 0.2 s at 16 kHz, resampled.
+        let narrator = Level {
+            rate: 8000,
+            level: 0.25,
+            n: 800,
+        };
+        let quoter = Level {
+            rate: 16000,
+            level: 0.5,
+            n: 3200,
+        };
+        let script = script_for(&article, &narrator, &o);
+        let voices: Vec<Option<&str>> =
+            script.segments.iter().map(|s| s.voice.as_deref()).collect();
+        assert_eq!(voices, [Some("quoter"), None, None]);
+        let mut engines = VoiceEngines::new();
+        engines.insert("quoter".into(), &quoter);
+        let s = render_voices(&script, &narrator, &engines, &o, &NoProgress).expect("render");
+        assert_eq!(s.sample_rate, 8000);
+        let samples: Vec<i16> = hound::WavReader::open(&o.output)
+            .expect("wav")
+            .samples::<i16>()
+            .collect::<Result<_, _>>()
+            .expect("samples");
+        let near = |x: i16, level: f32| (f32::from(x) / 32768.0 - level).abs() < 0.02;
+        // The quote's 0.2 s come first in its voice, then two 0.1 s segments in the
+        // run's voice (resampling may soften a few samples at the edges).
+        let quoted = samples.iter().filter(|&&x| near(x, 0.5)).count();
+        let plain = samples.iter().filter(|&&x| near(x, 0.25)).count();
+        assert!((1580..=1600).contains(&quoted), "{quoted} quote samples");
+        assert!((1580..=1600).contains(&plain), "{plain} plain samples");
+        assert!(samples[..1500].iter().all(|&x| !near(x, 0.25)));
+
+        // Without an engine for the voice, the run's voice reads everything.
+        render_voices(&script, &narrator, &VoiceEngines::new(), &o, &NoProgress).expect("render");
+        let samples: Vec<i16> = hound::WavReader::open(&o.output)
+            .expect("wav")
+            .samples::<i16>()
+            .collect::<Result<_, _>>()
+            .expect("samples");
+        assert_eq!(samples.iter().filter(|&&x| near(x, 0.5)).count(), 0);
     }
 
     /// An engine known only by its id, for what the pipeline decides from it.

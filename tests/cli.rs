@@ -500,3 +500,111 @@ fn date_order_comes_from_flag_config_or_language_tag() {
     std::fs::write(dir.path().join("c.toml"), "date_order = \"mdy\"\n").expect("config");
     assert!(spoken(&["--config", "c.toml"]).contains("October seventh"));
 }
+
+#[test]
+fn quote_voice_reads_only_the_quotes_in_another_voice() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("q.txt"),
+        "\"We agreed on everything,\" Ushakov said. The talks ended at noon.\n",
+    )
+    .expect("write");
+    let narrate = |name: &str, extra: &[&str]| {
+        let o = run(narrator(dir.path())
+            .args([
+                "narrate",
+                "q.txt",
+                "-o",
+                &format!("{name}.wav"),
+                "--engine",
+                "espeak",
+            ])
+            .args(["--transcript", &format!("{name}.json"), "--split-quotes"])
+            // Levels as the engine gives them, so the narration can be compared exactly.
+            .arg("--no-loudness")
+            .args(extra));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let map: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.path().join(format!("{name}.json"))).expect("json"),
+        )
+        .expect("transcript JSON");
+        let pcm = decoded(&dir.path().join(format!("{name}.wav")));
+        let rate = f64::from(pcm.sample_rate);
+        // Each segment's samples, by the timing map.
+        map["segments"]
+            .as_array()
+            .expect("segments")
+            .iter()
+            .map(|s| {
+                let at = |k: &str| (s[k].as_f64().expect("time") * rate).round() as usize;
+                pcm.samples[at("start")..at("end").min(pcm.samples.len())].to_vec()
+            })
+            .collect::<Vec<_>>()
+    };
+    let plain = narrate("plain", &[]);
+    let quoted = narrate("quoted", &["--quote-voice", "en-gb-scotland"]);
+    assert_eq!(plain.len(), 3);
+    assert_eq!(quoted.len(), 3);
+    assert!(
+        plain[0] != quoted[0],
+        "the quote must be read in the other voice"
+    );
+    assert!(plain[1..] == quoted[1..], "the narration must not change");
+
+    let bad = run(narrator(dir.path()).args([
+        "narrate",
+        "q.txt",
+        "-o",
+        "bad.wav",
+        "--engine",
+        "espeak",
+        "--quote-voice",
+        "nope-zz",
+    ]));
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("quote voice 'nope-zz'"),
+        "{}",
+        stderr(&bad)
+    );
+    assert!(!dir.path().join("bad.wav").exists());
+}
+
+#[test]
+fn ssml_voice_is_read_in_that_voice_and_unknown_voices_fall_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let doc = |voice: &str| {
+        format!(
+            "<speak><p><voice name=\"{voice}\">Hello there.</voice></p><p>Goodbye now.</p></speak>"
+        )
+    };
+    let wav = |name: &str, voice: &str| {
+        std::fs::write(dir.path().join(format!("{name}.ssml")), doc(voice)).expect("write");
+        let o = run(narrator(dir.path()).args([
+            "narrate",
+            &format!("{name}.ssml"),
+            "-o",
+            &format!("{name}.wav"),
+            "--engine",
+            "espeak",
+            "--no-loudness",
+        ]));
+        assert!(o.status.success(), "{}", stderr(&o));
+        (
+            decoded(&dir.path().join(format!("{name}.wav"))).samples,
+            stderr(&o),
+        )
+    };
+    let (run_voice, _) = wav("same", "en-us");
+    let (other, _) = wav("other", "en-gb-scotland");
+    let (unknown, log) = wav("unknown", "no-such-voice");
+    assert!(run_voice != other, "the SSML voice must be heard");
+    assert!(
+        run_voice == unknown,
+        "an unknown voice falls back to the run's"
+    );
+    assert!(
+        log.contains("no-such-voice"),
+        "the fallback is reported: {log}"
+    );
+}

@@ -65,6 +65,7 @@ fn opts(out: PathBuf, format: AudioFormat, production: Production) -> RenderOpti
             intro: true,
             max_chars: 1000,
             split_quotes: false,
+            quote_voice: None,
         },
         normalize: NormalizeOptions::default(),
         lexicon: Default::default(),

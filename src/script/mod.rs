@@ -110,6 +110,9 @@ pub struct ScriptOptions {
     /// own (`"We agreed,"` | `Ushakov said.`) that could be read in another voice, with
     /// `pauses.quote_ms` around it. Off: a segment is a quote only if all of it is.
     pub split_quotes: bool,
+    /// Read quoted speech in this voice (implies `split_quotes`): set on the quote
+    /// segments as their [`Segment::voice`].
+    pub quote_voice: Option<String>,
 }
 
 impl Default for ScriptOptions {
@@ -119,6 +122,7 @@ impl Default for ScriptOptions {
             intro: true,
             max_chars: 1_000,
             split_quotes: false,
+            quote_voice: None,
         }
     }
 }
@@ -159,7 +163,7 @@ impl Script {
             let pieces = locate(&text, pieces);
             let n = pieces.len();
             for (k, (at, written)) in pieces.into_iter().enumerate() {
-                let parts = if opts.split_quotes {
+                let parts = if opts.split_quotes || opts.quote_voice.is_some() {
                     split_at_quotes(&written, at, &quoted)
                 } else {
                     let q = covered(at, at + written.len(), &written, &quoted);
@@ -192,6 +196,9 @@ impl Script {
                     seg.block = block;
                     seg.pause_after = pause_after;
                     seg.quote = quote;
+                    if quote {
+                        seg.voice.clone_from(&opts.quote_voice);
+                    }
                     segments.push(seg);
                 }
             }
@@ -565,6 +572,7 @@ mod tests {
             intro: true,
             max_chars: 100,
             split_quotes: false,
+            quote_voice: None,
         };
         let script = Script::build(&article, &opts, |s| s.to_string());
         let got: Vec<(&str, u128)> = script
@@ -658,6 +666,32 @@ mod tests {
         assert_eq!(
             script.segments[0].pause_after,
             Duration::from_millis(Pauses::default().sentence_ms + q)
+        );
+    }
+
+    #[test]
+    fn quote_voice_splits_and_marks_the_quotes() {
+        let article = Article {
+            blocks: vec![para("\"Yes,\" she said. Then she left.")],
+            ..Default::default()
+        };
+        let opts = ScriptOptions {
+            quote_voice: Some("en-gb".into()),
+            ..ScriptOptions::default()
+        };
+        let script = Script::build(&article, &opts, |s| s.to_string());
+        let got: Vec<(&str, Option<&str>)> = script
+            .segments
+            .iter()
+            .map(|s| (s.written.as_str(), s.voice.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("\"Yes,\"", Some("en-gb")),
+                ("she said.", None),
+                ("Then she left.", None),
+            ]
         );
     }
 

@@ -10,8 +10,8 @@
 //! - `sub alias=`: the alias is read;
 //! - `phoneme alphabet="ipa" ph=`: a `[[ ph ]]` block for engines that take raw
 //!   phonemes (Piper, in-process or its server), else the element's text;
-//! - `voice name=`: recorded on the segments ([`super::Segment::voice`]); engines may
-//!   ignore it;
+//! - `voice name=`: set on the segments ([`super::Segment::voice`]); `narrate` reads
+//!   them with that voice when it can load it, else with the run's voice;
 //! - `prosody rate=` (x-slow … x-fast, `120%`, `+20%`, `1.2`): a per-segment rate
 //!   multiplier; other prosody attributes are ignored;
 //! - `emphasis`: read as its own segment with a short pause cue (`pauses.quote_ms`)
@@ -301,9 +301,6 @@ fn element(doc: &Document, node: Node, b: &mut Builder) -> Result<(), SsmlError>
                 .attribute("name")
                 .map(str::to_string)
                 .or_else(|| b.voice.last().cloned());
-            if let Some(n) = &name {
-                tracing::info!(voice = %n, "SSML <voice>: recorded on the segments; the engine's voice is used");
-            }
             b.voice.push(name.unwrap_or_default());
             walk(doc, node, b)?;
             b.flush(Duration::ZERO);
