@@ -29,6 +29,9 @@ fn address_word(w: &str, last: bool) -> String {
         "jpg" => "jpeg".to_string(),
         "pdf" | "html" | "htm" | "csv" | "txt" | "gif" | "png" => spell(w),
         _ if last && w.len() == 2 && w.chars().all(|c| c.is_ascii_alphabetic()) => spell(w),
+        // Capitals are spelled, as the initialism reader would spell them once the
+        // address is spoken ("PM", "BBC").
+        _ if w.len() >= 2 && w.len() <= 5 && w.chars().all(|c| c.is_ascii_uppercase()) => spell(w),
         _ => w.to_string(),
     }
 }

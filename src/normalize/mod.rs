@@ -352,12 +352,16 @@ fn extend_range(cx: &Ctx<'_>, start: usize, m: Match) -> Match {
 /// The result is stable: normalizing it again changes nothing. Each matcher is written
 /// so its spoken words do not form a new pattern with what follows, but text glued
 /// together without spaces ("PM3.5p.me", "12m.may") can still split differently once
-/// the first pass has put spaces in; a further pass settles it. Ordinary prose is
-/// stable after one pass, so the check costs one re-scan of the output.
+/// the first pass has put spaces in; a further pass settles it. Only text where some
+/// match touched its neighbours without a space between gets further passes: ordinary
+/// prose ("on March 13, 2024.") is read once.
 pub fn normalize(text: &str, opts: &NormalizeOptions) -> String {
-    let mut out = normalize_once(text, opts);
+    let (mut out, glued) = normalize_once(text, opts);
+    if !glued {
+        return out;
+    }
     for _ in 0..MAX_EXTRA_PASSES {
-        let again = normalize_once(&out, opts);
+        let (again, _) = normalize_once(&out, opts);
         if again == out {
             break;
         }
@@ -369,7 +373,48 @@ pub fn normalize(text: &str, opts: &NormalizeOptions) -> String {
 /// Passes after the first that `normalize` may take to reach a stable text.
 const MAX_EXTRA_PASSES: usize = 3;
 
-fn normalize_once(text: &str, opts: &NormalizeOptions) -> String {
+/// Punctuation that may stand between a match and the space before it ("(2024",
+/// "“5", "$5" after "US").
+fn opens(c: char) -> bool {
+    matches!(c, '(' | '[' | '"' | '“' | '‘' | '\'' | '«' | '—' | '–')
+}
+
+/// Punctuation that may stand between a match and the space after it ("2024),", "5.").
+fn closes(c: char) -> bool {
+    matches!(
+        c,
+        ')' | ']' | '"' | '”' | '’' | '\'' | '»' | ',' | '.' | ';' | ':' | '?' | '!' | '—' | '–'
+    )
+}
+
+impl Ctx<'_> {
+    /// True if token `i` is a space, a line break, or past either end.
+    fn is_gap(&self, i: Option<usize>) -> bool {
+        match i.and_then(|i| self.tok(i)) {
+            None => true,
+            Some(t) => t.kind == Kind::Space || t.text == "\n" || t.text == "\r",
+        }
+    }
+
+    /// True if the match over tokens `start..end` stands apart from its neighbours: a
+    /// gap on each side, or punctuation and then a gap ("(2024),"). Only such matches
+    /// are known to read the same on a second pass.
+    fn stands_apart(&self, start: usize, end: usize) -> bool {
+        let before = start.checked_sub(1);
+        let clean_before = self.is_gap(before)
+            || (before.and_then(|b| self.punct(b)).is_some_and(opens)
+                && self.is_gap(before.and_then(|b| b.checked_sub(1))));
+        let mut j = end;
+        while self.punct(j).is_some_and(closes) && j < end + 3 {
+            j += 1;
+        }
+        clean_before && self.is_gap(Some(j))
+    }
+}
+
+/// One pass; also says whether some match touched its neighbours (then a second pass
+/// may read the result differently).
+fn normalize_once(text: &str, opts: &NormalizeOptions) -> (String, bool) {
     let toks = scanner::tokenize(text);
     let mut quote_open = Vec::with_capacity(toks.len());
     let mut open = false;
@@ -387,6 +432,7 @@ fn normalize_once(text: &str, opts: &NormalizeOptions) -> String {
         quote_open,
     };
     let mut out = String::with_capacity(text.len() + text.len() / 4);
+    let mut glued = false;
     let mut i = 0;
     while i < toks.len() {
         let Some(m) = match_at(&cx, i) else {
@@ -397,6 +443,7 @@ fn normalize_once(text: &str, opts: &NormalizeOptions) -> String {
             continue;
         };
         let m = extend_range(&cx, i, m);
+        glued = glued || !cx.stands_apart(i, m.end);
         // Keep spoken words apart from letters glued to the number ("es3", "12text").
         if !m.spoken.is_empty() && out.chars().next_back().is_some_and(char::is_alphanumeric) {
             out.push(' ');
@@ -409,7 +456,7 @@ fn normalize_once(text: &str, opts: &NormalizeOptions) -> String {
         // Always make progress, even if a matcher misreports its end.
         i = m.end.max(i + 1);
     }
-    symbol::read_word_slashes(out)
+    (symbol::read_word_slashes(out), glued)
 }
 
 #[cfg(test)]

@@ -406,7 +406,13 @@ pub(crate) fn match_money(cx: &Ctx<'_>, i: usize) -> Option<Match> {
 
 /// The amount after the currency sign or code at `sym_at`.
 fn amount(cx: &Ctx<'_>, i: usize, sym_at: usize, cur: &Currency, us: bool) -> Option<Match> {
-    let lit = parse_number(cx, sym_at + 1)?;
+    // "£ 13": a space typed after the sign does not change the amount.
+    let at = if cx.is_space(sym_at + 1) && cx.digits(sym_at + 2).is_some() {
+        sym_at + 2
+    } else {
+        sym_at + 1
+    };
+    let lit = parse_number(cx, at)?;
     // A bare ".50" after the symbol is fine: "$.50" → "fifty cents".
     let mut end = lit.end;
     // "a $5 fee", "an $800 million loan", "the $61 billion aid package": the amount is
