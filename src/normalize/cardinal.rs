@@ -232,6 +232,17 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         let one = lit.frac.is_none() && lit.int_value() == Some(1);
         spoken.push_str(if one { " cent" } else { " cents" });
         end += 1;
+    } else if let Some(scale) = cx.word(end).and_then(|w| match w {
+        // "º" (the ordinal indicator, a letter to Unicode) is typed for "°" often enough.
+        "º" => Some(""),
+        "ºC" => Some(" Celsius"),
+        "ºF" => Some(" Fahrenheit"),
+        _ => None,
+    }) {
+        let one = lit.frac.is_none() && lit.int_value() == Some(1);
+        spoken.push_str(if one { " degree" } else { " degrees" });
+        spoken.push_str(scale);
+        end += 1;
     } else if cx.is_punct(end, '°') {
         // "72°F", "-3°C", "90°": temperatures and angles.
         let one = lit.frac.is_none() && lit.int_value() == Some(1);
