@@ -103,7 +103,7 @@ const AMBIGUOUS: &[&str] = &[
 
 /// A house number as it is said: "123" → "one twenty-three", "708" → "seven oh eight",
 /// "1428" → "fourteen twenty-eight".
-fn house_number(d: &str) -> Option<String> {
+pub(crate) fn house_number(d: &str) -> Option<String> {
     let v: u32 = d.parse().ok()?;
     Some(match d.len() {
         1 | 2 => under_100(v),

@@ -160,6 +160,28 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         spoken.push_str(&pluralize_last(&base));
         return Some(Match::new(end + 1, spoken, Class::Cardinal));
     }
+    // ".50-caliber", ".22 calibre rifle": the caliber is said as a whole number.
+    if lit.int.is_empty() && prefix.is_none() {
+        if let Some(f) = lit.frac.filter(|f| (2..=3).contains(&f.len())) {
+            let at = if matches!(cx.punct(end), Some('-')) || cx.is_space(end) {
+                end + 1
+            } else {
+                end
+            };
+            let caliber = cx.word(at).is_some_and(|w| {
+                matches!(
+                    w.to_ascii_lowercase().as_str(),
+                    "caliber" | "calibre" | "cal"
+                )
+            });
+            if caliber {
+                // Said like a house number: ".308" → "three oh eight".
+                let said = super::address::house_number(f).unwrap_or_else(|| read_int(f, true));
+                spoken.push_str(&said);
+                return Some(Match::new(end, spoken, Class::Cardinal));
+            }
+        }
+    }
     // "401(k)": the retirement plan, said "four oh one k".
     if lit.int == "401"
         && cx.is_punct(end, '(')
@@ -228,6 +250,23 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
                 .is_some_and(|w| w.eq_ignore_ascii_case("a") || w.eq_ignore_ascii_case("an"));
         spoken.push_str(if one { " inch" } else { " inches" });
         end += 1;
+    } else if cx.is_space(end)
+        && cx.word(end + 1) == Some("in")
+        && !matches!(cx.kind(end + 2), Some(Kind::Word | Kind::Digits))
+        && cx
+            .prev_word(start)
+            .is_some_and(|w| matches!(w, "ft" | "feet" | "foot"))
+        && !cx.next_word(end + 2).is_some_and(|w| {
+            matches!(
+                w,
+                "height" | "length" | "width" | "depth" | "diameter" | "size" | "total" | "all"
+            )
+        })
+    {
+        // "6 ft 2 in": after feet, a spaced "in" is the inches.
+        let one = lit.frac.is_none() && lit.int_value() == Some(1);
+        spoken.push_str(if one { " inch" } else { " inches" });
+        end += 2;
     } else if cx.is_punct(end, '¢') {
         let one = lit.frac.is_none() && lit.int_value() == Some(1);
         spoken.push_str(if one { " cent" } else { " cents" });

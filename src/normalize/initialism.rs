@@ -14,7 +14,7 @@ const SPELLED: &[&str] = &[
     "GUR", "GDP", "CEO", "CFO", "WHO", "WTO", "IAEA", "OSCE", "ICC", "ICJ", "UAE", "ISW", "AFU",
     "EPA", "FDA", "SEC", "IRS", "NHS", "MP", "MPs", "PM", "ECB", "IOC", "OECD", "NGO", "NGOs",
     "AI", "TV", "EV", "EVs", "GOP", "DNC", "RNC", "NBA", "NFL", "MLB", "UEFA", "IDF", "IRGC",
-    "DPRK", "PRC", "CCP", "ECHR", "UNHCR", "ZNPP", "HRW", "AP", "AFP",
+    "DPRK", "PRC", "CCP", "ECHR", "UNHCR", "ZNPP", "HRW", "AP", "AFP", "AD", "BC", "BCE",
 ];
 
 /// Acronyms said as words: written form → how a newsreader says it.

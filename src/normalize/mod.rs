@@ -236,7 +236,12 @@ fn continues_sentence(w: &str) -> bool {
         "GMT",
         "UTC",
     ];
-    WORDS.contains(&w) || MONTHS.contains(&w)
+    // Abbreviated days and months too ("Tue. Oct. 3").
+    const SHORT: &[&str] = &[
+        "Mon", "Tue", "Tues", "Wed", "Thu", "Thur", "Thurs", "Fri", "Sat", "Sun", "Jan", "Feb",
+        "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+    ];
+    WORDS.contains(&w) || MONTHS.contains(&w) || SHORT.contains(&w)
 }
 
 /// Dashes that join two numbers into a range. The em dash is left out: in news copy it
