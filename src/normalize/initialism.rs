@@ -169,8 +169,40 @@ pub(crate) fn match_initialism(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         }
         return Some(Match::new(i + 1, spell(w), Class::Cardinal));
     }
+    // Other capitals of two or three letters in running text ("the IOM said", "(ICJ)")
+    // are initialisms: spelled. Not in an all-caps headline, and not common words typed
+    // in capitals for emphasis ("he said NO").
+    let n = w.chars().count();
+    if (2..=3).contains(&n)
+        && w.chars().all(|c| c.is_ascii_uppercase())
+        && !CAPS_WORDS.contains(&w)
+        // Time zones stay one word, as the time reader writes them ("P M EST").
+        && !super::time::ZONES.iter().any(|z| z.eq_ignore_ascii_case(w))
+        && !cx.prev_word(i).is_some_and(all_caps)
+        && !cx.next_word(i + 1).is_some_and(all_caps)
+        && !matches!(cx.kind(i + 1), Some(Kind::Word | Kind::Digits))
+        // Not inside a hyphenated respelling ("zeh-LEN-skee").
+        && !cx.is_punct(i + 1, '-')
+        && !i.checked_sub(1).is_some_and(|p| cx.is_punct(p, '-'))
+    {
+        return Some(Match::new(i + 1, spell(w), Class::Cardinal));
+    }
     None
 }
+
+/// Common words that may be written in capitals for emphasis; never spelled.
+const CAPS_WORDS: &[&str] = &[
+    "NO", "SO", "GO", "DO", "BE", "WE", "HE", "ME", "MY", "BY", "UP", "IN", "ON", "AT", "IF", "OR",
+    "OF", "TO", "IS", "AN", "AS", "OH", "YES", "NOT", "ALL", "AND", "THE", "FOR", "YOU", "HER",
+    "HIS", "ONE", "TWO", "BIG", "BAD", "NEW", "OLD", "OUT", "WHY", "HOW", "NOW", "CAN", "MAY",
+    "TOO", "ANY", "OWN", "OUR", "SHE", "HAS", "HAD", "WAS", "ARE", "GET", "GOT", "LET", "PUT",
+    "SAY", "SEE", "TRY", "USE", "WAY", "DAY", "MAN", "END", "WAR", "TOP", "RUN", "WIN", "YET",
+    "OFF", "FAR", "HIM", "HEY", "WOW", "BUT", "NOR", "ITS", "WHO", "WHAT", "DID", "LOW", "HOT",
+    "MAD", "SAD", "BOY", "GUN", "KEY", "ART", "ACT", "AGE", "AIR", "ASK", "BUY", "CUT", "EAT",
+    "FUN", "GAS", "LAW", "LIE", "MEN", "OIL", "PAY", "RED", "SEA", "SIX", "SKY", "SUN", "TAX",
+    "TEN", "WET", "ZOO", "OK", "MAX", "PRO", "BUS", "ZIP", "FOX", "BOX", "CAT", "DOG", "FIX",
+    "MIX", "POP", "HIP", "HOP", "RAP", "JAM", "SUM", "VAN", "CAB", "JET", "RAM", "TOY",
+];
 
 /// Digits of a model number: three glued digits in pairs ("320" → "three twenty"),
 /// others as a cardinal.
@@ -200,14 +232,25 @@ pub(crate) fn match_model(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     }
     let w = cx.word(i)?;
     let n = w.chars().count();
-    if !(1..=3).contains(&n) || !w.chars().next().is_some_and(char::is_uppercase) {
+    let hyphen = cx.is_punct(i + 1, '-');
+    // "Shahed-136", "Geran-2", "Boeing-737": a capitalized name, a hyphen and two or three
+    // digits; the name is read as written.
+    let named = (4..=10).contains(&n)
+        && hyphen
+        && w.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && w.chars().skip(1).all(|c| c.is_ascii_lowercase())
+        && cx.digits(i + 2).is_some_and(|d| (1..=3).contains(&d.len()));
+    if !named && (!(1..=3).contains(&n) || !w.chars().next().is_some_and(char::is_uppercase)) {
         return None;
     }
-    let said = MODEL_WORDS.iter().find(|(a, _)| *a == w).map(|(_, s)| *s);
+    let said = MODEL_WORDS
+        .iter()
+        .find(|(a, _)| *a == w)
+        .map(|(_, s)| *s)
+        .or(named.then_some(w));
     if said.is_none() && !w.chars().all(|c| c.is_ascii_uppercase()) {
         return None;
     }
-    let hyphen = cx.is_punct(i + 1, '-');
     let dpos = if hyphen { i + 2 } else { i + 1 };
     let d = cx.digits(dpos)?;
     if d.len() > 3 {

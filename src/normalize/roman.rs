@@ -169,7 +169,7 @@ mod tests {
         assert_eq!(n("World War II."), "World War two.");
         assert_eq!(n("Then I said"), "Then I said");
         assert_eq!(n("Elizabeth I"), "Elizabeth the first");
-        assert_eq!(n("Washington DC"), "Washington DC");
+        assert_eq!(n("Washington DC"), "Washington D C");
         assert_eq!(n("Malcolm X"), "Malcolm X");
         assert_eq!(n("Henry IIII"), "Henry IIII");
         assert_eq!(n("Chapter IV"), "Chapter four");

@@ -234,7 +234,7 @@ mod tests {
         assert_eq!(n("dfsd#sfgsfd$"), "dfsd hash sfgsfd dollar");
         assert_eq!(
             n("/$€₩£BB¥#%AA"),
-            "slash dollar euro won pound BB yen hash percent AA"
+            "slash dollar euro won pound B B yen hash percent A A"
         );
         assert_eq!(n("test$"), "test dollar");
         assert_eq!(n("dfsd$$ sfgsfd$"), "dfsd dollar dollar sfgsfd dollar");

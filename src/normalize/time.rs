@@ -8,7 +8,7 @@ use super::words::{digit_word, under_100};
 use super::{Class, Ctx, Match};
 
 /// Time zones spelled out letter by letter after a clock time.
-const ZONES: &[&str] = &[
+pub(crate) const ZONES: &[&str] = &[
     "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "et", "ct", "mt", "pt", "gmt", "utc",
     "bst", "cet", "cest", "eet", "eest", "msk", "ist", "jst", "aest",
 ];
