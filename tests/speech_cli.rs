@@ -130,7 +130,7 @@ fn lexicon_from_flag_and_config_reaches_the_engine_text() {
     let script = pipeline::script_for(&article, &SilenceEngine::default(), &opts);
     assert_eq!(
         script.segments[0].spoken,
-        "zeh-LEN-skee met I A E A experts in user-keev on March third."
+        "zeh-len-skee met I A E A experts in user-keev on March third."
     );
 
     // Through the CLI: a config `lexicon` is read (and a broken one is reported).
