@@ -222,6 +222,8 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         return Some(Match::new(end, spoken, Class::Cardinal));
     }
     spoken.push_str(&read_number(&lit));
+    // Exactly 1, for a singular unit ("one degree", "one inch").
+    let one = lit.frac.is_none() && lit.int_value() == Some(1);
     if cx.is_punct(end, '%') {
         spoken.push_str(" percent");
         end += 1;
@@ -234,7 +236,6 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         }
     } else if let Some(scale) = glued_temperature(cx, start, end) {
         // "40C heat", "1.5C of warming": British copy glues the scale to the number.
-        let one = lit.frac.is_none() && lit.int_value() == Some(1);
         spoken.push_str(if one { " degree " } else { " degrees " });
         spoken.push_str(scale);
         end += 1;
@@ -244,7 +245,7 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     {
         // `12"`: inches, when no quotation is open on the line for it to close. After
         // "a"/"an" the measure modifies a noun: "a 12" pipe" → "a twelve inch pipe".
-        let one = (lit.frac.is_none() && lit.int_value() == Some(1))
+        let one = one
             || cx
                 .prev_word(i)
                 .is_some_and(|w| w.eq_ignore_ascii_case("a") || w.eq_ignore_ascii_case("an"));
@@ -264,11 +265,9 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         })
     {
         // "6 ft 2 in": after feet, a spaced "in" is the inches.
-        let one = lit.frac.is_none() && lit.int_value() == Some(1);
         spoken.push_str(if one { " inch" } else { " inches" });
         end += 2;
     } else if cx.is_punct(end, '¢') {
-        let one = lit.frac.is_none() && lit.int_value() == Some(1);
         spoken.push_str(if one { " cent" } else { " cents" });
         end += 1;
     } else if let Some(scale) = cx.word(end).and_then(|w| match w {
@@ -278,13 +277,11 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         "ºF" => Some(" Fahrenheit"),
         _ => None,
     }) {
-        let one = lit.frac.is_none() && lit.int_value() == Some(1);
         spoken.push_str(if one { " degree" } else { " degrees" });
         spoken.push_str(scale);
         end += 1;
     } else if cx.is_punct(end, '°') {
         // "72°F", "-3°C", "90°": temperatures and angles.
-        let one = lit.frac.is_none() && lit.int_value() == Some(1);
         spoken.push_str(if one { " degree" } else { " degrees" });
         end += 1;
         match cx.word(end) {
@@ -299,7 +296,7 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             _ => {}
         }
     } else {
-        let one = lit.frac.is_none() && !lit.grouped && lit.int_value() == Some(1);
+        let one = one && !lit.grouped;
         if let Some((tail, e)) = measure::after_number(cx, end, one) {
             spoken.push_str(&tail);
             end = e;
