@@ -25,7 +25,9 @@ pub enum ConfigError {
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// espeak | piper | piper-http | openai
-    pub engine: Option<String>,
+    pub engine: Option<crate::engine::EngineKind>,
+    /// Output format when the output's name does not say (wav | mp3 | opus).
+    pub format: Option<crate::audio::AudioFormat>,
     /// Voice id from `narrator voices`, a path to a Piper .onnx, or (openai) a voice name.
     pub voice: Option<String>,
     /// Base URL of an HTTP engine.
@@ -110,7 +112,7 @@ mod tests {
         .expect("write");
         let (c, from) = Config::load(Some(&p)).expect("load");
         assert_eq!(from.as_deref(), Some(p.as_path()));
-        assert_eq!(c.engine.as_deref(), Some("piper"));
+        assert_eq!(c.engine, Some(crate::engine::EngineKind::Piper));
         assert_eq!(c.pauses.sentence_ms, 100);
         assert_eq!(c.date_order, Some(crate::normalize::DateOrder::Dmy));
         assert_eq!(c.pauses.paragraph_ms, Pauses::default().paragraph_ms);

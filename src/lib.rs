@@ -8,11 +8,13 @@
 
 mod atomic;
 pub mod audio;
+pub mod cancel;
 pub mod config;
 pub mod engine;
 pub mod extract;
 pub mod normalize;
 pub mod pipeline;
+pub mod plan;
 pub mod publish;
 pub mod script;
 pub mod source;

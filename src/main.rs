@@ -10,15 +10,18 @@ use anyhow::{anyhow, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use narrator::audio::AudioFormat;
+use narrator::cancel::CancelToken;
 use narrator::config::Config;
-use narrator::engine::{self, EngineConfig, EngineKind, SynthesisSettings};
+use narrator::engine::EngineKind;
 use narrator::extract::{self, Article, ExtractOptions};
 use narrator::normalize::lexicon::Lexicon;
 use narrator::normalize::{self, quotes, DateOrder, NormalizeOptions};
-use narrator::pipeline::{self, Progress, RenderOptions};
-use narrator::script::ScriptOptions;
+use narrator::pipeline::{self, Progress};
+use narrator::plan::{
+    self, EncodeRequest, LexiconRequest, NarrationRequest, Plan, PlanError, ProductionRequest,
+    Source, Target,
+};
 use narrator::source::{self, FetchOptions, Input};
-use narrator::voices::{self, Catalog};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -135,12 +138,12 @@ struct NarrateArgs {
     /// Output file; its extension (.wav, .mp3, .opus) picks the format unless --format is given.
     #[arg(short, long)]
     output: PathBuf,
-    /// Output format (default: from the output file's extension).
-    #[arg(long, value_parser = ["wav", "mp3", "opus"])]
-    format: Option<String>,
+    /// Output format: wav, mp3, opus (default: from the output file's extension).
+    #[arg(long, value_parser = parse_format)]
+    format: Option<AudioFormat>,
     /// Engine: espeak (embedded), piper (in-process), piper-http, openai.
-    #[arg(long)]
-    engine: Option<String>,
+    #[arg(long, value_parser = parse_engine)]
+    engine: Option<EngineKind>,
     /// Voice id (see `narrator voices`), a path to a Piper .onnx model, or an openai voice name.
     #[arg(long)]
     voice: Option<String>,
@@ -242,52 +245,12 @@ struct ProductionFlags {
     no_chapters: bool,
 }
 
-impl ProductionFlags {
-    fn plan(&self, article: &Article, input: &str) -> Result<pipeline::Production> {
-        use narrator::audio::{Cover, LoudnessTarget, Mastering};
-        if !(-70.0..=0.0).contains(&self.loudness) || !(-20.0..=0.0).contains(&self.true_peak) {
-            return Err(usage(anyhow!(
-                "--loudness must be in -70..0 LUFS and --true-peak in -20..0 dBTP"
-            )));
-        }
-        for p in [&self.intro_audio, &self.outro_audio, &self.cover]
-            .into_iter()
-            .flatten()
-        {
-            if !p.is_file() {
-                return Err(usage(anyhow!("{} does not exist", p.display())));
-            }
-        }
-        if let Some(t) = &self.transcript {
-            narrator::publish::TranscriptFormat::from_path(t).map_err(usage)?;
-        }
-        let mut metadata = pipeline::metadata_for(article, Some(input));
-        if let Some(c) = &self.cover {
-            let bytes = std::fs::read(c).with_context(|| format!("reading {}", c.display()))?;
-            metadata.cover = Some(Cover::from_bytes(bytes).ok_or_else(|| {
-                usage(anyhow!(
-                    "--cover {} is not a JPEG or PNG image",
-                    c.display()
-                ))
-            })?);
-        }
-        Ok(pipeline::Production {
-            mastering: Mastering {
-                loudness: (!self.no_loudness).then_some(LoudnessTarget {
-                    integrated_lufs: self.loudness,
-                    true_peak_dbtp: self.true_peak,
-                }),
-                trim: !self.no_trim,
-                ..Mastering::default()
-            },
-            intro_audio: self.intro_audio.clone(),
-            outro_audio: self.outro_audio.clone(),
-            crossfade: std::time::Duration::from_millis(self.crossfade_ms),
-            metadata,
-            chapters: !self.no_chapters,
-            transcript: self.transcript.clone(),
-        })
-    }
+fn parse_format(s: &str) -> std::result::Result<AudioFormat, String> {
+    AudioFormat::from_name(s).map_err(|e| e.to_string())
+}
+
+fn parse_engine(s: &str) -> std::result::Result<EngineKind, String> {
+    plan::parse_engine(s).map_err(|e| e.to_string())
 }
 
 /// An error in what the user asked for (exit code 2), as opposed to a failure
@@ -364,7 +327,7 @@ fn run(cli: Cli) -> Result<()> {
                 NormalizeOutput::Plain
             };
             let lexicon = match lexicon {
-                Some(p) => Some(load_lexicon(true, None, Some(&p))?),
+                Some(p) => Some(plan::load_lexicon(true, &[p.as_path()]).map_err(plan_err)?),
                 None => None,
             };
             let opts = NormalizeOptions {
@@ -497,12 +460,8 @@ fn extract_cmd(
     Ok(())
 }
 
-fn catalog(config: &Config) -> Result<Catalog> {
-    Catalog::load(&voices::voice_dirs(&config.voices_dirs)).map_err(usage)
-}
-
 fn voices_cmd(config: &Config, json: bool) -> Result<()> {
-    let list = catalog(config)?.list();
+    let list = plan::catalog_for(config).map_err(plan_err)?.list();
     let list: Vec<_> = list
         .into_iter()
         .filter(|v| EngineKind::parse(&v.engine).is_some())
@@ -535,85 +494,6 @@ fn voices_cmd(config: &Config, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// Decide the engine and its load-time config from flags, config file and catalog.
-fn engine_config(args: &NarrateArgs, config: &Config, catalog: &Catalog) -> Result<EngineConfig> {
-    let voice = args.voice.clone().or_else(|| config.voice.clone());
-    engine_config_for(args, config, catalog, voice)
-}
-
-/// The engine for `voice`: the run's engine if one is named, else the voice's own.
-fn engine_config_for(
-    args: &NarrateArgs,
-    config: &Config,
-    catalog: &Catalog,
-    voice: Option<String>,
-) -> Result<EngineConfig> {
-    let engine_name = args.engine.clone().or_else(|| config.engine.clone());
-    let kind = match &engine_name {
-        Some(name) => EngineKind::parse(name).ok_or_else(|| {
-            let known: Vec<&str> = engine::registry().iter().map(|k| k.name()).collect();
-            usage(anyhow!(
-                "unknown engine '{name}' (this build has: {})",
-                known.join(", ")
-            ))
-        })?,
-        None => match &voice {
-            Some(v) => {
-                let rv = catalog.resolve(v).map_err(usage)?;
-                EngineKind::parse(&rv.engine).ok_or_else(|| {
-                    usage(anyhow!(
-                        "voice '{v}' needs engine '{}', not in this build",
-                        rv.engine
-                    ))
-                })?
-            }
-            None => *engine::registry()
-                .first()
-                .filter(|k| **k != EngineKind::Silence)
-                .ok_or_else(|| {
-                    usage(anyhow!(
-                        "no engine configured: pass --engine piper --voice MODEL"
-                    ))
-                })?,
-        },
-    };
-    let url = args
-        .engine_url
-        .clone()
-        .or_else(|| config.engine_url.clone());
-    engine::config_for(
-        kind,
-        voice.as_deref(),
-        url.as_deref(),
-        args.model.as_deref().or(config.model.as_deref()),
-        config.api_key_env.as_deref(),
-        catalog,
-    )
-    .map_err(usage)
-}
-
-/// `--date-order`, else the config's, else from the article's language tag, else
-/// from the voice's language, else month first.
-fn date_order(
-    args: &NarrateArgs,
-    config: &Config,
-    input: &Loaded,
-    voice_language: Option<&str>,
-) -> DateOrder {
-    let article_language = match input {
-        Loaded::Article(a) => a.language.as_deref(),
-        Loaded::Ssml(_) => None,
-    };
-    args.date_order
-        .or(config.date_order)
-        .or_else(|| {
-            article_language
-                .or(voice_language)
-                .map(DateOrder::for_language)
-        })
-        .unwrap_or_default()
-}
-
 struct Bar(Option<indicatif::ProgressBar>);
 impl Progress for Bar {
     fn start(&self, total: usize) {
@@ -621,9 +501,16 @@ impl Progress for Bar {
             b.set_length(total as u64);
         }
     }
-    fn segment_done(&self) {
+    fn segment_done(&self, done: &pipeline::SegmentDone) {
         if let Some(b) = &self.0 {
             b.inc(1);
+            tracing::debug!(
+                segment = done.id,
+                audio_s = done.audio_s,
+                synth_s = done.synth_s,
+                engine = %done.engine,
+                "segment written"
+            );
         }
     }
     fn finish(&self) {
@@ -633,126 +520,74 @@ impl Progress for Bar {
     }
 }
 
-#[cfg_attr(not(feature = "piper"), allow(unused_mut))]
+impl NarrateArgs {
+    /// The flags as a narration request (what a job queue would store).
+    fn request(&self) -> NarrationRequest {
+        let p = &self.production;
+        let mut req = NarrationRequest::new(Source::from_arg(&self.input));
+        req.ssml = self.ssml;
+        req.format = self.format;
+        req.engine = self.engine;
+        req.voice = self.voice.clone();
+        req.engine_url = self.engine_url.clone();
+        req.model = self.model.clone();
+        req.rate = self.rate;
+        req.speaker = self.speaker;
+        req.noise_scale = self.noise_scale;
+        req.noise_w = self.noise_w;
+        req.jobs = self.jobs;
+        req.intro = self.no_intro.then_some(false);
+        req.split_quotes = self.split_quotes;
+        req.quote_voice = self.quote_voice.clone();
+        req.date_order = self.date_order;
+        req.max_bytes = self.read.max_bytes;
+        req.read = extract_options(&self.read);
+        req.lexicon = LexiconRequest {
+            builtin: !self.no_builtin_lexicon,
+            files: self.lexicon.iter().cloned().collect(),
+            toml: None,
+        };
+        req.encode = EncodeRequest {
+            mp3_bitrate_kbps: self.bitrate,
+            mp3_vbr_quality: p.vbr,
+            opus_bitrate_kbps: p.opus_bitrate,
+        };
+        req.production = ProductionRequest {
+            loudness_lufs: Some(p.loudness),
+            true_peak_dbtp: Some(p.true_peak),
+            keep_level: p.no_loudness,
+            keep_silence: p.no_trim,
+            intro_audio: p.intro_audio.clone(),
+            outro_audio: p.outro_audio.clone(),
+            crossfade_ms: Some(p.crossfade_ms),
+            transcript: p.transcript.clone(),
+            cover: p.cover.clone(),
+            no_chapters: p.no_chapters,
+        };
+        req
+    }
+}
+
+/// A plan error as the CLI reports it: a wrong request is a usage error (exit 2).
+fn plan_err(e: PlanError) -> anyhow::Error {
+    if e.is_usage() {
+        usage(e)
+    } else {
+        anyhow::Error::new(e)
+    }
+}
+
 fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
     let started = Instant::now();
-    let format = match &args.format {
-        Some(f) => AudioFormat::from_name(f),
-        None => AudioFormat::from_path(&args.output),
-    }
-    .map_err(usage)?;
-    if let Some(r) = args.rate.or(config.rate) {
-        if !(0.25..=4.0).contains(&r) {
-            return Err(usage(anyhow!("--rate {r} is out of range (0.25 to 4.0)")));
-        }
-    }
-    if let Some(parent) = args.output.parent().filter(|p| !p.as_os_str().is_empty()) {
-        if !parent.is_dir() {
-            return Err(usage(anyhow!(
-                "output directory {} does not exist",
-                parent.display()
-            )));
-        }
-    }
-    let quote_voice = args
-        .quote_voice
-        .clone()
-        .or_else(|| config.quote_voice.clone());
-    let lexicon = load_lexicon(
-        !args.no_builtin_lexicon,
-        config.lexicon.as_deref(),
-        args.lexicon.as_deref(),
-    )?;
-    let catalog = catalog(config)?;
-    let mut engine_cfg = engine_config(&args, config, &catalog)?;
-    let jobs = args
-        .jobs
-        .or(config.jobs)
-        .unwrap_or_else(default_jobs)
-        .max(1);
-    #[cfg(feature = "piper")]
-    if let EngineConfig::Piper(c) = &mut engine_cfg {
-        // Measured on 2 cores (benches/piper_rtf.sh): one single-threaded ONNX
-        // session per concurrent job beats one session with more threads.
-        let cores = default_jobs();
-        c.sessions = jobs.min(cores).max(1);
-        c.intra_threads = Some((cores / c.sessions).max(1));
-    }
-    // A catalog voice may set its own default rate; flags and config win.
-    let catalog_voice = args
-        .voice
-        .as_deref()
-        .or(config.voice.as_deref())
-        .and_then(|v| catalog.resolve(v).ok());
-    let catalog_rate = catalog_voice.as_ref().and_then(|v| v.rate);
-    let voice_language = catalog_voice.and_then(|v| v.language);
-    let settings = SynthesisSettings {
-        rate: args.rate.or(config.rate).or(catalog_rate).unwrap_or(1.0),
-        speaker: args.speaker,
-        noise_scale: args.noise_scale,
-        noise_w: args.noise_w,
-    };
-    let mut encode = config.output.clone();
-    if let Some(b) = args.bitrate {
-        encode.mp3_bitrate_kbps = b;
-    }
-    encode.mp3_vbr_quality = args.production.vbr.or(encode.mp3_vbr_quality);
-    if let Some(b) = args.production.opus_bitrate {
-        encode.opus_bitrate_kbps = b;
-    }
-    // Load the model (or probe the server) while the article is fetched and
-    // extracted; a bad voice or a down server is reported before a fetch error.
-    let ssml = args.ssml
-        || Path::new(&args.input)
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("ssml"));
-    let (engine, input) = std::thread::scope(|scope| {
-        let article = scope.spawn(|| {
-            if ssml {
-                read_text(&args.input).map(Loaded::Ssml)
-            } else {
-                load_article(&args.input, &args.read, config).map(Loaded::Article)
-            }
-        });
-        let engine = engine_cfg.build();
-        let article = article
-            .join()
-            .unwrap_or_else(|_| Err(anyhow!("article loading panicked")));
-        (engine, article)
-    });
-    let engine = engine?;
-    let input = input?;
-    let opts = RenderOptions {
-        output: args.output.clone(),
-        format,
-        encode,
-        settings,
-        jobs,
-        script: ScriptOptions {
-            pauses: config.pauses,
-            intro: !args.no_intro && config.intro.unwrap_or(true),
-            split_quotes: args.split_quotes,
-            quote_voice: quote_voice.clone(),
-            ..ScriptOptions::default()
-        },
-        normalize: NormalizeOptions {
-            date_order: date_order(&args, config, &input, voice_language.as_deref()),
-        },
-        lexicon,
-        // SSML has no article metadata: tags and chapters come from flags alone.
-        production: match &input {
-            Loaded::Article(article) => args.production.plan(article, &args.input)?,
-            Loaded::Ssml(_) => args.production.plan(&Article::default(), &args.input)?,
-        },
-    };
-    let script = match &input {
-        Loaded::Article(article) => pipeline::script_for(article, engine.as_ref(), &opts),
-        Loaded::Ssml(xml) => {
-            pipeline::script_for_ssml(xml, engine.as_ref(), &opts).map_err(usage)?
-        }
-    };
+    let request = args.request();
+    let catalog = plan::catalog_for(config).map_err(plan_err)?;
+    let plan = Plan::resolve(&request, config, &catalog).map_err(plan_err)?;
+    let target = Target::Path(args.output.clone());
+    let format = plan.check_target(&target).map_err(plan_err)?;
+    let mut prepared = plan.prepare().map_err(plan_err)?;
+    prepared.options.format = format;
     let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
-        let b = indicatif::ProgressBar::new(script.segments.len() as u64);
+        let b = indicatif::ProgressBar::new(prepared.script.segments.len() as u64);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
             "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} segments, ETA {eta}",
         ) {
@@ -760,10 +595,10 @@ fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
         }
         b
     });
-    let extra = voice_engines(&args, config, &catalog, &script, &quote_voice)?;
-    let voices: pipeline::VoiceEngines =
-        extra.iter().map(|(v, e)| (v.clone(), e.as_ref())).collect();
-    let mut summary = pipeline::render_voices(&script, engine.as_ref(), &voices, &opts, &Bar(bar))?;
+    let mut summary = prepared
+        .render(target, &Bar(bar), &CancelToken::new())
+        .map_err(plan_err)?
+        .summary;
     summary.total_s = started.elapsed().as_secs_f64();
     if args.json {
         println!("{}", serde_json::to_string(&summary)?);
@@ -779,79 +614,4 @@ fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
         );
     }
     Ok(())
-}
-
-/// Engines for the other voices the script asks for: the quote voice, and SSML
-/// `<voice name>`s. A quote voice that cannot be loaded is an error; an SSML voice that
-/// cannot is read in the run's voice, with a warning (the closest honest rendering).
-fn voice_engines(
-    args: &NarrateArgs,
-    config: &Config,
-    catalog: &Catalog,
-    script: &narrator::script::Script,
-    quote_voice: &Option<String>,
-) -> Result<Vec<(String, Box<dyn engine::Engine>)>> {
-    let run_voice = args.voice.as_deref().or(config.voice.as_deref());
-    let wanted: std::collections::BTreeSet<&str> = script
-        .segments
-        .iter()
-        .filter_map(|s| s.voice.as_deref())
-        .filter(|v| Some(*v) != run_voice && !v.is_empty())
-        .collect();
-    let mut out = Vec::new();
-    for v in wanted {
-        let built = engine_config_for(args, config, catalog, Some(v.to_string()))
-            .and_then(|c| Ok(c.build()?));
-        match built {
-            Ok(e) => out.push((v.to_string(), e)),
-            Err(e) if quote_voice.as_deref() == Some(v) => {
-                return Err(usage(anyhow!("quote voice '{v}': {e:#}")))
-            }
-            Err(e) => {
-                tracing::warn!("voice '{v}' is not available ({e:#}); the run's voice reads it")
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// What `narrate` reads: an article, or an SSML document.
-enum Loaded {
-    Article(Article),
-    Ssml(String),
-}
-
-/// A text file, or stdin for `-`.
-fn read_text(input: &str) -> Result<String> {
-    if input == "-" {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
-        return Ok(s);
-    }
-    let p = Path::new(input);
-    if !p.exists() {
-        return Err(usage(anyhow!("input file {} does not exist", p.display())));
-    }
-    std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))
-}
-
-/// The built-in lexicon (unless turned off), then the config's, then the flag's: later
-/// files win. A missing or invalid lexicon file is a usage error.
-fn load_lexicon(builtin: bool, config: Option<&Path>, flag: Option<&Path>) -> Result<Lexicon> {
-    let mut lex = if builtin {
-        Lexicon::builtin()?
-    } else {
-        Lexicon::new()
-    };
-    for p in [config, flag].into_iter().flatten() {
-        lex.load(p).map_err(usage)?;
-    }
-    Ok(lex)
-}
-
-fn default_jobs() -> usize {
-    std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(4)
 }

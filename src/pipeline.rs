@@ -3,8 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{mpsc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -12,7 +11,8 @@ use serde::Serialize;
 use crate::audio::{
     AudioError, AudioFormat, EncodeOptions, Mastering, Metadata, Muxer, OutputFile,
 };
-use crate::engine::{Engine, EngineError, EngineKind, Pcm, SynthesisSettings};
+use crate::cancel::CancelToken;
+use crate::engine::{Engine, EngineError, EngineInfo, Pcm, SynthesisSettings};
 use crate::extract::Article;
 use crate::normalize::lexicon::{ApplyOptions, Lexicon};
 use crate::normalize::{self, NormalizeOptions};
@@ -42,12 +42,31 @@ pub enum NarrateError {
     },
     #[error(transparent)]
     Publish(#[from] PublishError),
+    #[error("canceled")]
+    Canceled,
+}
+
+/// One segment written to the output, as [`Progress::segment_done`] reports it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SegmentDone {
+    /// Position in the script (0-based) and the segment's id.
+    pub index: usize,
+    pub id: usize,
+    /// Segments in the script.
+    pub total: usize,
+    /// Seconds of audio the segment gave (before its pause).
+    pub audio_s: f64,
+    /// Wall seconds the engine took for it.
+    pub synth_s: f64,
+    /// The engine and voice that read it.
+    pub engine: String,
+    pub voice: String,
 }
 
 /// Reports progress; the CLI draws a bar, tests and libraries pass [`NoProgress`].
 pub trait Progress: Sync {
     fn start(&self, _total_segments: usize) {}
-    fn segment_done(&self) {}
+    fn segment_done(&self, _done: &SegmentDone) {}
     fn finish(&self) {}
 }
 
@@ -131,10 +150,18 @@ pub struct Summary {
     pub engine: String,
     pub voice: String,
     pub sample_rate: u32,
-    /// Wall time from the first synthesis request to the last segment written.
+    /// Wall time from the first synthesis request to the last segment synthesized
+    /// (loading, extraction and the encoder's final flush are not in it).
     pub synth_s: f64,
     pub total_s: f64,
     pub chapters: usize,
+}
+
+/// A finished render: the summary and the timing map of every segment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    pub summary: Summary,
+    pub timing: TimingMap,
 }
 
 /// Build the script of an article with the normalizer, sized for this engine.
@@ -171,9 +198,8 @@ pub fn script_for_ssml(
 /// in-process engine in `engine::phonemize`, which does as Piper does). Other
 /// engines get the respelling: espeak reads `[[…]]` as its own phoneme mnemonics.
 pub fn lexicon_options(engine: &dyn Engine) -> ApplyOptions {
-    let id = engine.info().engine;
     ApplyOptions {
-        ipa: id == EngineKind::Piper.name() || id == EngineKind::PiperHttp.name(),
+        ipa: engine.identity().accepts_ipa,
     }
 }
 
@@ -206,9 +232,76 @@ pub fn render_voices(
     opts: &RenderOptions,
     progress: &dyn Progress,
 ) -> Result<Summary, NarrateError> {
+    render_with(script, engine, voices, opts, progress, &CancelToken::new()).map(|r| r.summary)
+}
+
+/// Messages from the workers (and the cancel token) to the writer.
+enum Msg {
+    Segment {
+        index: usize,
+        pcm: Result<Pcm, EngineError>,
+        synth: Duration,
+        engine: EngineInfo,
+    },
+    Canceled,
+}
+
+/// How far the workers may run ahead of the writer: they wait on `room` (no polling)
+/// until the writer has taken the segments before theirs.
+struct Window {
+    /// (next segment to claim, segments written, stop)
+    state: Mutex<(usize, usize, bool)>,
+    room: Condvar,
+    size: usize,
+}
+
+impl Window {
+    /// Claim the next segment; `None` when there are none left or the run stopped.
+    fn claim(&self, total: usize) -> Option<usize> {
+        let mut g = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            let (next, written, stop) = *g;
+            if stop || next >= total {
+                return None;
+            }
+            if next < written + self.size {
+                g.0 += 1;
+                return Some(next);
+            }
+            g = self.room.wait(g).unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    fn written(&self, n: usize) {
+        let mut g = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        g.1 = n;
+        self.room.notify_all();
+    }
+
+    fn stop(&self) {
+        let mut g = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        g.2 = true;
+        self.room.notify_all();
+    }
+}
+
+/// The full render: voices per segment, progress per finished segment, and `cancel`,
+/// which stops the workers, wakes the writer and any retry wait, and leaves no file
+/// ([`NarrateError::Canceled`]).
+pub fn render_with(
+    script: &Script,
+    engine: &dyn Engine,
+    voices: &VoiceEngines<'_>,
+    opts: &RenderOptions,
+    progress: &dyn Progress,
+    cancel: &CancelToken,
+) -> Result<Rendered, NarrateError> {
     let started = Instant::now();
     if script.segments.is_empty() {
         return Err(NarrateError::EmptyScript);
+    }
+    if cancel.is_canceled() {
+        return Err(NarrateError::Canceled);
     }
     let info = engine.info();
     let music = |role: &'static str, path: &Option<PathBuf>| -> Result<Option<Pcm>, NarrateError> {
@@ -230,71 +323,100 @@ pub fn render_voices(
     let intro = music("intro", &opts.production.intro_audio)?;
     let outro = music("outro", &opts.production.outro_audio)?;
     let jobs = opts.jobs.max(1);
-    // Workers may run at most this many segments ahead of the writer.
-    let window = jobs * 4;
-    let next = AtomicUsize::new(0);
-    let written = AtomicUsize::new(0);
-    let stop = AtomicBool::new(false);
-    let (tx, rx) = mpsc::channel::<(usize, Result<Pcm, EngineError>)>();
-    progress.start(script.segments.len());
+    let total = script.segments.len();
+    let window = Window {
+        state: Mutex::new((0, 0, false)),
+        room: Condvar::new(),
+        size: jobs * 4,
+    };
+    // First synthesis start and last synthesis end, as offsets from `started`.
+    let synth_span = Mutex::new((None::<Duration>, Duration::ZERO));
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let wake = Mutex::new(tx.clone());
+    let _guard = cancel.on_cancel(move || {
+        let _ = wake
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .send(Msg::Canceled);
+    });
+    progress.start(total);
 
     let result = std::thread::scope(|scope| {
-        for _ in 0..jobs.min(script.segments.len()) {
+        for _ in 0..jobs.min(total) {
             let tx = tx.clone();
-            let (next, written, stop) = (&next, &written, &stop);
-            scope.spawn(move || loop {
-                if stop.load(Ordering::Relaxed) {
-                    return;
-                }
-                // Claim the next segment, waiting if we are too far ahead.
-                let i = next.load(Ordering::SeqCst);
-                if i >= script.segments.len() {
-                    return;
-                }
-                if i >= written.load(Ordering::SeqCst) + window {
-                    std::thread::sleep(Duration::from_millis(2));
-                    continue;
-                }
-                if next
-                    .compare_exchange(i, i + 1, Ordering::SeqCst, Ordering::SeqCst)
-                    .is_err()
-                {
-                    continue;
-                }
-                let seg = &script.segments[i];
-                let engine = seg
-                    .voice
-                    .as_ref()
-                    .and_then(|v| voices.get(v).copied())
-                    .unwrap_or(engine);
-                let pcm = match seg.rate_percent {
-                    Some(pct) => {
-                        engine.synthesize(&seg.spoken, &segment_settings(&opts.settings, pct))
+            let (window, synth_span) = (&window, &synth_span);
+            scope.spawn(move || {
+                while let Some(i) = window.claim(total) {
+                    if cancel.is_canceled() {
+                        return;
                     }
-                    None => engine.synthesize(&seg.spoken, &opts.settings),
-                };
-                let failed = pcm.is_err();
-                if tx.send((i, pcm)).is_err() || failed {
-                    return;
+                    let seg = &script.segments[i];
+                    let engine = seg
+                        .voice
+                        .as_ref()
+                        .and_then(|v| voices.get(v).copied())
+                        .unwrap_or(engine);
+                    let t0 = Instant::now();
+                    // A panicking engine fails its segment instead of leaving the
+                    // writer waiting for it.
+                    let pcm = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match seg
+                        .rate_percent
+                    {
+                        Some(pct) => engine.synthesize_with(
+                            &seg.spoken,
+                            &segment_settings(&opts.settings, pct),
+                            cancel,
+                        ),
+                        None => engine.synthesize_with(&seg.spoken, &opts.settings, cancel),
+                    }))
+                    .unwrap_or_else(|_| Err(EngineError::Synthesis("the engine panicked".into())));
+                    let t1 = Instant::now();
+                    {
+                        let mut span = synth_span.lock().unwrap_or_else(PoisonError::into_inner);
+                        let from = t0.saturating_duration_since(started);
+                        span.0 = Some(span.0.map_or(from, |f: Duration| f.min(from)));
+                        span.1 = span.1.max(t1.saturating_duration_since(started));
+                    }
+                    let failed = pcm.is_err();
+                    let msg = Msg::Segment {
+                        index: i,
+                        pcm,
+                        synth: t1 - t0,
+                        engine: engine.info(),
+                    };
+                    if tx.send(msg).is_err() || failed {
+                        return;
+                    }
                 }
             });
         }
         drop(tx);
-        write_in_order(script, &info, opts, (intro, outro), &rx, &written, progress)
-            .inspect_err(|_| stop.store(true, Ordering::SeqCst))
+        let written = write_in_order(script, &info, opts, (intro, outro), &rx, &window, progress);
+        // However the writer ended, no worker starts another segment.
+        window.stop();
+        written
     });
     progress.finish();
-    let (duration, rate, chapters) = result?;
-    Ok(Summary {
-        output: opts.output.clone(),
-        duration_s: duration.as_secs_f64(),
-        segments: script.segments.len(),
-        engine: info.engine,
-        voice: info.voice,
-        sample_rate: rate,
-        synth_s: started.elapsed().as_secs_f64(),
-        total_s: started.elapsed().as_secs_f64(),
-        chapters,
+    let (duration, rate, chapters, timing) = result?;
+    let span = synth_span
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    Ok(Rendered {
+        summary: Summary {
+            output: opts.output.clone(),
+            duration_s: duration.as_secs_f64(),
+            segments: total,
+            engine: info.engine,
+            voice: info.voice,
+            sample_rate: rate,
+            synth_s: span
+                .1
+                .saturating_sub(span.0.unwrap_or_default())
+                .as_secs_f64(),
+            total_s: started.elapsed().as_secs_f64(),
+            chapters,
+        },
+        timing,
     })
 }
 
@@ -311,12 +433,12 @@ fn write_in_order(
     info: &crate::engine::EngineInfo,
     opts: &RenderOptions,
     (mut intro, mut outro): (Option<Pcm>, Option<Pcm>),
-    rx: &mpsc::Receiver<(usize, Result<Pcm, EngineError>)>,
-    written: &AtomicUsize,
+    rx: &mpsc::Receiver<Msg>,
+    window: &Window,
     progress: &dyn Progress,
-) -> Result<(Duration, u32, usize), NarrateError> {
+) -> Result<(Duration, u32, usize, TimingMap), NarrateError> {
     let prod = &opts.production;
-    let mut pending: BTreeMap<usize, Pcm> = BTreeMap::new();
+    let mut pending: BTreeMap<usize, (Pcm, Duration, EngineInfo)> = BTreeMap::new();
     let mut muxer: Option<Muxer> = None;
     let mut timing: Vec<TimedSegment> = Vec::with_capacity(script.segments.len());
     // Chapter titles are known now; Ogg Opus reserves room for them.
@@ -335,18 +457,33 @@ fn write_in_order(
     }
     let mut want = 0usize;
     while want < script.segments.len() {
-        let Ok((i, pcm)) = rx.recv() else {
-            // All workers gone without delivering `want`: only after an error.
-            break;
+        let (i, pcm, synth, engine) = match rx.recv() {
+            Ok(Msg::Segment {
+                index,
+                pcm,
+                synth,
+                engine,
+            }) => (index, pcm, synth, engine),
+            Ok(Msg::Canceled) => return Err(NarrateError::Canceled),
+            // All workers gone without delivering `want`: only after an error or
+            // a cancel.
+            Err(_) => break,
         };
         let seg = &script.segments[i];
-        let pcm = pcm.map_err(|source| NarrateError::Segment {
-            id: seg.id,
-            excerpt: excerpt(&seg.written),
-            source,
-        })?;
-        pending.insert(i, pcm);
-        while let Some(pcm) = pending.remove(&want) {
+        let pcm = match pcm {
+            Ok(p) => p,
+            Err(EngineError::Canceled) => return Err(NarrateError::Canceled),
+            Err(source) => {
+                return Err(NarrateError::Segment {
+                    id: seg.id,
+                    excerpt: excerpt(&seg.written),
+                    source,
+                })
+            }
+        };
+        pending.insert(i, (pcm, synth, engine));
+        while let Some((pcm, synth, engine)) = pending.remove(&want) {
+            let audio_s = pcm.duration().as_secs_f64();
             let m = match muxer.as_mut() {
                 Some(m) => m,
                 None => {
@@ -391,8 +528,16 @@ fn write_in_order(
                 end: span.end as f64 / rate,
             });
             want += 1;
-            written.store(want, Ordering::SeqCst);
-            progress.segment_done();
+            window.written(want);
+            progress.segment_done(&SegmentDone {
+                index: want - 1,
+                id: seg.id,
+                total: script.segments.len(),
+                audio_s,
+                synth_s: synth.as_secs_f64(),
+                engine: engine.engine,
+                voice: engine.voice,
+            });
         }
     }
     match muxer {
@@ -420,10 +565,16 @@ fn write_in_order(
             if let Some(t) = transcript {
                 t.persist()?;
             }
-            Ok((d, rate, chapters))
+            Ok((d, rate, chapters, map))
         }
+        _ if cancel_seen(rx) => Err(NarrateError::Canceled),
         _ => Err(NarrateError::EmptyScript),
     }
+}
+
+/// Whether a cancel is waiting in the channel (workers that saw it just stop).
+fn cancel_seen(rx: &mpsc::Receiver<Msg>) -> bool {
+    rx.try_iter().any(|m| matches!(m, Msg::Canceled))
 }
 
 fn excerpt(s: &str) -> String {
@@ -614,9 +765,17 @@ mod tests {
         assert_eq!(samples.iter().filter(|&&x| near(x, 0.5)).count(), 0);
     }
 
-    /// An engine known only by its id, for what the pipeline decides from it.
+    /// An engine known only by its id, for what the pipeline decides from it: the
+    /// Piper engines say they take IPA.
     struct Named(&'static str);
     impl Engine for Named {
+        fn identity(&self) -> crate::engine::EngineIdentity {
+            crate::engine::EngineIdentity {
+                kind: crate::engine::EngineKind::parse(self.0),
+                accepts_ipa: matches!(self.0, "piper" | "piper-http"),
+                fingerprint: self.0.into(),
+            }
+        }
         fn info(&self) -> EngineInfo {
             EngineInfo {
                 engine: self.0.into(),

@@ -59,6 +59,10 @@ fn install_data(root: &Path) -> std::io::Result<PathBuf> {
     }
 }
 
+/// The `espeak-ng` crate version compiled in (checked against Cargo.lock by a test):
+/// a new port may read the same text differently, so it is part of the fingerprint.
+pub const ESPEAK_NG_VERSION: &str = "0.2.0";
+
 /// Load-time configuration of the espeak engine.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EspeakConfig {
@@ -113,6 +117,17 @@ impl Engine for EspeakEngine {
         }
     }
 
+    fn identity(&self) -> super::EngineIdentity {
+        super::EngineIdentity {
+            kind: Some(super::EngineKind::Espeak),
+            accepts_ipa: false,
+            fingerprint: format!(
+                "espeak-ng {ESPEAK_NG_VERSION}|{}|{SAMPLE_RATE}|{DEFAULT_WPM}",
+                self.language
+            ),
+        }
+    }
+
     fn synthesize(&self, text: &str, settings: &SynthesisSettings) -> Result<Pcm, EngineError> {
         let wpm = (DEFAULT_WPM * settings.rate).round().clamp(80.0, 450.0) as u32;
         let engine = espeak_ng::EspeakNg::builder()
@@ -125,5 +140,22 @@ impl Engine for EspeakEngine {
             .synth(text)
             .map_err(|e| EngineError::Synthesis(e.to_string()))?;
         Ok(Pcm::from_i16(rate, &samples))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fingerprint_version_is_the_locked_crate() {
+        let lock = include_str!("../../Cargo.lock");
+        let want = format!(
+            "name = \"espeak-ng\"\nversion = \"{}\"",
+            super::ESPEAK_NG_VERSION
+        );
+        assert!(
+            lock.contains(&want),
+            "Cargo.lock's espeak-ng is not {}: update ESPEAK_NG_VERSION",
+            super::ESPEAK_NG_VERSION
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! What the HTTP engines share: the blocking client, one request with retries and
 //! backoff, short error-body excerpts, and decoding an audio reply into [`Pcm`].
 
+use crate::cancel::CancelToken;
 use std::io::Read;
 use std::time::Duration;
 
@@ -83,10 +84,14 @@ pub(crate) fn send(
     url: &str,
     policy: &RetryPolicy,
     permanent: PermanentFailure,
+    cancel: &CancelToken,
     make: impl Fn() -> RequestBuilder,
 ) -> Result<Reply, EngineError> {
     let mut retry = 0;
     loop {
+        if cancel.is_canceled() {
+            return Err(EngineError::Canceled);
+        }
         let (error, retry_after) = match attempt(url, make(), permanent) {
             Ok(reply) => return Ok(reply),
             Err(Failure {
@@ -106,7 +111,9 @@ pub(crate) fn send(
         }
         let wait = policy.delay(retry, retry_after);
         tracing::warn!(%url, error = %error, retry = retry + 1, of = policy.retries, ?wait, "engine request failed; retrying");
-        std::thread::sleep(wait);
+        if cancel.sleep(wait) {
+            return Err(EngineError::Canceled);
+        }
         retry += 1;
     }
 }

@@ -82,6 +82,8 @@ pub enum EngineError {
     Synthesis(String),
     #[error("text of {len} characters is over this engine's limit of {limit}")]
     TooLong { len: usize, limit: usize },
+    #[error("canceled")]
+    Canceled,
 }
 
 impl EngineError {
@@ -109,6 +111,20 @@ pub struct EngineInfo {
     pub max_chars: usize,
 }
 
+/// Who an engine is: what the pipeline decides from it (whether the lexicon may hand
+/// it raw IPA) and what a segment cache keys on.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct EngineIdentity {
+    /// None for engines outside the registry (tests, embedders' own engines).
+    pub kind: Option<EngineKind>,
+    /// The engine reads `[[ ipa ]]` blocks as raw phonemes (the Piper engines).
+    pub accepts_ipa: bool,
+    /// Changes whenever the same text could sound different: model file hash and
+    /// voice config for Piper, URL + model + voice for HTTP engines, the espeak-ng
+    /// version and voice for espeak. Per-request settings are not in it.
+    pub fingerprint: String,
+}
+
 /// A live, validated engine: text segment + settings → PCM.
 ///
 /// Engines are synchronous and `Sync`: the pipeline runs `--jobs N` worker threads
@@ -117,6 +133,40 @@ pub struct EngineInfo {
 pub trait Engine: Send + Sync {
     fn info(&self) -> EngineInfo;
     fn synthesize(&self, text: &str, settings: &SynthesisSettings) -> Result<Pcm, EngineError>;
+
+    /// The engine's identity. The default (for engines outside this crate) is keyed on
+    /// the name, voice and rate from [`Engine::info`] and takes no IPA.
+    fn identity(&self) -> EngineIdentity {
+        let info = self.info();
+        EngineIdentity {
+            kind: EngineKind::parse(&info.engine),
+            accepts_ipa: false,
+            fingerprint: format!("{}|{}|{}", info.engine, info.voice, info.sample_rate),
+        }
+    }
+
+    /// [`Engine::synthesize`], giving up when `cancel` fires: engines that wait (HTTP
+    /// retries) stop waiting at once; the others check before they start.
+    fn synthesize_with(
+        &self,
+        text: &str,
+        settings: &SynthesisSettings,
+        cancel: &crate::cancel::CancelToken,
+    ) -> Result<Pcm, EngineError> {
+        if cancel.is_canceled() {
+            return Err(EngineError::Canceled);
+        }
+        self.synthesize(text, settings)
+    }
+}
+
+/// A hex SHA-256 of `bytes`, for fingerprints.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(feature = "espeak")]
@@ -211,18 +261,33 @@ impl EngineConfig {
     }
 }
 
+/// What the user chose for an engine besides its kind: voice, server URL, model and
+/// where the API key is (all optional; each engine takes what it needs).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct EngineChoice {
+    /// Voice id from the catalog, a Piper model path, an espeak voice or an API voice.
+    pub voice: Option<String>,
+    /// Base URL of an HTTP engine.
+    pub url: Option<String>,
+    /// Model name (openai).
+    pub model: Option<String>,
+    /// Environment variable holding the API key (openai).
+    pub api_key_env: Option<String>,
+}
+
 /// Turn the user's choice (engine, voice, URL) into an engine config, resolving the
 /// voice through the catalog.
 #[cfg_attr(not(feature = "espeak"), allow(unused_variables))]
 pub fn config_for(
     kind: EngineKind,
-    voice: Option<&str>,
-    url: Option<&str>,
-    model: Option<&str>,
-    api_key_env: Option<&str>,
+    choice: &EngineChoice,
     catalog: &crate::voices::Catalog,
 ) -> Result<EngineConfig, crate::voices::VoiceError> {
     use crate::voices::VoiceError;
+    let voice = choice.voice.as_deref();
+    let url = choice.url.as_deref();
+    let model = choice.model.as_deref();
+    let api_key_env = choice.api_key_env.as_deref();
     let wrong = |v: &str, e: &str| VoiceError::WrongEngine {
         voice: v.to_string(),
         voice_engine: e.to_string(),

@@ -10,7 +10,8 @@
 use std::time::Duration;
 
 use super::http::{self, Container, RetryPolicy};
-use super::{Engine, EngineError, EngineInfo, Pcm, SynthesisSettings};
+use super::{Engine, EngineError, EngineIdentity, EngineInfo, EngineKind, Pcm, SynthesisSettings};
+use crate::cancel::CancelToken;
 
 /// Engine id on the command line.
 pub const ENGINE_ID: &str = "openai";
@@ -150,7 +151,12 @@ impl OpenAiConfig {
             sample_rate: 0,
         };
         let probe = engine
-            .request(PROBE_TEXT, 1.0, &engine.policy.for_health_check())
+            .request(
+                PROBE_TEXT,
+                1.0,
+                &engine.policy.for_health_check(),
+                &CancelToken::new(),
+            )
             .map_err(|e| engine.explain(e))?;
         engine.sample_rate = probe.sample_rate;
         tracing::info!(url = %engine.speech_url, model = %engine.model, voice = %engine.voice, sample_rate = engine.sample_rate, "openai engine ready");
@@ -212,7 +218,13 @@ fn permanent_failure(status: u16, body: &[u8]) -> bool {
 }
 
 impl OpenAiEngine {
-    fn request(&self, text: &str, speed: f32, policy: &RetryPolicy) -> Result<Pcm, EngineError> {
+    fn request(
+        &self,
+        text: &str,
+        speed: f32,
+        policy: &RetryPolicy,
+        cancel: &CancelToken,
+    ) -> Result<Pcm, EngineError> {
         let body = serde_json::json!({
             "model": self.model,
             "voice": self.voice,
@@ -220,7 +232,7 @@ impl OpenAiEngine {
             "response_format": self.format.as_str(),
             "speed": speed,
         });
-        let reply = http::send(&self.speech_url, policy, permanent_failure, || {
+        let reply = http::send(&self.speech_url, policy, permanent_failure, cancel, || {
             let request = self.client.post(&self.speech_url).json(&body);
             match &self.api_key {
                 Some(key) => request.bearer_auth(key),
@@ -283,6 +295,29 @@ impl Engine for OpenAiEngine {
     }
 
     fn synthesize(&self, text: &str, settings: &SynthesisSettings) -> Result<Pcm, EngineError> {
+        self.synthesize_with(text, settings, &CancelToken::new())
+    }
+
+    fn identity(&self) -> EngineIdentity {
+        EngineIdentity {
+            kind: Some(EngineKind::Openai),
+            accepts_ipa: false,
+            fingerprint: format!(
+                "openai|{}|{}|{}|{}",
+                self.speech_url,
+                self.model,
+                self.voice,
+                self.format.as_str()
+            ),
+        }
+    }
+
+    fn synthesize_with(
+        &self,
+        text: &str,
+        settings: &SynthesisSettings,
+        cancel: &CancelToken,
+    ) -> Result<Pcm, EngineError> {
         if let Some(silent) = http::precheck(text, self.sample_rate, MAX_CHARS)? {
             return Ok(silent);
         }
@@ -299,7 +334,7 @@ impl Engine for OpenAiEngine {
         {
             tracing::debug!("the openai engine ignores speaker and noise settings");
         }
-        self.request(text, speed, &self.policy)
+        self.request(text, speed, &self.policy, cancel)
     }
 }
 

@@ -134,6 +134,9 @@ impl PiperConfig {
             },
             has_sid,
             intra_threads: self.intra_threads,
+            model: self.model.clone(),
+            config_path,
+            fingerprint: OnceLock::new(),
         })
     }
 
@@ -263,6 +266,11 @@ impl VoiceConfig {
 /// A loaded Piper voice: one phonemizer and a pool of ONNX sessions.
 pub struct PiperEngine {
     voice_name: String,
+    model: PathBuf,
+    config_path: PathBuf,
+    /// Hash of the model and its config, computed on first use (a medium model is
+    /// ~60 MB: about 0.2 s).
+    fingerprint: OnceLock<String>,
     voice: VoiceConfig,
     phonemizer: Phonemizer,
     /// `Session::run` takes `&mut self`: concurrent callers each take a free
@@ -365,6 +373,29 @@ impl PiperEngine {
 }
 
 impl Engine for PiperEngine {
+    fn identity(&self) -> super::EngineIdentity {
+        let fingerprint = self.fingerprint.get_or_init(|| {
+            let hash = |p: &Path| match std::fs::read(p) {
+                Ok(bytes) => super::sha256_hex(&bytes),
+                // Unreadable now though it loaded: key on the path, so nothing
+                // cached under another model's hash is reused.
+                Err(_) => format!("unreadable:{}", p.display()),
+            };
+            format!(
+                "piper|model={}|config={}|phonemizer=narrator-{}+espeak-ng-{}",
+                hash(&self.model),
+                hash(&self.config_path),
+                env!("CARGO_PKG_VERSION"),
+                super::espeak::ESPEAK_NG_VERSION,
+            )
+        });
+        super::EngineIdentity {
+            kind: Some(super::EngineKind::Piper),
+            accepts_ipa: true,
+            fingerprint: fingerprint.clone(),
+        }
+    }
+
     fn info(&self) -> EngineInfo {
         EngineInfo {
             engine: super::EngineKind::Piper.name().into(),

@@ -16,7 +16,8 @@ use serde::Deserialize;
 use url::Url;
 
 use super::http::{self, Container, RetryPolicy};
-use super::{Engine, EngineError, EngineInfo, Pcm, SynthesisSettings};
+use super::{Engine, EngineError, EngineIdentity, EngineInfo, EngineKind, Pcm, SynthesisSettings};
+use crate::cancel::CancelToken;
 
 /// Engine id on the command line.
 pub const ENGINE_ID: &str = "piper-http";
@@ -77,7 +78,11 @@ impl PiperHttpConfig {
         engine.learn_voice(&base)?;
         if engine.sample_rate == 0 {
             // The server did not say; ask it for a word and read the WAV header.
-            let pcm = engine.request(PROBE_TEXT, &SynthesisSettings::default())?;
+            let pcm = engine.request(
+                PROBE_TEXT,
+                &SynthesisSettings::default(),
+                &CancelToken::new(),
+            )?;
             engine.sample_rate = pcm.sample_rate;
         }
         tracing::info!(url = %base, voice = %engine.voice, sample_rate = engine.sample_rate, "piper-http engine ready");
@@ -138,9 +143,13 @@ impl PiperHttpEngine {
     fn learn_voice(&mut self, base: &Url) -> Result<(), EngineError> {
         let check = self.policy.for_health_check();
         let voices_url = http::join(base, "voices");
-        let reply = http::send(&voices_url, &check, http::never_permanent, || {
-            self.client.get(&voices_url)
-        })
+        let reply = http::send(
+            &voices_url,
+            &check,
+            http::never_permanent,
+            &CancelToken::new(),
+            || self.client.get(&voices_url),
+        )
         .map_err(|e| http::hint_unreachable(e, START_HINT))?;
         let voices: serde_json::Map<String, serde_json::Value> =
             serde_json::from_slice(&reply.body).map_err(|e| {
@@ -156,6 +165,7 @@ impl PiperHttpEngine {
             &info_url,
             &RetryPolicy::new(0),
             http::never_permanent,
+            &CancelToken::new(),
             || self.client.get(&info_url),
         )
         .ok()
@@ -195,12 +205,18 @@ impl PiperHttpEngine {
         Ok(())
     }
 
-    fn request(&self, text: &str, settings: &SynthesisSettings) -> Result<Pcm, EngineError> {
+    fn request(
+        &self,
+        text: &str,
+        settings: &SynthesisSettings,
+        cancel: &CancelToken,
+    ) -> Result<Pcm, EngineError> {
         let body = self.request_body(text, settings)?;
         let reply = http::send(
             &self.synthesize_url,
             &self.policy,
             http::never_permanent,
+            cancel,
             || self.client.post(&self.synthesize_url).json(&body),
         )?;
         let pcm = http::decode(reply.body, Container::Wav)?;
@@ -272,9 +288,31 @@ impl Engine for PiperHttpEngine {
     }
 
     fn synthesize(&self, text: &str, settings: &SynthesisSettings) -> Result<Pcm, EngineError> {
+        self.synthesize_with(text, settings, &CancelToken::new())
+    }
+
+    fn synthesize_with(
+        &self,
+        text: &str,
+        settings: &SynthesisSettings,
+        cancel: &CancelToken,
+    ) -> Result<Pcm, EngineError> {
         if let Some(silent) = http::precheck(text, self.sample_rate, MAX_CHARS)? {
             return Ok(silent);
         }
-        self.request(text, settings)
+        self.request(text, settings, cancel)
+    }
+
+    fn identity(&self) -> EngineIdentity {
+        EngineIdentity {
+            kind: Some(EngineKind::PiperHttp),
+            // piper1-gpl's server phonemizes with PiperVoice.phonemize, which takes
+            // [[ ipa ]] blocks as raw phonemes.
+            accepts_ipa: true,
+            fingerprint: format!(
+                "piper-http|{}|{}|{}|{}",
+                self.synthesize_url, self.voice, self.sample_rate, self.length_scale
+            ),
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! A deterministic test voice: a fixed number of silent samples per character.
 //! It makes durations, pauses and offsets exact in tests.
 
-use super::{Engine, EngineError, EngineInfo, Pcm, SynthesisSettings};
+use super::{Engine, EngineError, EngineIdentity, EngineInfo, EngineKind, Pcm, SynthesisSettings};
 
 #[derive(Debug, Clone)]
 pub struct SilenceEngine {
@@ -25,6 +25,14 @@ impl Engine for SilenceEngine {
             voice: "silence".into(),
             sample_rate: self.sample_rate,
             max_chars: 2_000,
+        }
+    }
+
+    fn identity(&self) -> EngineIdentity {
+        EngineIdentity {
+            kind: Some(EngineKind::Silence),
+            accepts_ipa: false,
+            fingerprint: format!("silence|{}|{}", self.sample_rate, self.samples_per_char),
         }
     }
 
