@@ -70,6 +70,71 @@ const DOTTED: &[(&[&str], &str)] = &[
     (&["a", "k", "a"], "also known as"),
 ];
 
+/// Dotted abbreviations that never end a sentence at their period, whatever follows.
+const DOTTED_KEEP: &[&str] = &["u.s", "u.k", "u.n", "e.u", "a.m", "p.m", "ph.d"];
+
+/// Month abbreviations ("Oct. 3").
+const MONTH_ABBREVS: &[&str] = &[
+    "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+];
+
+/// References that continue only before a number ("No. 12", "Vol. 3", "fig. 2").
+const NUMBER_REFS: &[&str] = &[
+    "no", "nos", "fig", "figs", "vol", "vols", "pp", "p", "ch", "sec", "art", "para",
+];
+
+/// Whether the period right after `word` ("Adm", "Tue", "e.g", "U.S") is part of an
+/// abbreviation that does not end the sentence, with `next` the word after it. The
+/// one table for the normalizer and for the sentence splitter of both the article and
+/// the SSML paths (narrate and normalize read "Tue. Oct. 3" and "Adm. Smith" alike).
+/// `after_name`: the word before `word` is a name (capitalized, not the first word of
+/// its sentence), which makes "St."/"Dr." a place ("Elm St.") rather than a title.
+pub fn period_continues(word: &str, after_name: bool, next: Option<&str>) -> bool {
+    let word = word.trim_start_matches(['(', '"', '“', '‘', '\'', '[']);
+    if word.is_empty() {
+        return false;
+    }
+    // A single capital letter is an initial ("Donald J. Trump").
+    let mut cs = word.chars();
+    if let (Some(c), None) = (cs.next(), cs.next()) {
+        return c.is_uppercase();
+    }
+    let lower = word.to_lowercase();
+    if DOTTED_KEEP.contains(&lower.as_str()) || MONTH_ABBREVS.contains(&word) {
+        return true;
+    }
+    if NUMBER_REFS.contains(&lower.as_str()) {
+        return next.is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit()));
+    }
+    let dotted = lower.replace('.', "");
+    if lower.contains('.') && DOTTED.iter().any(|(letters, _)| letters.concat() == dotted) {
+        return true;
+    }
+    if matches!(word, "St" | "Dr" | "Ste") {
+        return !after_name
+            && next.is_some_and(|n| n.chars().next().is_some_and(char::is_uppercase));
+    }
+    // Every fixed abbreviation: titles before names, "Inc.", "Jr.", days of the week.
+    // Followed by a capital, a title is read into the name and a company or day
+    // into what follows; a sentence that truly ends on one runs into the next,
+    // which costs a pause, not a misreading.
+    FIXED.iter().any(|(a, _, _)| *a == word)
+}
+
+/// Whether the token at `w` starts a sentence: the text's start, or after `.`, `!`
+/// or `?` and a space.
+fn starts_sentence(cx: &Ctx<'_>, w: usize) -> bool {
+    let Some(before) = w.checked_sub(1) else {
+        return true;
+    };
+    if !cx.is_space(before) {
+        return false;
+    }
+    before
+        .checked_sub(1)
+        .is_none_or(|p| cx.is_punct(p, '.') || cx.is_punct(p, '!') || cx.is_punct(p, '?'))
+}
+
 fn capitalized(w: &str) -> bool {
     let mut cs = w.chars();
     cs.next().is_some_and(char::is_uppercase) && cs.all(char::is_lowercase)
@@ -162,7 +227,13 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     // Context: St. and Dr.
     if matches!(w, "St" | "Dr" | "Ste") {
         let end = after_period(cx, i, true)?;
-        let after_name = cx.prev_word(i).is_some_and(capitalized)
+        // "Then Dr. Smith": a capital that only starts the sentence is no name when
+        // a name follows ("Mulholland Dr. in" still is one).
+        let name_follows = after_period(cx, i, true)
+            .and_then(|end| cx.next_word(end))
+            .is_some_and(|n| n.chars().next().is_some_and(char::is_uppercase));
+        let after_name = (cx.prev_word(i).is_some_and(capitalized)
+            && !(name_follows && i.checked_sub(2).is_some_and(|w| starts_sentence(cx, w))))
             || i.checked_sub(2).is_some_and(|p| cx.digits(p).is_some());
         let (title, place) = match w {
             "Dr" => ("Doctor", "Drive"),

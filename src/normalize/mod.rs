@@ -18,6 +18,7 @@
 //! glued to a word, say) are kept conservative.
 
 mod abbrev;
+pub use abbrev::period_continues;
 mod address;
 mod cardinal;
 mod date;

@@ -387,14 +387,6 @@ fn collapse_ws(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Common abbreviations that end with a period but do not end a sentence.
-const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "st", "mt", "ft", "gov", "sen", "rep", "capt", "sgt", "gen",
-    "col", "lt", "maj", "jr", "sr", "inc", "ltd", "corp", "co", "vs", "approx", "etc", "no", "jan",
-    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k",
-    "e.g", "i.e", "a.m", "p.m", "pres", "rev", "hon", "ave", "blvd", "dept", "fig", "vol", "pp",
-];
-
 /// Split text into sentences, then cut any sentence longer than `max_chars` at a
 /// clause boundary (`,;:` or a dash) or, failing that, a space.
 pub fn split_sentences(text: &str, max_chars: usize) -> Vec<String> {
@@ -434,7 +426,9 @@ fn sentences(text: &str) -> Vec<String> {
                             || c.is_numeric()
                             || matches!(c, '"' | '“' | '‘' | '\'' | '(' | '«')
                     });
-            if at_end || (next_starts && !(c == '.' && is_abbreviation(&chars[start..i]))) {
+            if at_end
+                || (next_starts && !(c == '.' && is_abbreviation(&chars[start..i], &chars[j..])))
+            {
                 let s: String = chars[start..j].iter().collect();
                 let s = s.trim();
                 if !s.is_empty() {
@@ -454,22 +448,28 @@ fn sentences(text: &str) -> Vec<String> {
     out
 }
 
-/// Whether the word just before a period is an abbreviation or an initial.
-fn is_abbreviation(before: &[char]) -> bool {
-    let word: String = before
+/// Whether the word just before a period is an abbreviation or an initial (the
+/// normalizer's table: [`crate::normalize::period_continues`]).
+fn is_abbreviation(before: &[char], after: &[char]) -> bool {
+    let text: String = before.iter().collect();
+    let mut words = text.split_whitespace().rev();
+    let word = words.next().unwrap_or("");
+    let prev = words.next();
+    // A capitalized word before it that does not start the sentence is a name.
+    let after_name = prev.is_some_and(|p| {
+        let mut cs = p.chars();
+        cs.next().is_some_and(char::is_uppercase) && cs.all(char::is_lowercase)
+    }) && words.next().is_some();
+    let next: String = after
         .iter()
-        .rev()
-        .take_while(|c| !c.is_whitespace() && !matches!(c, '(' | '"' | '“'))
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
+        .skip_while(|c| c.is_whitespace())
+        .take_while(|c| c.is_alphanumeric())
         .collect();
-    let lower = word.to_lowercase();
-    // A single capital letter is an initial ("Donald J. Trump").
-    if word.chars().count() == 1 && word.chars().all(char::is_uppercase) {
-        return true;
-    }
-    ABBREVIATIONS.contains(&lower.as_str())
+    crate::normalize::period_continues(
+        word,
+        after_name,
+        (!next.is_empty()).then_some(next.as_str()),
+    )
 }
 
 fn cut_long(s: &str, max_chars: usize, out: &mut Vec<String>) {
