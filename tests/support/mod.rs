@@ -1,6 +1,9 @@
-//! Shared helpers for integration tests: run the real binary in temp dirs, and a
-//! small real HTTP server on 127.0.0.1.
+//! Shared helpers for integration tests: run the real binary in temp dirs, a
+//! small real HTTP server on 127.0.0.1, and the real tools tests compare against
+//! ([`tools`]: found once, skipped or failed by one rule).
 #![allow(dead_code)]
+
+pub mod tools;
 
 use std::io::{Read, Write};
 use std::net::TcpListener;

@@ -1,6 +1,6 @@
-//! Scoring extracted text against the fixtures' expected text: token-level
-//! F1 and the boilerplate phrases that must never be read. Shared by
-//! `tests/extract_score.rs` and `examples/extract_score.rs`.
+//! Scoring extracted text against the fixtures' expected text: token-level F1, the
+//! first line where it differs, and the boilerplate phrases that must never be read.
+//! Shared by `tests/extract_score.rs` and `examples/extract_score.rs`.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
@@ -108,6 +108,35 @@ pub fn f1(got: &str, want: &str) -> (f64, f64, f64) {
         2.0 * precision * recall / (precision + recall)
     };
     (precision, recall, f1)
+}
+
+/// Where `got` (blocks joined by newlines) first differs from `want` (the expected
+/// file: one block a line, final newline), or `None` when they are the same text.
+pub fn first_difference(got: &str, want: &str) -> Option<String> {
+    let want = want.strip_suffix('\n').unwrap_or(want);
+    if got == want {
+        return None;
+    }
+    let (got_lines, want_lines): (Vec<&str>, Vec<&str>) =
+        (got.split('\n').collect(), want.split('\n').collect());
+    let at = got_lines
+        .iter()
+        .zip(&want_lines)
+        .position(|(g, w)| g != w)
+        .unwrap_or(got_lines.len().min(want_lines.len()));
+    let show = |lines: &[&str]| match lines.get(at) {
+        Some(line) => format!("{line:?}"),
+        None => "(nothing)".to_string(),
+    };
+    Some(format!(
+        "  line {}: expected {}\n  line {}: got      {}\n  ({} lines expected, {} got)",
+        at + 1,
+        show(&want_lines),
+        at + 1,
+        show(&got_lines),
+        want_lines.len(),
+        got_lines.len()
+    ))
 }
 
 /// Boilerplate phrases found in `text` (case-insensitive).
