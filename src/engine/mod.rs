@@ -191,7 +191,18 @@ pub enum EngineKind {
     Silence,
 }
 
+impl std::fmt::Display for EngineKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 impl EngineKind {
+    /// Whether this build has the engine (its cargo feature is on).
+    pub fn is_built(self) -> bool {
+        registry().contains(&self)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             EngineKind::Espeak => "espeak",
@@ -288,10 +299,10 @@ pub fn config_for(
     let url = choice.url.as_deref();
     let model = choice.model.as_deref();
     let api_key_env = choice.api_key_env.as_deref();
-    let wrong = |v: &str, e: &str| VoiceError::WrongEngine {
+    let wrong = |v: &str, e: EngineKind| VoiceError::WrongEngine {
         voice: v.to_string(),
-        voice_engine: e.to_string(),
-        engine: kind.name().to_string(),
+        voice_engine: e,
+        engine: kind,
     };
     match kind {
         #[cfg(feature = "espeak")]
@@ -299,8 +310,8 @@ pub fn config_for(
             let language = match voice {
                 None => "en-us".to_string(),
                 Some(v) => match catalog.resolve(v) {
-                    Ok(rv) if rv.engine == "espeak" => rv.espeak.unwrap_or_else(|| "en-us".into()),
-                    Ok(rv) => return Err(wrong(v, &rv.engine)),
+                    Ok(rv) if rv.engine == EngineKind::Espeak => rv.espeak.unwrap_or_else(|| "en-us".into()),
+                    Ok(rv) => return Err(wrong(v, rv.engine)),
                     // A raw espeak-ng voice name such as "en-us" or "en-rp".
                     Err(_) if v.starts_with("en") => v.to_string(),
                     Err(e) => return Err(e),
@@ -315,13 +326,13 @@ pub fn config_for(
                 None => catalog
                     .list()
                     .into_iter()
-                    .find(|v| v.engine == "piper" && v.installed)
+                    .find(|v| v.engine == EngineKind::Piper && v.installed)
                     .ok_or_else(|| VoiceError::Unknown {
                         voice: "(none given, and no Piper voice is installed)".into(),
                     })?,
             };
-            if rv.engine != "piper" {
-                return Err(wrong(&rv.id, &rv.engine));
+            if rv.engine != EngineKind::Piper {
+                return Err(wrong(&rv.id, rv.engine));
             }
             let model = rv.model.ok_or_else(|| VoiceError::Unknown {
                 voice: rv.id.clone(),
