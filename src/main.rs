@@ -551,6 +551,7 @@ impl NarrateArgs {
             mp3_bitrate_kbps: self.bitrate,
             mp3_vbr_quality: p.vbr,
             opus_bitrate_kbps: p.opus_bitrate,
+            sample_rate: None,
         };
         req.production = ProductionRequest {
             loudness_lufs: Some(p.loudness),

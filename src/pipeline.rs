@@ -487,11 +487,13 @@ fn write_in_order(
             let m = match muxer.as_mut() {
                 Some(m) => m,
                 None => {
-                    // Programme rate: the codec's, else the engine's, else the
-                    // first segment's.
+                    // Programme rate: the codec's, else the one asked for (podcast
+                    // episodes: 44.1 kHz), else the engine's, else the first
+                    // segment's.
                     let rate = opts
                         .format
                         .required_rate()
+                        .or(opts.encode.sample_rate)
                         .unwrap_or(if info.sample_rate > 0 {
                             info.sample_rate
                         } else {
@@ -611,6 +613,7 @@ mod tests {
                 max_chars: 1000,
                 split_quotes: false,
                 quote_voice: None,
+                disclosure: None,
             },
             normalize: NormalizeOptions::default(),
             lexicon: Lexicon::default(),

@@ -10,6 +10,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -94,6 +95,8 @@ pub struct EncodeRequest {
     /// MP3 VBR quality 0 (best) to 9 instead of a constant bitrate.
     pub mp3_vbr_quality: Option<u8>,
     pub opus_bitrate_kbps: Option<u32>,
+    /// Programme sample rate, Hz (default: the engine's; podcast episodes: 44100).
+    pub sample_rate: Option<u32>,
 }
 
 /// Loudness, joins, music, tags, chapters and transcript.
@@ -165,6 +168,9 @@ pub struct NarrationRequest {
     /// Read "<title>. By <author>. <date>." first (default on).
     #[serde(default)]
     pub intro: Option<bool>,
+    /// Said first: an AI-narration disclosure (batch and server episodes default to one).
+    #[serde(default)]
+    pub disclosure: Option<String>,
     #[serde(default)]
     pub split_quotes: bool,
     #[serde(default)]
@@ -204,6 +210,7 @@ impl NarrationRequest {
             jobs: None,
             intro: None,
             split_quotes: false,
+            disclosure: None,
             quote_voice: None,
             date_order: None,
             max_bytes: None,
@@ -537,6 +544,14 @@ impl Plan {
         if let Some(b) = req.encode.opus_bitrate_kbps {
             encode.opus_bitrate_kbps = b;
         }
+        if let Some(r) = req.encode.sample_rate {
+            if !(8_000..=48_000).contains(&r) {
+                return Err(PlanError::Invalid(format!(
+                    "sample rate {r} Hz is out of range (8000 to 48000)"
+                )));
+            }
+            encode.sample_rate = Some(r);
+        }
 
         let quote_voice = req
             .quote_voice
@@ -547,6 +562,7 @@ impl Plan {
             intro: req.intro.or(config.intro).unwrap_or(true),
             split_quotes: req.split_quotes,
             quote_voice: quote_voice.clone(),
+            disclosure: req.disclosure.clone(),
             ..ScriptOptions::default()
         };
 
@@ -611,7 +627,7 @@ impl Plan {
                 .unwrap_or_else(|_| Err(PlanError::Invalid("loading the article panicked".into())));
             (engine, input)
         });
-        let engine = engine?;
+        let engine: Arc<dyn Engine> = Arc::from(engine?);
         let input = input?;
         self.prepare_with(input, engine)
     }
@@ -621,7 +637,7 @@ impl Plan {
     pub fn prepare_with(
         &self,
         input: Loaded,
-        engine: Box<dyn Engine>,
+        engine: Arc<dyn Engine>,
     ) -> Result<Prepared, PlanError> {
         let article_language = match &input {
             Loaded::Article(a) => a.language.clone(),
@@ -717,8 +733,8 @@ impl Plan {
     }
 
     /// Build the run's engine (validated: model loads, server answers).
-    pub fn build_engine(&self) -> Result<Box<dyn Engine>, PlanError> {
-        Ok(self.engine.build()?)
+    pub fn build_engine(&self) -> Result<Arc<dyn Engine>, PlanError> {
+        Ok(Arc::from(self.engine.build()?))
     }
 
     /// Engines for the other voices the script asks for: the quote voice, and SSML
@@ -739,7 +755,7 @@ impl Plan {
                 ..self.choice.clone()
             };
             let built = engine_config_for(self.engine_kind, &choice, &self.catalog, self.jobs)
-                .and_then(|c| Ok(c.build()?));
+                .and_then(|c| Ok(Arc::from(c.build()?)));
             match built {
                 Ok(e) => out.push((v.to_string(), e)),
                 Err(e) if self.quote_voice.as_deref() == Some(v) => {
@@ -823,7 +839,7 @@ fn production(p: &ProductionRequest) -> Result<Production, PlanError> {
 }
 
 /// Live engines by voice name, for segments that ask for another voice.
-pub type OwnedVoices = Vec<(String, Box<dyn Engine>)>;
+pub type OwnedVoices = Vec<(String, Arc<dyn Engine>)>;
 
 /// What a plan reads: an article, or an SSML document.
 #[derive(Debug, Clone)]
@@ -835,7 +851,7 @@ pub enum Loaded {
 /// A narration ready to render: the script and the live engines.
 pub struct Prepared {
     pub script: Script,
-    pub engine: Box<dyn Engine>,
+    pub engine: Arc<dyn Engine>,
     /// Engines for segments that ask for another voice.
     pub voices: OwnedVoices,
     /// The extracted article (None for SSML).

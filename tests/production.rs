@@ -78,6 +78,7 @@ fn opts(out: PathBuf, format: AudioFormat, production: Production) -> RenderOpti
             max_chars: 1000,
             split_quotes: false,
             quote_voice: None,
+            disclosure: None,
         },
         normalize: NormalizeOptions::default(),
         lexicon: Default::default(),

@@ -57,6 +57,8 @@ pub struct EncodeOptions {
     pub mp3_vbr_quality: Option<u8>,
     /// Opus bitrate in kbit/s (VBR; 24–32 is transparent for mono speech).
     pub opus_bitrate_kbps: u32,
+    /// Programme sample rate (None: the engine's; Opus is always 48 kHz).
+    pub sample_rate: Option<u32>,
 }
 
 impl Default for EncodeOptions {
@@ -65,6 +67,7 @@ impl Default for EncodeOptions {
             mp3_bitrate_kbps: 64,
             mp3_vbr_quality: None,
             opus_bitrate_kbps: 32,
+            sample_rate: None,
         }
     }
 }

@@ -40,6 +40,8 @@ impl Default for Pauses {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SegmentKind {
+    /// The spoken AI-narration disclosure at the start.
+    Disclosure,
     Title,
     Byline,
     /// The publication date in the intro.
@@ -113,6 +115,9 @@ pub struct ScriptOptions {
     /// Read quoted speech in this voice (implies `split_quotes`): set on the quote
     /// segments as their [`Segment::voice`].
     pub quote_voice: Option<String>,
+    /// Said first, before the intro: an AI-narration disclosure ("This audio was
+    /// created with AI assistance.").
+    pub disclosure: Option<String>,
 }
 
 impl Default for ScriptOptions {
@@ -123,6 +128,7 @@ impl Default for ScriptOptions {
             max_chars: 1_000,
             split_quotes: false,
             quote_voice: None,
+            disclosure: None,
         }
     }
 }
@@ -134,6 +140,9 @@ impl Script {
         let p = opts.pauses;
         let ms = Duration::from_millis;
         let mut units: Vec<(SegmentKind, Option<usize>, String)> = Vec::new();
+        if let Some(d) = opts.disclosure.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            units.push((SegmentKind::Disclosure, None, end_sentence(d)));
+        }
         if opts.intro {
             units.extend(intro(article));
         }
@@ -179,7 +188,8 @@ impl Script {
                     let pause_after = match (kind, last) {
                         (_, false) => ms(p.sentence_ms),
                         (
-                            SegmentKind::Title
+                            SegmentKind::Disclosure
+                            | SegmentKind::Title
                             | SegmentKind::Heading
                             | SegmentKind::Byline
                             | SegmentKind::Dateline,
@@ -573,6 +583,7 @@ mod tests {
             max_chars: 100,
             split_quotes: false,
             quote_voice: None,
+            disclosure: None,
         };
         let script = Script::build(&article, &opts, |s| s.to_string());
         let got: Vec<(&str, u128)> = script
