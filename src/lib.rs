@@ -6,8 +6,9 @@
 //! `engine` (segment → PCM) → `audio` (master, join, encode, tag) → `publish`
 //! (transcripts).
 
-mod atomic;
+pub(crate) mod atomic;
 pub mod audio;
+pub mod batch;
 pub mod cancel;
 pub mod config;
 pub mod engine;

@@ -10,6 +10,7 @@ use anyhow::{anyhow, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use narrator::audio::AudioFormat;
+use narrator::batch;
 use narrator::cancel::CancelToken;
 use narrator::config::Config;
 use narrator::engine::EngineKind;
@@ -100,6 +101,14 @@ enum Command {
         #[command(flatten)]
         read: ReadFlags,
     },
+    /// Narrate many articles into episodes (MP3, VTT, chapters) and a manifest; --feed
+    /// writes a podcast feed. Unchanged articles are skipped on a re-run.
+    #[command(
+        after_help = "Examples:\n  narrator batch articles/ --out-dir episodes --feed --base-url https://example.com/pod/\n  \
+        narrator batch https://example.com/rss.xml --out-dir episodes --json\n  \
+        narrator batch @urls.txt story.html --out-dir episodes --engine piper --voice en_US-joe-medium"
+    )]
+    Batch(Box<BatchArgs>),
     /// List every voice the engines can use now.
     #[command(after_help = "Examples:\n  narrator voices\n  narrator voices --json")]
     Voices {
@@ -202,6 +211,101 @@ struct NarrateArgs {
     read: ReadFlags,
     #[command(flatten)]
     production: ProductionFlags,
+}
+
+#[derive(clap::Args, Debug)]
+struct BatchArgs {
+    /// Article URLs or files, directories (their .html/.htm/.md/.txt files), @LIST files
+    /// (one input a line), RSS/Atom feeds (URL or file).
+    #[arg(required = true)]
+    inputs: Vec<String>,
+    /// Where episodes and the manifest (narrator-batch.json) go.
+    #[arg(long, value_name = "DIR")]
+    out_dir: PathBuf,
+    /// Write DIR/feed.xml (needs --base-url).
+    #[arg(long)]
+    feed: bool,
+    /// Public URL of DIR, for the feed's enclosure links.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// One JSON line per article on stdout.
+    #[arg(long)]
+    json: bool,
+    /// Episode format (default mp3).
+    #[arg(long, value_parser = parse_format)]
+    format: Option<AudioFormat>,
+    #[arg(long, value_parser = parse_engine)]
+    engine: Option<EngineKind>,
+    #[arg(long)]
+    voice: Option<String>,
+    #[arg(long)]
+    engine_url: Option<String>,
+    #[arg(long)]
+    model: Option<String>,
+    #[arg(long)]
+    rate: Option<f32>,
+    #[arg(long)]
+    noise_scale: Option<f32>,
+    #[arg(long)]
+    noise_w: Option<f32>,
+    /// Segments synthesized concurrently (one engine for the whole batch).
+    #[arg(long, short)]
+    jobs: Option<usize>,
+    /// MP3 bitrate in kbit/s (default 96, CBR).
+    #[arg(long)]
+    bitrate: Option<u32>,
+    /// Do not read the title and byline first.
+    #[arg(long)]
+    no_intro: bool,
+    /// The spoken AI-narration disclosure at the start of each episode.
+    #[arg(long, value_name = "TEXT")]
+    disclosure: Option<String>,
+    /// No spoken disclosure.
+    #[arg(long, conflicts_with = "disclosure")]
+    no_disclosure: bool,
+    #[arg(long, value_name = "FILE")]
+    lexicon: Option<PathBuf>,
+    #[arg(long, value_name = "mdy|dmy")]
+    date_order: Option<DateOrder>,
+    #[command(flatten)]
+    read: ReadFlags,
+}
+
+/// The spoken disclosure episodes start with unless told otherwise.
+const DEFAULT_DISCLOSURE: &str = "This audio was created with AI assistance.";
+
+impl BatchArgs {
+    fn request(&self) -> NarrationRequest {
+        // The source is each article's; this one is a placeholder.
+        let mut req = NarrationRequest::new(Source::Text(String::new()));
+        req.format = Some(self.format.unwrap_or(AudioFormat::Mp3));
+        req.engine = self.engine;
+        req.voice = self.voice.clone();
+        req.engine_url = self.engine_url.clone();
+        req.model = self.model.clone();
+        req.rate = self.rate;
+        req.noise_scale = self.noise_scale;
+        req.noise_w = self.noise_w;
+        req.jobs = self.jobs;
+        req.intro = self.no_intro.then_some(false);
+        req.date_order = self.date_order;
+        req.max_bytes = self.read.max_bytes;
+        req.read = extract_options(&self.read);
+        req.disclosure = (!self.no_disclosure).then(|| {
+            self.disclosure
+                .clone()
+                .unwrap_or_else(|| DEFAULT_DISCLOSURE.to_string())
+        });
+        req.lexicon.files = self.lexicon.iter().cloned().collect();
+        // Spoken-word podcast delivery: 44.1 kHz, CBR 96 kbit/s mono, -16 LUFS, -1 dBTP.
+        req.encode = EncodeRequest {
+            mp3_bitrate_kbps: Some(self.bitrate.unwrap_or(96)),
+            mp3_vbr_quality: None,
+            opus_bitrate_kbps: None,
+            sample_rate: Some(44_100),
+        };
+        req
+    }
 }
 
 /// Loudness, joins, music, tags, chapters, transcript (`narrate`).
@@ -343,6 +447,7 @@ fn run(cli: Cli) -> Result<()> {
             read,
         } => extract_cmd(&input, format, &read, &config),
         Command::Voices { json } => voices_cmd(&config, json),
+        Command::Batch(args) => batch_cmd(*args, &config, cli.quiet),
     }
 }
 
@@ -462,10 +567,7 @@ fn extract_cmd(
 
 fn voices_cmd(config: &Config, json: bool) -> Result<()> {
     let list = plan::catalog_for(config).map_err(plan_err)?.list();
-    let list: Vec<_> = list
-        .into_iter()
-        .filter(|v| v.engine.is_built())
-        .collect();
+    let list: Vec<_> = list.into_iter().filter(|v| v.engine.is_built()).collect();
     let mut out = std::io::stdout().lock();
     if json {
         writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
@@ -613,6 +715,153 @@ fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
             summary.voice,
             summary.total_s
         );
+    }
+    Ok(())
+}
+
+/// Two bars on a terminal: articles, and the segments of the article being read.
+struct BatchBars {
+    articles: Option<indicatif::ProgressBar>,
+    segments: Bar,
+    json: bool,
+}
+
+impl batch::BatchProgress for BatchBars {
+    fn articles(&self, total: usize) {
+        if let Some(b) = &self.articles {
+            b.set_length(total as u64);
+        }
+    }
+    fn article_started(&self, _index: usize, source: &str) {
+        if let Some(b) = &self.articles {
+            b.set_message(source.to_string());
+        }
+        if let Some(s) = &self.segments.0 {
+            s.reset();
+        }
+    }
+    fn segments(&self) -> &dyn Progress {
+        &self.segments
+    }
+    fn article_done(&self, _index: usize, report: &batch::ArticleReport) {
+        if let Some(b) = &self.articles {
+            b.inc(1);
+        }
+        if self.json {
+            if let Ok(line) = serde_json::to_string(report) {
+                println!("{line}");
+            }
+        }
+    }
+}
+
+fn batch_cmd(args: BatchArgs, config: &Config, quiet: bool) -> Result<()> {
+    let base_url = match &args.base_url {
+        Some(u) => {
+            let url = url::Url::parse(u)
+                .map_err(|e| usage(anyhow!("--base-url {u} is not a URL: {e}")))?;
+            if !matches!(url.scheme(), "http" | "https") {
+                return Err(usage(anyhow!("--base-url {u} must be an http(s) URL")));
+            }
+            Some(url)
+        }
+        None if args.feed => return Err(usage(anyhow!("--feed needs --base-url URL"))),
+        None => None,
+    };
+    let request = args.request();
+    let catalog = plan::catalog_for(config).map_err(plan_err)?;
+    let plan = Plan::resolve(&request, config, &catalog).map_err(plan_err)?;
+    let (items, bad_inputs) = batch::expand(&args.inputs, &plan.fetch);
+    for (input, e) in &bad_inputs {
+        eprintln!("narrator: {input}: {e}");
+        if args.json {
+            println!(
+                "{}",
+                serde_json::json!({"source": input, "status": "failed", "reason": e.to_string()})
+            );
+        }
+    }
+    let tty = !quiet && std::io::stderr().is_terminal();
+    let multi = indicatif::MultiProgress::new();
+    let bars = BatchBars {
+        articles: tty.then(|| {
+            let b = multi.add(indicatif::ProgressBar::new(items.len() as u64));
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "[{elapsed_precise}] {bar:30} {pos}/{len} articles  {msg}",
+            ) {
+                b.set_style(style);
+            }
+            b
+        }),
+        segments: Bar(tty.then(|| {
+            let b = multi.add(indicatif::ProgressBar::new(0));
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "             {bar:30} {pos}/{len} segments, ETA {eta}",
+            ) {
+                b.set_style(style);
+            }
+            b
+        })),
+        json: args.json,
+    };
+    let runner = batch::Batch {
+        plan,
+        out_dir: args.out_dir.clone(),
+    };
+    let reports = runner
+        .run(&items, &bars, &CancelToken::new())
+        .map_err(|e| match e {
+            batch::BatchError::OutDir { .. } => usage(e),
+            e => anyhow::Error::new(e),
+        })?;
+    if let Some(b) = &bars.articles {
+        b.finish_and_clear();
+    }
+    let _ = &base_url; // FEED-PENDING
+    let failed = reports
+        .iter()
+        .filter(|r| matches!(r.outcome, batch::Outcome::Failed { .. }))
+        .count()
+        + bad_inputs.len();
+    if !quiet {
+        eprintln!("{:<10} {:>8} {:>9}  SOURCE", "STATUS", "AUDIO", "BYTES");
+        for r in &reports {
+            match &r.outcome {
+                batch::Outcome::Written { episode, .. } | batch::Outcome::UpToDate { episode } => {
+                    let status = if matches!(r.outcome, batch::Outcome::Written { .. }) {
+                        "written"
+                    } else {
+                        "up to date"
+                    };
+                    eprintln!(
+                        "{status:<10} {:>7.1}s {:>9}  {} → {}",
+                        episode.duration_s, episode.bytes, r.source, episode.audio_file
+                    );
+                }
+                batch::Outcome::Failed { reason } => {
+                    eprintln!(
+                        "{:<10} {:>8} {:>9}  {}: {reason}",
+                        "failed", "-", "-", r.source
+                    )
+                }
+            }
+        }
+        eprintln!(
+            "{} articles: {} written, {} up to date, {} failed",
+            reports.len() + bad_inputs.len(),
+            reports
+                .iter()
+                .filter(|r| matches!(r.outcome, batch::Outcome::Written { .. }))
+                .count(),
+            reports
+                .iter()
+                .filter(|r| matches!(r.outcome, batch::Outcome::UpToDate { .. }))
+                .count(),
+            failed
+        );
+    }
+    if failed > 0 {
+        return Err(anyhow!("{failed} of the batch's articles failed"));
     }
     Ok(())
 }

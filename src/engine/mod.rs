@@ -310,7 +310,9 @@ pub fn config_for(
             let language = match voice {
                 None => "en-us".to_string(),
                 Some(v) => match catalog.resolve(v) {
-                    Ok(rv) if rv.engine == EngineKind::Espeak => rv.espeak.unwrap_or_else(|| "en-us".into()),
+                    Ok(rv) if rv.engine == EngineKind::Espeak => {
+                        rv.espeak.unwrap_or_else(|| "en-us".into())
+                    }
                     Ok(rv) => return Err(wrong(v, rv.engine)),
                     // A raw espeak-ng voice name such as "en-us" or "en-rp".
                     Err(_) if v.starts_with("en") => v.to_string(),

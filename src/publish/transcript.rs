@@ -36,6 +36,12 @@ impl TimingMap {
     /// Chapters: each Title or Heading segment starts one, which runs to the next
     /// (the last to the end of the programme).
     pub fn chapters(&self) -> Vec<ChapterMark> {
+        let only_disclosure_before = |id: usize| {
+            self.segments
+                .iter()
+                .take_while(|s| s.id != id)
+                .all(|s| s.kind == SegmentKind::Disclosure)
+        };
         let starts: Vec<&TimedSegment> = self
             .segments
             .iter()
@@ -46,7 +52,12 @@ impl TimingMap {
             .enumerate()
             .map(|(i, s)| ChapterMark {
                 title: s.written.clone(),
-                start: Duration::from_secs_f64(s.start),
+                // The first chapter takes in a disclosure said before the title.
+                start: Duration::from_secs_f64(if i == 0 && only_disclosure_before(s.id) {
+                    0.0
+                } else {
+                    s.start
+                }),
                 end: Duration::from_secs_f64(starts.get(i + 1).map_or(self.duration, |n| n.start)),
             })
             .collect()

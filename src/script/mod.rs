@@ -140,7 +140,12 @@ impl Script {
         let p = opts.pauses;
         let ms = Duration::from_millis;
         let mut units: Vec<(SegmentKind, Option<usize>, String)> = Vec::new();
-        if let Some(d) = opts.disclosure.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        if let Some(d) = opts
+            .disclosure
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+        {
             units.push((SegmentKind::Disclosure, None, end_sentence(d)));
         }
         if opts.intro {
