@@ -608,3 +608,20 @@ fn ssml_voice_is_read_in_that_voice_and_unknown_voices_fall_back() {
         "the fallback is reported: {log}"
     );
 }
+
+/// Without the `opus` feature, Opus output is a usage error naming the feature,
+/// raised before any synthesis (the input is never even read), and nothing is
+/// written.
+#[cfg(not(feature = "opus"))]
+#[test]
+fn opus_output_without_the_feature_names_it_and_writes_nothing() {
+    let ex = example("short.txt");
+    let ex = ex.to_str().expect("utf-8 path");
+    for args in [
+        vec!["narrate", ex, "-o", "x.opus"],
+        vec!["narrate", ex, "-o", "x.OGG"],
+        vec!["narrate", ex, "-o", "x.mp3", "--format", "opus"],
+    ] {
+        expect_failure(&args, 2, "--features opus");
+    }
+}

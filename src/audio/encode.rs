@@ -14,12 +14,15 @@ use super::AudioError;
 pub enum AudioFormat {
     Wav,
     Mp3,
-    /// Opus in Ogg (48 kHz).
+    /// Opus in Ogg (48 kHz). Always a variant, so configs and requests that
+    /// name it parse; only builds with the `opus` feature can write it
+    /// ([`AudioFormat::check_available`]).
     Opus,
 }
 
 impl AudioFormat {
-    /// Pick the format from a file name's extension.
+    /// Pick the format from a file name's extension; a format this build
+    /// cannot write is an error here, before any synthesis.
     pub fn from_path(path: &Path) -> Result<Self, AudioError> {
         let ext = path
             .extension()
@@ -37,12 +40,26 @@ impl AudioFormat {
         }
     }
 
+    /// The format named `name` (`wav`, `mp3`, `opus`, or an extension), if
+    /// this build can write it.
     pub fn from_name(name: &str) -> Result<Self, AudioError> {
-        match name.to_ascii_lowercase().as_str() {
-            "wav" | "wave" => Ok(Self::Wav),
-            "mp3" => Ok(Self::Mp3),
-            "opus" | "ogg" | "oga" => Ok(Self::Opus),
-            other => Err(AudioError::UnsupportedFormat(other.to_string())),
+        let format = match name.to_ascii_lowercase().as_str() {
+            "wav" | "wave" => Self::Wav,
+            "mp3" => Self::Mp3,
+            "opus" | "ogg" | "oga" => Self::Opus,
+            other => return Err(AudioError::UnsupportedFormat(other.to_string())),
+        };
+        format.check_available()?;
+        Ok(format)
+    }
+
+    /// Whether this build can write the format: Opus needs the `opus` cargo
+    /// feature. For a format that came from elsewhere (config, a JSON request),
+    /// call this before synthesizing.
+    pub fn check_available(self) -> Result<(), AudioError> {
+        match self {
+            Self::Opus if !cfg!(feature = "opus") => Err(AudioError::OpusNotBuilt),
+            _ => Ok(()),
         }
     }
 }
@@ -89,6 +106,7 @@ enum Sink {
         buf: Vec<u8>,
         pcm: Vec<i16>,
     },
+    #[cfg(feature = "opus")]
     Opus(Box<super::opus::OggOpusWriter<BufWriter<File>>>),
 }
 
@@ -158,6 +176,7 @@ impl OutputFile {
         opts: &EncodeOptions,
         meta: &Metadata,
     ) -> Result<Self, AudioError> {
+        format.check_available()?;
         let tmp = temp_beside(path, ".part")?;
         let file = tmp.reopen().map_err(io_err(path))?;
         let writer = BufWriter::with_capacity(1 << 16, file);
@@ -211,12 +230,18 @@ impl OutputFile {
                     pcm: Vec::new(),
                 }
             }
+            #[cfg(feature = "opus")]
             AudioFormat::Opus => Sink::Opus(Box::new(super::opus::OggOpusWriter::new(
                 writer,
                 sample_rate,
                 opts.opus_bitrate_kbps,
                 meta,
             )?)),
+            #[cfg(not(feature = "opus"))]
+            AudioFormat::Opus => {
+                let _ = (writer, meta);
+                return Err(AudioError::OpusNotBuilt);
+            }
         };
         Ok(Self {
             path: path.to_path_buf(),
@@ -264,6 +289,7 @@ impl OutputFile {
                 }
                 Ok(())
             }
+            #[cfg(feature = "opus")]
             Sink::Opus(w) => w.write(samples).map_err(|e| e.at(&self.path)),
         }
     }
@@ -315,6 +341,7 @@ impl OutputFile {
                 out.flush().map_err(io_err(&path))?;
                 out.get_ref().sync_all().map_err(io_err(&path))?;
             }
+            #[cfg(feature = "opus")]
             Sink::Opus(w) => w.finish(meta).map_err(|e| e.at(&path))?,
         }
         tmp.persist(&path).map_err(|e| AudioError::Io {
@@ -338,5 +365,57 @@ fn lame_quality(q: u8) -> mp3lame_encoder::Quality {
         7 => Ok,
         8 => SecondWorst,
         _ => Worst,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_by_name_and_extension() {
+        assert_eq!(AudioFormat::from_name("WAVE").ok(), Some(AudioFormat::Wav));
+        assert_eq!(
+            AudioFormat::from_path(Path::new("a/b.MP3")).ok(),
+            Some(AudioFormat::Mp3)
+        );
+        assert!(matches!(
+            AudioFormat::from_name("flac"),
+            Err(AudioError::UnsupportedFormat(f)) if f == "flac"
+        ));
+        // The variant parses from config/JSON whether or not it can be written.
+        let f: AudioFormat = serde_json::from_str("\"opus\"").expect("serde name");
+        assert_eq!(f, AudioFormat::Opus);
+    }
+
+    #[cfg(feature = "opus")]
+    #[test]
+    fn opus_is_available_with_the_feature() {
+        for name in ["opus", "ogg", "OGA"] {
+            assert_eq!(AudioFormat::from_name(name).ok(), Some(AudioFormat::Opus));
+        }
+        assert!(AudioFormat::Opus.check_available().is_ok());
+    }
+
+    #[cfg(not(feature = "opus"))]
+    #[test]
+    fn opus_without_the_feature_is_refused_naming_it_and_writes_nothing() {
+        for name in ["opus", "ogg", "OGA"] {
+            let err = AudioFormat::from_name(name).expect_err(name);
+            assert!(matches!(err, AudioError::OpusNotBuilt), "{name}: {err}");
+            assert!(err.to_string().contains("--features opus"), "{err}");
+        }
+        assert!(matches!(
+            AudioFormat::from_path(Path::new("x.opus")),
+            Err(AudioError::OpusNotBuilt)
+        ));
+        // A format that came from elsewhere (config, a request) is refused by
+        // the encoder too, before it creates anything.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("x.opus");
+        let r = OutputFile::create(&path, AudioFormat::Opus, 48_000, &EncodeOptions::default());
+        assert!(matches!(r, Err(AudioError::OpusNotBuilt)));
+        let left = std::fs::read_dir(dir.path()).expect("read dir").count();
+        assert_eq!(left, 0, "nothing written");
     }
 }

@@ -1,5 +1,5 @@
 //! PCM buffers, resampling, mastering (trim, loudness, limiter, fades), joining,
-//! encoding (WAV, MP3, Opus) and tags/chapters.
+//! encoding (WAV, MP3, Opus with the `opus` feature) and tags/chapters.
 //!
 //! Output is streamed: a [`Muxer`] takes segments in order as they are synthesized
 //! and writes them straight to the encoder, so memory does not grow with the length
@@ -9,6 +9,7 @@
 mod decode;
 mod encode;
 pub mod master;
+#[cfg(feature = "opus")]
 mod opus;
 mod resample;
 pub mod tags;
@@ -24,10 +25,17 @@ use std::time::Duration;
 
 use crate::engine::Pcm;
 
+/// The output extensions this build writes.
+const WRITABLE: &str = if cfg!(feature = "opus") {
+    ".wav, .mp3 or .opus"
+} else {
+    ".wav or .mp3"
+};
+
 /// Errors of the audio stage.
 #[derive(Debug, thiserror::Error)]
 pub enum AudioError {
-    #[error("unsupported output format '{0}' (use .wav, .mp3 or .opus)")]
+    #[error("unsupported output format '{0}' (use {WRITABLE})")]
     UnsupportedFormat(String),
     #[error("cannot write {path}: {source}")]
     Io {
@@ -41,6 +49,12 @@ pub enum AudioError {
     Mp3(String),
     #[error("Opus encoding failed: {0}")]
     Opus(String),
+    /// Opus was asked for by a build without the `opus` feature.
+    #[error(
+        "Opus output needs narrator built with `--features opus` (it links the system \
+         libopus); use .mp3 or .wav, or rebuild: cargo install --path . --features opus"
+    )]
+    OpusNotBuilt,
     #[error("cannot write tags: {0}")]
     Tags(String),
     #[error("resampling from {from} Hz to {to} Hz failed: {reason}")]

@@ -70,6 +70,12 @@ pub enum SourceError {
     )]
     UnsupportedContentType { url: String, content_type: String },
 
+    #[error("{input} is not text: {kind}; {hint}", hint = kind.hint())]
+    NotText {
+        input: String,
+        kind: super::BinaryKind,
+    },
+
     #[error(
         "{input} is larger than the limit of {limit} bytes ({size}): it is probably not a \
          single article; raise the size limit (--max-bytes, or max_bytes in the config) if it \

@@ -6,6 +6,7 @@
 
 mod error;
 mod http;
+mod sniff;
 
 use std::fmt;
 use std::io::Read;
@@ -13,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 pub use error::SourceError;
+pub use sniff::{sniff_binary, BinaryKind};
 
 /// Where the article comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,12 +141,26 @@ impl Default for FetchOptions {
     }
 }
 
-/// Loads `input` into memory, within the limits of `opts`.
+/// Loads `input` into memory, within the limits of `opts`. Bytes that are not
+/// text (an image, a PDF, an archive, noise: [`sniff_binary`]) are refused
+/// whatever the file's name or the server's content type says.
 ///
 /// Blocking: URLs are fetched with `reqwest::blocking`, which must not run on
 /// an async runtime's worker thread — from async code, call it inside
 /// `tokio::task::spawn_blocking`.
 pub fn load(input: &Input, opts: &FetchOptions) -> Result<Document, SourceError> {
+    let doc = load_bytes(input, opts)?;
+    if let Some(kind) = sniff_binary(&doc.bytes, doc.charset_hint.as_deref()) {
+        return Err(SourceError::NotText {
+            // A fetched body is named by its final URL, like the other HTTP errors.
+            input: doc.url.clone().unwrap_or_else(|| input.to_string()),
+            kind,
+        });
+    }
+    Ok(doc)
+}
+
+fn load_bytes(input: &Input, opts: &FetchOptions) -> Result<Document, SourceError> {
     match input {
         Input::Url(url) => http::fetch(url, opts),
         Input::File(path) => load_file(path, opts),
