@@ -303,6 +303,9 @@ pub fn render_with(
     if cancel.is_canceled() {
         return Err(NarrateError::Canceled);
     }
+    // Before any synthesis: a format this build cannot write (Opus without its
+    // feature) fails at once.
+    opts.format.check_available()?;
     let info = engine.info();
     let music = |role: &'static str, path: &Option<PathBuf>| -> Result<Option<Pcm>, NarrateError> {
         let Some(path) = path else { return Ok(None) };

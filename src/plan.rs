@@ -593,7 +593,7 @@ impl Plan {
     /// The format for `target`: the plan's, else the path's extension, else MP3.
     pub fn format_for(&self, target: &Target<'_>) -> Result<AudioFormat, PlanError> {
         match (self.format, target) {
-            (Some(f), _) => Ok(f),
+            (Some(f), _) => f.check_available().map(|()| f).map_err(PlanError::Format),
             (None, Target::Path(p)) => AudioFormat::from_path(p).map_err(PlanError::Format),
             (None, Target::Writer(_)) => Ok(AudioFormat::Mp3),
         }
