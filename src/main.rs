@@ -14,7 +14,7 @@ use narrator::batch;
 use narrator::cancel::CancelToken;
 use narrator::config::Config;
 use narrator::engine::EngineKind;
-use narrator::extract::{self, Article, ExtractOptions};
+use narrator::extract::{Article, ExtractOptions};
 use narrator::normalize::lexicon::Lexicon;
 use narrator::normalize::{self, quotes, DateOrder, NormalizeOptions};
 use narrator::pipeline::{self, Progress};
@@ -22,7 +22,6 @@ use narrator::plan::{
     self, EncodeRequest, LexiconRequest, NarrationRequest, Plan, PlanError, ProductionRequest,
     Source, Target,
 };
-use narrator::source::{self, FetchOptions, Input};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -460,18 +459,10 @@ fn extract_options(read: &ReadFlags) -> ExtractOptions {
 }
 
 fn load_article(input: &str, read: &ReadFlags, config: &Config) -> Result<Article> {
-    let input = Input::parse(input).map_err(usage)?;
-    if let Input::File(p) = &input {
-        if !p.exists() {
-            return Err(usage(anyhow!("input file {} does not exist", p.display())));
-        }
-    }
-    let mut fetch = FetchOptions::default();
-    if let Some(max) = read.max_bytes.or(config.max_bytes) {
-        fetch.max_bytes = max;
-    }
-    let doc = source::load(&input, &fetch)?;
-    Ok(extract::extract(&doc, &extract_options(read))?)
+    let mut req = NarrationRequest::new(Source::from_arg(input));
+    req.max_bytes = read.max_bytes;
+    req.read = extract_options(read);
+    plan::extract_article(&req, config).map_err(plan_err)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

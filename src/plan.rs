@@ -315,6 +315,93 @@ impl PlanError {
     }
 }
 
+/// The source as given can be read: an http(s) URL, or a file that exists.
+fn check_source(source: &Source) -> Result<(), PlanError> {
+    match source {
+        Source::Url(u) => match Input::parse(u).map_err(PlanError::BadSource)? {
+            Input::Url(_) => Ok(()),
+            _ => Err(PlanError::Invalid(format!("'{u}' is not an http(s) URL"))),
+        },
+        Source::File(p) if !p.exists() => Err(PlanError::BadSource(SourceError::FileNotFound {
+            path: p.clone(),
+        })),
+        _ => Ok(()),
+    }
+}
+
+/// Fetch limits: the request's `max_bytes`, else the config's, else the default.
+fn fetch_options(req: &NarrationRequest, config: &Config) -> FetchOptions {
+    let mut fetch = FetchOptions::default();
+    if let Some(max) = req.max_bytes.or(config.max_bytes) {
+        fetch.max_bytes = max;
+    }
+    fetch
+}
+
+/// Only the extraction of a request's source (`narrator extract`): the article as
+/// the narration would read it, with the request's metadata applied.
+pub fn extract_article(req: &NarrationRequest, config: &Config) -> Result<Article, PlanError> {
+    check_source(&req.source)?;
+    match load_source(
+        &req.source,
+        false,
+        &fetch_options(req, config),
+        &req.read,
+        &req.metadata,
+    )? {
+        Loaded::Article(a) => Ok(a),
+        Loaded::Ssml(_) => Err(PlanError::Invalid("SSML has no article to extract".into())),
+    }
+}
+
+/// Read a source: an article (extracted, metadata overrides applied) or SSML.
+fn load_source(
+    source: &Source,
+    ssml: bool,
+    fetch: &FetchOptions,
+    extract: &ExtractOptions,
+    metadata: &MetadataRequest,
+) -> Result<Loaded, PlanError> {
+    let inline = |text: &str, kind: DocKind| -> Result<Document, PlanError> {
+        if text.len() as u64 > fetch.max_bytes {
+            return Err(SourceError::TooLarge {
+                input: "the request's text".into(),
+                limit: fetch.max_bytes,
+            }
+            .into());
+        }
+        Ok(Document::new(text.as_bytes().to_vec(), kind))
+    };
+    let doc = match source {
+        Source::Ssml(xml) => return Ok(Loaded::Ssml(xml.clone())),
+        Source::Html(t) => inline(t, DocKind::Html)?,
+        Source::Markdown(t) => inline(t, DocKind::Markdown)?,
+        Source::Text(t) => inline(t, DocKind::Text)?,
+        Source::Url(u) => {
+            let input = Input::parse(u).map_err(PlanError::BadSource)?;
+            source::load(&input, fetch)?
+        }
+        Source::File(p) => source::load(&Input::File(p.clone()), fetch)?,
+        Source::Stdin => source::load(&Input::Stdin, fetch)?,
+    };
+    if ssml {
+        return Ok(Loaded::Ssml(
+            String::from_utf8_lossy(&doc.bytes).into_owned(),
+        ));
+    }
+    let mut article = extract::extract(&doc, extract)?;
+    if let Some(t) = metadata.title.as_ref().filter(|t| !t.trim().is_empty()) {
+        article.title = Some(t.clone());
+    }
+    if let Some(a) = metadata.author.as_ref().filter(|t| !t.trim().is_empty()) {
+        article.byline = Some(a.clone());
+    }
+    if let Some(p) = metadata.published.as_ref().filter(|t| !t.trim().is_empty()) {
+        article.published = Some(p.clone());
+    }
+    Ok(Loaded::Article(article))
+}
+
 /// The voice catalog the config points at (built-in, voice dirs, Python packages).
 pub fn catalog_for(config: &Config) -> Result<Catalog, PlanError> {
     Ok(Catalog::load(&voices::voice_dirs(&config.voices_dirs))?)
@@ -468,31 +555,14 @@ impl Plan {
                 )));
             }
         }
-        // The source as given.
-        match &req.source {
-            Source::Url(u) => match Input::parse(u).map_err(PlanError::BadSource)? {
-                Input::Url(_) => {}
-                _ => {
-                    return Err(PlanError::Invalid(format!("'{u}' is not an http(s) URL")));
-                }
-            },
-            Source::File(p) if !p.exists() => {
-                return Err(PlanError::BadSource(SourceError::FileNotFound {
-                    path: p.clone(),
-                }))
-            }
-            _ => {}
-        }
+        check_source(&req.source)?;
         let ssml = req.ssml
             || matches!(req.source, Source::Ssml(_))
             || matches!(&req.source, Source::File(p) if p
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("ssml")));
 
-        let mut fetch = FetchOptions::default();
-        if let Some(max) = req.max_bytes.or(config.max_bytes) {
-            fetch.max_bytes = max;
-        }
+        let fetch = fetch_options(req, config);
 
         let format = req.format.or(config.format);
         let engine_kind = req.engine.or(config.engine);
@@ -691,45 +761,13 @@ impl Plan {
 
     /// Read the source: an article (extracted) or an SSML document.
     pub fn load(&self) -> Result<Loaded, PlanError> {
-        let inline = |text: &str, kind: DocKind| -> Result<Document, PlanError> {
-            if text.len() as u64 > self.fetch.max_bytes {
-                return Err(SourceError::TooLarge {
-                    input: "the request's text".into(),
-                    limit: self.fetch.max_bytes,
-                }
-                .into());
-            }
-            Ok(Document::new(text.as_bytes().to_vec(), kind))
-        };
-        let doc = match &self.source {
-            Source::Ssml(xml) => return Ok(Loaded::Ssml(xml.clone())),
-            Source::Html(t) => inline(t, DocKind::Html)?,
-            Source::Markdown(t) => inline(t, DocKind::Markdown)?,
-            Source::Text(t) => inline(t, DocKind::Text)?,
-            Source::Url(u) => {
-                let input = Input::parse(u).map_err(PlanError::BadSource)?;
-                source::load(&input, &self.fetch)?
-            }
-            Source::File(p) => source::load(&Input::File(p.clone()), &self.fetch)?,
-            Source::Stdin => source::load(&Input::Stdin, &self.fetch)?,
-        };
-        if self.ssml {
-            return Ok(Loaded::Ssml(
-                String::from_utf8_lossy(&doc.bytes).into_owned(),
-            ));
-        }
-        let mut article = extract::extract(&doc, &self.extract)?;
-        let m = &self.metadata;
-        if let Some(t) = m.title.as_ref().filter(|t| !t.trim().is_empty()) {
-            article.title = Some(t.clone());
-        }
-        if let Some(a) = m.author.as_ref().filter(|t| !t.trim().is_empty()) {
-            article.byline = Some(a.clone());
-        }
-        if let Some(p) = m.published.as_ref().filter(|t| !t.trim().is_empty()) {
-            article.published = Some(p.clone());
-        }
-        Ok(Loaded::Article(article))
+        load_source(
+            &self.source,
+            self.ssml,
+            &self.fetch,
+            &self.extract,
+            &self.metadata,
+        )
     }
 
     /// Build the run's engine (validated: model loads, server answers).
