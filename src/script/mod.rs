@@ -487,7 +487,7 @@ fn is_abbreviation(before: &[char], after: &[char]) -> bool {
     )
 }
 
-fn cut_long(s: &str, max_chars: usize, out: &mut Vec<String>) {
+pub(crate) fn cut_long(s: &str, max_chars: usize, out: &mut Vec<String>) {
     let mut rest = s.trim();
     while rest.chars().count() > max_chars {
         // Byte index of the max_chars-th char.

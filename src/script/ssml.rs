@@ -26,6 +26,12 @@ use roxmltree::{Document, Node, NodeType};
 
 use super::{split_sentences, Pauses, Script, ScriptOptions, Segment, SegmentKind};
 
+/// Brackets a placeholder for a part whose spoken form is decided, inside the text
+/// the sentence splitter reads: a capital (fullwidth X) so a sentence may start with
+/// it, and a private-use closer. Both are replaced by spaces in the input's text.
+const OPEN: char = '\u{FF38}';
+const CLOSE: char = '\u{E001}';
+
 /// Largest SSML input accepted, in bytes.
 pub const MAX_SSML_BYTES: usize = 16 * 1024 * 1024;
 /// Longest single `<break>`.
@@ -82,41 +88,50 @@ struct Builder<'f> {
 
 impl Builder<'_> {
     /// Turn the pending parts into segments; `pause` after the last of them.
+    ///
+    /// The same order as an article's paragraphs: the written text is cut into
+    /// sentences by the one splitter (with the normalizer's abbreviation table), then
+    /// each sentence is normalized. Parts whose spoken form is decided already
+    /// (`say-as`, `sub`, `phoneme`) ride along as placeholders the splitter sees as
+    /// capitalized words.
     fn flush(&mut self, pause: Duration) {
-        let mut written = String::new();
-        let mut spoken = String::new();
+        let mut probe = String::new();
+        let mut decided: Vec<(String, String)> = Vec::new();
         for part in self.parts.drain(..) {
-            let (w, s) = match part {
-                Part::Plain(w) => {
-                    let s = (self.speak)(&w);
-                    (w, s)
+            match part {
+                Part::Plain(w) => join_words(&mut probe, &w.replace([OPEN, CLOSE], " ")),
+                Part::Spoken { written, spoken } => {
+                    join_words(&mut probe, &format!("{OPEN}{}{CLOSE}", decided.len()));
+                    decided.push((written, spoken));
                 }
-                Part::Spoken { written, spoken } => (written, spoken),
-            };
-            join_words(&mut written, &w);
-            join_words(&mut spoken, &s);
+            }
         }
-        let spoken = super::collapse_ws(&spoken);
-        if !spoken.chars().any(char::is_alphanumeric) {
+        let probe = super::collapse_ws(&probe);
+        let mut pieces: Vec<(String, String)> = Vec::new();
+        for piece in split_sentences(&probe, self.max_chars) {
+            let (written, spoken) = self.read_piece(&piece, &decided);
+            let spoken = super::collapse_ws(&spoken);
+            if !spoken.chars().any(char::is_alphanumeric) {
+                continue;
+            }
+            let written = super::collapse_ws(&written);
+            if spoken.chars().count() > self.max_chars {
+                // Read longer than the engine takes: cut the spoken text itself.
+                let mut cut = Vec::new();
+                super::cut_long(&spoken, self.max_chars, &mut cut);
+                pieces.extend(cut.into_iter().map(|c| (c.clone(), c)));
+            } else {
+                pieces.push((written, spoken));
+            }
+        }
+        if pieces.is_empty() {
             self.structural_pause(pause);
             return;
         }
-        let written = super::collapse_ws(&written);
-        let pieces = split_sentences(&spoken, self.max_chars);
-        let single = pieces.len() == 1;
         let n = pieces.len();
         let rate = self.rate.last().copied().filter(|&r| r != 100);
-        for (k, piece) in pieces.into_iter().enumerate() {
-            let mut seg = Segment::new(
-                self.segments.len(),
-                SegmentKind::Paragraph,
-                if single {
-                    written.clone()
-                } else {
-                    piece.clone()
-                },
-                piece,
-            );
+        for (k, (written, spoken)) in pieces.into_iter().enumerate() {
+            let mut seg = Segment::new(self.segments.len(), SegmentKind::Paragraph, written, spoken);
             seg.block = Some(self.paragraph);
             seg.pause_after = if k + 1 == n {
                 pause
@@ -128,6 +143,32 @@ impl Builder<'_> {
             self.segments.push(seg);
         }
         self.explicit = false;
+    }
+
+    /// One sentence of the probe text: its written form and its spoken form (plain
+    /// runs normalized, decided parts put back).
+    fn read_piece(&self, piece: &str, decided: &[(String, String)]) -> (String, String) {
+        let mut written = String::new();
+        let mut spoken = String::new();
+        let mut rest = piece;
+        loop {
+            let Some(open) = rest.find(OPEN) else {
+                join_words(&mut written, rest);
+                join_words(&mut spoken, &(self.speak)(rest));
+                break;
+            };
+            let (plain, after) = rest.split_at(open);
+            join_words(&mut written, plain);
+            join_words(&mut spoken, &(self.speak)(plain));
+            let after = &after[OPEN.len_utf8()..];
+            let close = after.find(CLOSE).unwrap_or(after.len());
+            if let Some((w, s)) = after[..close].parse::<usize>().ok().and_then(|k| decided.get(k)) {
+                join_words(&mut written, &format!(" {w} "));
+                join_words(&mut spoken, &format!(" {s} "));
+            }
+            rest = after.get(close + CLOSE.len_utf8()..).unwrap_or("");
+        }
+        (written, spoken)
     }
 
     /// A structural pause (end of sentence or paragraph) with no new text: lengthen
