@@ -56,6 +56,8 @@ pub struct Config {
     pub voices_dirs: Vec<PathBuf>,
     pub pauses: Pauses,
     pub output: EncodeOptions,
+    /// The podcast feed and its episodes (`batch --feed`, `narrator feed`).
+    pub feed: crate::publish::feed::FeedSettings,
 }
 
 impl Config {

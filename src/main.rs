@@ -108,6 +108,17 @@ enum Command {
         narrator batch @urls.txt story.html --out-dir episodes --engine piper --voice en_US-joe-medium"
     )]
     Batch(Box<BatchArgs>),
+    /// Write DIR/feed.xml (RSS 2.0 + itunes + podcast namespaces) from a batch's manifest.
+    #[command(
+        after_help = "Examples:\n  narrator feed episodes --base-url https://example.com/pod/"
+    )]
+    Feed {
+        /// A batch's output directory (holds narrator-batch.json).
+        dir: PathBuf,
+        /// Public URL of DIR, for the enclosure links.
+        #[arg(long, value_name = "URL")]
+        base_url: String,
+    },
     /// List every voice the engines can use now.
     #[command(after_help = "Examples:\n  narrator voices\n  narrator voices --json")]
     Voices {
@@ -270,11 +281,10 @@ struct BatchArgs {
     read: ReadFlags,
 }
 
-/// The spoken disclosure episodes start with unless told otherwise.
-const DEFAULT_DISCLOSURE: &str = "This audio was created with AI assistance.";
-
 impl BatchArgs {
-    fn request(&self) -> NarrationRequest {
+    /// The flags as the request every article is narrated with; episode encoding and
+    /// the spoken disclosure default to the config's `[feed]`.
+    fn request(&self, feed: &narrator::publish::feed::FeedSettings) -> NarrationRequest {
         // The source is each article's; this one is a placeholder.
         let mut req = NarrationRequest::new(Source::Text(String::new()));
         req.format = Some(self.format.unwrap_or(AudioFormat::Mp3));
@@ -290,19 +300,23 @@ impl BatchArgs {
         req.date_order = self.date_order;
         req.max_bytes = self.read.max_bytes;
         req.read = extract_options(&self.read);
-        req.disclosure = (!self.no_disclosure).then(|| {
+        req.disclosure = if self.no_disclosure {
+            None
+        } else {
             self.disclosure
                 .clone()
-                .unwrap_or_else(|| DEFAULT_DISCLOSURE.to_string())
-        });
+                .or_else(|| feed.spoken_disclosure().map(str::to_string))
+        };
         req.lexicon.files = self.lexicon.iter().cloned().collect();
         // Spoken-word podcast delivery: 44.1 kHz, CBR 96 kbit/s mono, -16 LUFS, -1 dBTP.
         req.encode = EncodeRequest {
-            mp3_bitrate_kbps: Some(self.bitrate.unwrap_or(96)),
+            mp3_bitrate_kbps: Some(self.bitrate.unwrap_or(feed.mp3_bitrate_kbps)),
             mp3_vbr_quality: None,
             opus_bitrate_kbps: None,
-            sample_rate: Some(44_100),
+            sample_rate: Some(feed.sample_rate),
         };
+        req.production.loudness_lufs = Some(feed.loudness_lufs);
+        req.production.true_peak_dbtp = Some(feed.true_peak_dbtp);
         req
     }
 }
@@ -447,6 +461,7 @@ fn run(cli: Cli) -> Result<()> {
         } => extract_cmd(&input, format, &read, &config),
         Command::Voices { json } => voices_cmd(&config, json),
         Command::Batch(args) => batch_cmd(*args, &config, cli.quiet),
+        Command::Feed { dir, base_url } => feed_cmd(&dir, &base_url, &config, cli.quiet),
     }
 }
 
@@ -746,20 +761,46 @@ impl batch::BatchProgress for BatchBars {
     }
 }
 
+fn batch_err(e: batch::BatchError) -> anyhow::Error {
+    if e.is_usage() {
+        usage(e)
+    } else {
+        anyhow::Error::new(e)
+    }
+}
+
+fn parse_base_url(u: &str) -> Result<url::Url> {
+    let url = url::Url::parse(u).map_err(|e| usage(anyhow!("--base-url {u} is not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(usage(anyhow!("--base-url {u} must be an http(s) URL")));
+    }
+    Ok(url)
+}
+
+fn feed_cmd(dir: &Path, base_url: &str, config: &Config, quiet: bool) -> Result<()> {
+    let base = parse_base_url(base_url)?;
+    if !dir.join(batch::MANIFEST).is_file() {
+        return Err(usage(anyhow!(
+            "{} has no {} (run `narrator batch … --out-dir {}` first)",
+            dir.display(),
+            batch::MANIFEST,
+            dir.display()
+        )));
+    }
+    let path = batch::write_feed(dir, &base, &config.feed).map_err(batch_err)?;
+    if !quiet {
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
 fn batch_cmd(args: BatchArgs, config: &Config, quiet: bool) -> Result<()> {
     let base_url = match &args.base_url {
-        Some(u) => {
-            let url = url::Url::parse(u)
-                .map_err(|e| usage(anyhow!("--base-url {u} is not a URL: {e}")))?;
-            if !matches!(url.scheme(), "http" | "https") {
-                return Err(usage(anyhow!("--base-url {u} must be an http(s) URL")));
-            }
-            Some(url)
-        }
+        Some(u) => Some(parse_base_url(u)?),
         None if args.feed => return Err(usage(anyhow!("--feed needs --base-url URL"))),
         None => None,
     };
-    let request = args.request();
+    let request = args.request(&config.feed);
     let catalog = plan::catalog_for(config).map_err(plan_err)?;
     let plan = Plan::resolve(&request, config, &catalog).map_err(plan_err)?;
     let (items, bad_inputs) = batch::expand(&args.inputs, &plan.fetch);
@@ -801,14 +842,18 @@ fn batch_cmd(args: BatchArgs, config: &Config, quiet: bool) -> Result<()> {
     };
     let reports = runner
         .run(&items, &bars, &CancelToken::new())
-        .map_err(|e| match e {
-            batch::BatchError::OutDir { .. } => usage(e),
-            e => anyhow::Error::new(e),
-        })?;
+        .map_err(batch_err)?;
     if let Some(b) = &bars.articles {
         b.finish_and_clear();
     }
-    let _ = &base_url; // FEED-PENDING
+    if args.feed {
+        if let Some(base) = &base_url {
+            let path = batch::write_feed(&args.out_dir, base, &config.feed).map_err(batch_err)?;
+            if !quiet {
+                eprintln!("wrote {}", path.display());
+            }
+        }
+    }
     let failed = reports
         .iter()
         .filter(|r| matches!(r.outcome, batch::Outcome::Failed { .. }))

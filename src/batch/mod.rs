@@ -23,7 +23,7 @@ use crate::cancel::CancelToken;
 use crate::engine::Engine;
 use crate::pipeline::{NoProgress, Progress};
 use crate::plan::{Plan, PlanError, Prepared, Source, Target};
-use crate::publish::{self, TimingMap};
+use crate::publish::{self, chapters, feed, TimingMap};
 
 pub use inputs::{expand, BatchItem, InputError};
 
@@ -49,6 +49,21 @@ pub enum BatchError {
     },
     #[error(transparent)]
     Plan(#[from] PlanError),
+    #[error(transparent)]
+    Feed(#[from] feed::FeedError),
+}
+
+impl BatchError {
+    /// The user asked for something wrong (a directory that cannot be written, a bad
+    /// base URL) rather than the run failing.
+    pub fn is_usage(&self) -> bool {
+        match self {
+            BatchError::OutDir { .. } => true,
+            BatchError::Feed(e) => e.is_usage(),
+            BatchError::Plan(e) => e.is_usage(),
+            _ => false,
+        }
+    }
 }
 
 /// One episode as the manifest records it.
@@ -73,6 +88,9 @@ pub struct Episode {
     pub bytes: u64,
     pub duration_s: f64,
     pub transcript_vtt: String,
+    /// The timing map (narrator's JSON: each segment's written and spoken text).
+    pub timing_json: String,
+    /// Podcasting 2.0 JSON transcript, which podcast apps read.
     pub transcript_json: String,
     pub chapters_json: String,
     /// Hash of everything that decides the audio: engine fingerprint, settings, and
@@ -260,9 +278,14 @@ impl Batch {
         if let Some(e) = &existing {
             let file = self.out_dir.join(&e.audio_file);
             let same_size = std::fs::metadata(&file).is_ok_and(|md| md.len() == e.bytes);
-            let side_files = [&e.transcript_vtt, &e.transcript_json, &e.chapters_json]
-                .iter()
-                .all(|f| self.out_dir.join(f).is_file());
+            let side_files = [
+                &e.transcript_vtt,
+                &e.timing_json,
+                &e.transcript_json,
+                &e.chapters_json,
+            ]
+            .iter()
+            .all(|f| self.out_dir.join(f).is_file());
             if e.content_hash == hash && same_size && side_files {
                 return Ok(Outcome::UpToDate {
                     episode: Box::new(e.clone()),
@@ -321,7 +344,7 @@ impl Batch {
         let episode = Episode {
             source: item.source.clone(),
             identity: item.identity.clone(),
-            guid: episode_guid(&item.identity),
+            guid: feed::episode_guid(&item.identity),
             slug,
             title,
             link: item.link.clone(),
@@ -332,9 +355,10 @@ impl Batch {
             audio_file: audio_file.clone(),
             bytes,
             duration_s: rendered.summary.duration_s,
-            transcript_vtt: side.0,
-            transcript_json: side.1,
-            chapters_json: side.2,
+            transcript_vtt: side.vtt,
+            timing_json: side.timing,
+            transcript_json: side.transcript,
+            chapters_json: side.chapters,
             content_hash: hash,
         };
         match manifest
@@ -356,17 +380,21 @@ impl Batch {
         })
     }
 
-    /// `<slug>.vtt`, `<slug>.json` (the timing map) and `<slug>.chapters.json`.
+    /// `<slug>.vtt`, `<slug>.json` (the timing map), `<slug>.transcript.json`
+    /// (Podcasting 2.0) and `<slug>.chapters.json`.
     fn write_side_files(
         &self,
         slug: &str,
         timing: &TimingMap,
         title: &str,
-    ) -> Result<(String, String, String), BatchError> {
-        let vtt = format!("{slug}.vtt");
-        let json = format!("{slug}.json");
-        let chapters = format!("{slug}.chapters.json");
-        for name in [&vtt, &json] {
+    ) -> Result<SideFiles, BatchError> {
+        let side = SideFiles {
+            vtt: format!("{slug}.vtt"),
+            timing: format!("{slug}.json"),
+            transcript: format!("{slug}.transcript.json"),
+            chapters: format!("{slug}.chapters.json"),
+        };
+        for name in [&side.vtt, &side.timing] {
             let path = self.out_dir.join(name);
             publish::transcript::prepare(&path, timing)
                 .and_then(|t| t.persist())
@@ -375,10 +403,53 @@ impl Batch {
                     source: std::io::Error::other(e.to_string()),
                 })?;
         }
-        let body = chapters_json(timing, title);
-        write_atomic(&self.out_dir.join(&chapters), body.as_bytes())?;
-        Ok((vtt, json, chapters))
+        write_atomic(
+            &self.out_dir.join(&side.transcript),
+            chapters::transcript_json(timing).as_bytes(),
+        )?;
+        write_atomic(
+            &self.out_dir.join(&side.chapters),
+            chapters::chapters_json(&timing.chapters(), Some(title)).as_bytes(),
+        )?;
+        Ok(side)
     }
+}
+
+struct SideFiles {
+    vtt: String,
+    timing: String,
+    transcript: String,
+    chapters: String,
+}
+
+/// Write `DIR/feed.xml` from the manifest in `dir` (and `DIR/cover.png` when the
+/// settings name no image).
+pub fn write_feed(
+    dir: &Path,
+    base_url: &url::Url,
+    settings: &feed::FeedSettings,
+) -> Result<PathBuf, BatchError> {
+    let manifest = Manifest::load(dir)?;
+    let episodes: Vec<feed::Episode> = manifest
+        .episodes
+        .iter()
+        .map(|e| feed::Episode {
+            guid: e.guid.clone(),
+            title: e.title.clone(),
+            description: e.description.clone(),
+            link: e.link.clone(),
+            published: e.published.clone(),
+            audio_file: e.audio_file.clone(),
+            audio_bytes: e.bytes,
+            duration_s: e.duration_s,
+            transcript_vtt: Some(e.transcript_vtt.clone()),
+            transcript_json: Some(e.transcript_json.clone()),
+            chapters_json: Some(e.chapters_json.clone()),
+            language: e.language.clone(),
+            author: e.author.clone(),
+        })
+        .collect();
+    Ok(feed::write_feed(dir, base_url, settings, &episodes)?)
 }
 
 enum ArticleError {
@@ -396,28 +467,6 @@ fn probe_writable(dir: &Path) -> Result<(), BatchError> {
             path: dir.to_path_buf(),
             source,
         })
-}
-
-/// Podcasting 2.0 JSON chapters (version 1.2.0) from the timing map: one chapter at
-/// the title and at each heading.
-pub fn chapters_json(timing: &TimingMap, title: &str) -> String {
-    let chapters: Vec<serde_json::Value> = timing
-        .chapters()
-        .iter()
-        .map(|c| {
-            serde_json::json!({
-                "startTime": (c.start.as_secs_f64() * 1000.0).round() / 1000.0,
-                "endTime": (c.end.as_secs_f64() * 1000.0).round() / 1000.0,
-                "title": c.title,
-            })
-        })
-        .collect();
-    let chapters = if chapters.is_empty() {
-        vec![serde_json::json!({"startTime": 0, "title": title})]
-    } else {
-        chapters
-    };
-    serde_json::json!({"version": "1.2.0", "chapters": chapters}).to_string()
 }
 
 /// The hash of everything that decides the audio.
@@ -453,20 +502,6 @@ pub fn content_hash(p: &Prepared) -> String {
         ));
     }
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Namespace for narrator's UUIDv5 guids (the podcast namespace of Podcasting 2.0's
-/// `podcast:guid`, so one scheme derives both).
-const GUID_NAMESPACE: &str = "ead4c236-bf58-58c6-a2c6-a6b28d128cb6";
-
-/// The feed guid of an article: a UUIDv5 of its identity (canonical URL or CMS id),
-/// never of its audio, so re-narrations keep it.
-pub fn episode_guid(identity: &str) -> String {
-    let ns = uuid::Uuid::parse_str(GUID_NAMESPACE).unwrap_or(uuid::Uuid::NAMESPACE_URL);
-    format!(
-        "narrator:{}",
-        uuid::Uuid::new_v5(&ns, identity.trim().as_bytes())
-    )
 }
 
 /// A deterministic ASCII slug for a title: lower case, `a-z0-9` and single dashes,
@@ -528,13 +563,5 @@ mod tests {
         let taken: BTreeSet<&str> = ["news", "news-2"].into_iter().collect();
         assert_eq!(unique_slug("news", &taken), "news-3");
         assert_eq!(unique_slug("other", &taken), "other");
-    }
-
-    #[test]
-    fn guids_come_from_the_identity() {
-        let a = episode_guid("https://example.com/story");
-        assert_eq!(a, episode_guid(" https://example.com/story "));
-        assert_ne!(a, episode_guid("https://example.com/other"));
-        assert!(a.starts_with("narrator:"));
     }
 }

@@ -1,5 +1,8 @@
-//! What is published beside the audio: transcripts and the timing map.
+//! What is published beside the audio: transcripts and the timing map, Podcasting
+//! 2.0 JSON chapters and transcripts, and the podcast feed.
 
+pub mod chapters;
+pub mod feed;
 pub mod transcript;
 
 pub use transcript::{TimedSegment, TimingMap, TranscriptFormat};

@@ -131,7 +131,8 @@ impl Builder<'_> {
         let n = pieces.len();
         let rate = self.rate.last().copied().filter(|&r| r != 100);
         for (k, (written, spoken)) in pieces.into_iter().enumerate() {
-            let mut seg = Segment::new(self.segments.len(), SegmentKind::Paragraph, written, spoken);
+            let mut seg =
+                Segment::new(self.segments.len(), SegmentKind::Paragraph, written, spoken);
             seg.block = Some(self.paragraph);
             seg.pause_after = if k + 1 == n {
                 pause
@@ -162,7 +163,11 @@ impl Builder<'_> {
             join_words(&mut spoken, &(self.speak)(plain));
             let after = &after[OPEN.len_utf8()..];
             let close = after.find(CLOSE).unwrap_or(after.len());
-            if let Some((w, s)) = after[..close].parse::<usize>().ok().and_then(|k| decided.get(k)) {
+            if let Some((w, s)) = after[..close]
+                .parse::<usize>()
+                .ok()
+                .and_then(|k| decided.get(k))
+            {
                 join_words(&mut written, &format!(" {w} "));
                 join_words(&mut spoken, &format!(" {s} "));
             }
