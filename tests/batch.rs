@@ -238,3 +238,85 @@ fn bad_flags_and_outputs_are_refused_with_a_clear_line() {
     assert!(stderr(&o).contains("taken"), "{}", stderr(&o));
     assert!(!dir.path().join("out").exists());
 }
+
+#[test]
+fn batch_with_feed_alone_writes_a_feed_the_checkers_accept() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).expect("mkdir");
+    std::fs::write(input.join("a.md"), STORY_A).expect("write");
+    std::fs::write(input.join("b.txt"), STORY_B).expect("write");
+    let o = batch(
+        dir.path(),
+        &[
+            "in",
+            "--out-dir",
+            "out",
+            "--feed",
+            "--base-url",
+            "https://example.com/pod/",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = dir.path().join("out");
+    let xml = std::fs::read(out.join("feed.xml")).expect("feed.xml");
+    // The Rust reader: every enclosure's length is its file's size.
+    let channel = rss::Channel::read_from(&xml[..]).expect("RSS");
+    assert_eq!(channel.items().len(), 2);
+    for item in channel.items() {
+        let enc = item.enclosure().expect("enclosure");
+        let name = enc.url().rsplit('/').next().expect("file name");
+        let size = std::fs::metadata(out.join(name))
+            .expect("enclosure file")
+            .len();
+        assert_eq!(enc.length(), size.to_string());
+        assert_eq!(enc.mime_type(), "audio/mpeg");
+        assert!(!item.guid().expect("guid").is_permalink());
+    }
+    // The independent Python checkers.
+    let Some(venv) = support::tools::venv_with_modules(&["feedparser", "podcastparser"]) else {
+        return;
+    };
+    let py = venv.join("bin/python");
+    let check = r#"
+import sys, feedparser, podcastparser
+d = feedparser.parse(sys.argv[1])
+assert not d.bozo, d.bozo_exception
+assert len(d.entries) == 2
+for e in d.entries:
+    assert e.enclosures and int(e.enclosures[0].length) > 0, e
+    assert int(e.itunes_duration) > 0, e
+with open(sys.argv[1], 'rb') as f:
+    p = podcastparser.parse('https://example.com/pod/feed.xml', f)
+assert len(p['episodes']) == 2, p
+assert all(ep['enclosures'] and ep['total_time'] > 0 for ep in p['episodes']), p
+print('ok')
+"#;
+    let o = std::process::Command::new(py)
+        .arg("-c")
+        .arg(check)
+        .arg(out.join("feed.xml"))
+        .output()
+        .expect("python");
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+
+    // `narrator feed` rewrites it from the manifest alone; a directory without one
+    // is refused.
+    std::fs::remove_file(out.join("feed.xml")).expect("rm");
+    let o =
+        run(narrator(dir.path()).args(["feed", "out", "--base-url", "https://example.com/pod/"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let again = std::fs::read(out.join("feed.xml")).expect("feed");
+    assert!(
+        again == xml,
+        "feed.xml differs when rewritten from the manifest"
+    );
+    let o = run(narrator(dir.path()).args(["feed", "in", "--base-url", "https://example.com/"]));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("narrator-batch.json"), "{}", stderr(&o));
+}
