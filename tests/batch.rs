@@ -272,6 +272,31 @@ fn batch_with_feed_alone_writes_a_feed_the_checkers_accept() {
         assert_eq!(enc.length(), size.to_string());
         assert_eq!(enc.mime_type(), "audio/mpeg");
         assert!(!item.guid().expect("guid").is_permalink());
+        // itunes:duration within 0.5 s of what ffprobe measures.
+        let said: f64 = item
+            .itunes_ext()
+            .and_then(|i| i.duration())
+            .and_then(|d| d.parse().ok())
+            .expect("itunes:duration in seconds");
+        if let Some(ffprobe) = support::tools::require_tool("ffprobe") {
+            let o = std::process::Command::new(ffprobe)
+                .args([
+                    "-v",
+                    "error",
+                    "-show_entries",
+                    "format=duration",
+                    "-of",
+                    "csv=p=0",
+                ])
+                .arg(out.join(name))
+                .output()
+                .expect("ffprobe");
+            let measured: f64 = String::from_utf8_lossy(&o.stdout)
+                .trim()
+                .parse()
+                .expect("a duration");
+            assert!((said - measured).abs() <= 0.5, "{said} vs {measured}");
+        }
     }
     // The independent Python checkers.
     let Some(venv) = support::tools::venv_with_modules(&["feedparser", "podcastparser"]) else {
@@ -319,4 +344,27 @@ print('ok')
     let o = run(narrator(dir.path()).args(["feed", "in", "--base-url", "https://example.com/"]));
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("narrator-batch.json"), "{}", stderr(&o));
+}
+
+#[test]
+fn empty_and_unreachable_feeds_are_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("empty.xml"),
+        r#"<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>http://x/</link><description>d</description></channel></rss>"#,
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("b.txt"), STORY_B).expect("write");
+    let port = support::closed_port();
+    let url = format!("http://127.0.0.1:{port}/rss.xml");
+    let o = batch(
+        dir.path(),
+        &["empty.xml", &url, "b.txt", "--out-dir", "out"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("feed empty.xml has no items"), "{err}");
+    assert!(err.contains(&format!("127.0.0.1:{port}")), "{err}");
+    // The good article is written all the same.
+    assert_eq!(episodes(&dir.path().join("out")).len(), 1);
 }
