@@ -168,8 +168,8 @@ impl Builder<'_> {
                 .ok()
                 .and_then(|k| decided.get(k))
             {
-                join_words(&mut written, &format!(" {w} "));
-                join_words(&mut spoken, &format!(" {s} "));
+                join_words(&mut written, w);
+                join_words(&mut spoken, s);
             }
             rest = after.get(close + CLOSE.len_utf8()..).unwrap_or("");
         }
