@@ -52,6 +52,13 @@ pub struct Config {
     /// Field order of all-numeric dates ("mdy" or "dmy"); default: from the article's
     /// language tag, else the voice's, else month first.
     pub date_order: Option<crate::normalize::DateOrder>,
+    /// Segment cache directory (default: `$XDG_CACHE_HOME/narrator/segments`;
+    /// `--cache-dir` and `$NARRATOR_CACHE_DIR` (as `$NARRATOR_CACHE_DIR/segments`)
+    /// beat it).
+    pub cache_dir: Option<PathBuf>,
+    /// Segment cache size cap in bytes (default 2 GiB); least recently used
+    /// segments are removed beyond it.
+    pub cache_max_bytes: Option<u64>,
     /// Extra directories with voice catalogs and models.
     pub voices_dirs: Vec<PathBuf>,
     pub pauses: Pauses,
@@ -109,7 +116,7 @@ mod tests {
         std::fs::write(
             &p,
             "engine = \"piper\"\nvoice = \"en_US-joe-medium\"\nrate = 1.1\njobs = 2\n\
-             date_order = \"dmy\"\n[pauses]\nsentence_ms = 100\n[output]\nmp3_bitrate_kbps = 96\n",
+             date_order = \"dmy\"\ncache_dir = \"/var/cache/narrator\"\ncache_max_bytes = 500000000\n[pauses]\nsentence_ms = 100\n[output]\nmp3_bitrate_kbps = 96\n",
         )
         .expect("write");
         let (c, from) = Config::load(Some(&p)).expect("load");
@@ -119,6 +126,11 @@ mod tests {
         assert_eq!(c.date_order, Some(crate::normalize::DateOrder::Dmy));
         assert_eq!(c.pauses.paragraph_ms, Pauses::default().paragraph_ms);
         assert_eq!(c.output.mp3_bitrate_kbps, 96);
+        assert_eq!(
+            c.cache_dir.as_deref(),
+            Some(Path::new("/var/cache/narrator"))
+        );
+        assert_eq!(c.cache_max_bytes, Some(500_000_000));
     }
 
     #[test]

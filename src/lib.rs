@@ -4,11 +4,13 @@
 //! `source` (fetch/read) → `extract` (HTML → [`extract::Article`]) →
 //! `normalize` (written → spoken text) → `script` (article → ordered segments) →
 //! `engine` (segment → PCM) → `audio` (master, join, encode, tag) → `publish`
-//! (transcripts).
+//! (transcripts). [`cache`] keeps the engine's audio per segment, so a re-narration
+//! synthesizes only what changed.
 
 pub(crate) mod atomic;
 pub mod audio;
 pub mod batch;
+pub mod cache;
 pub mod cancel;
 pub mod config;
 pub mod engine;

@@ -22,16 +22,7 @@ pub fn data_dir() -> Result<PathBuf, EngineError> {
 }
 
 fn cache_root() -> PathBuf {
-    if let Some(dir) = std::env::var_os("NARRATOR_CACHE_DIR") {
-        return PathBuf::from(dir);
-    }
-    if let Some(dir) = std::env::var_os("XDG_CACHE_HOME") {
-        return PathBuf::from(dir).join("narrator");
-    }
-    if let Some(home) = std::env::var_os("HOME") {
-        return PathBuf::from(home).join(".cache").join("narrator");
-    }
-    std::env::temp_dir().join("narrator-cache")
+    crate::cache::root_dir().unwrap_or_else(|| std::env::temp_dir().join("narrator-cache"))
 }
 
 fn install_data(root: &Path) -> std::io::Result<PathBuf> {

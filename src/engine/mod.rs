@@ -34,6 +34,14 @@ impl Pcm {
     }
 }
 
+/// One segment's audio, and whether it was replayed from a cache rather than
+/// synthesized ([`crate::cache::CachedEngine`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Synthesized {
+    pub pcm: Pcm,
+    pub cached: bool,
+}
+
 /// Per-request synthesis settings (kept apart from load-time engine config, as
 /// piper's `SynthesisConfig` is kept apart from `PiperVoice`).
 #[derive(Debug, Clone, PartialEq)]
@@ -157,6 +165,20 @@ pub trait Engine: Send + Sync {
             return Err(EngineError::Canceled);
         }
         self.synthesize(text, settings)
+    }
+
+    /// [`Engine::synthesize_with`] for one script segment, saying where the audio came
+    /// from (the pipeline counts replayed segments). Only caches override it.
+    fn synthesize_segment(
+        &self,
+        text: &str,
+        settings: &SynthesisSettings,
+        cancel: &crate::cancel::CancelToken,
+    ) -> Result<Synthesized, EngineError> {
+        Ok(Synthesized {
+            pcm: self.synthesize_with(text, settings, cancel)?,
+            cached: false,
+        })
     }
 }
 
