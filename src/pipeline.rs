@@ -61,6 +61,8 @@ pub struct SegmentDone {
     /// The engine and voice that read it.
     pub engine: String,
     pub voice: String,
+    /// Replayed from the segment cache, not synthesized.
+    pub cached: bool,
 }
 
 /// Reports progress; the CLI draws a bar, tests and libraries pass [`NoProgress`].
@@ -155,6 +157,8 @@ pub struct Summary {
     pub synth_s: f64,
     pub total_s: f64,
     pub chapters: usize,
+    /// Segments replayed from the segment cache instead of synthesized.
+    pub segments_cached: usize,
 }
 
 /// A finished render: the summary and the timing map of every segment.
@@ -240,6 +244,7 @@ enum Msg {
     Segment {
         index: usize,
         pcm: Result<Pcm, EngineError>,
+        cached: bool,
         synth: Duration,
         engine: EngineInfo,
     },
@@ -362,17 +367,26 @@ pub fn render_with(
                     let t0 = Instant::now();
                     // A panicking engine fails its segment instead of leaving the
                     // writer waiting for it.
-                    let pcm = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match seg
-                        .rate_percent
-                    {
-                        Some(pct) => engine.synthesize_with(
-                            &seg.spoken,
-                            &segment_settings(&opts.settings, pct),
-                            cancel,
-                        ),
-                        None => engine.synthesize_with(&seg.spoken, &opts.settings, cancel),
-                    }))
-                    .unwrap_or_else(|_| Err(EngineError::Synthesis("the engine panicked".into())));
+                    let synthesized =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            match seg.rate_percent {
+                                Some(pct) => engine.synthesize_segment(
+                                    &seg.spoken,
+                                    &segment_settings(&opts.settings, pct),
+                                    cancel,
+                                ),
+                                None => {
+                                    engine.synthesize_segment(&seg.spoken, &opts.settings, cancel)
+                                }
+                            }
+                        }))
+                        .unwrap_or_else(|_| {
+                            Err(EngineError::Synthesis("the engine panicked".into()))
+                        });
+                    let (pcm, cached) = match synthesized {
+                        Ok(s) => (Ok(s.pcm), s.cached),
+                        Err(e) => (Err(e), false),
+                    };
                     let t1 = Instant::now();
                     {
                         let mut span = synth_span.lock().unwrap_or_else(PoisonError::into_inner);
@@ -384,6 +398,7 @@ pub fn render_with(
                     let msg = Msg::Segment {
                         index: i,
                         pcm,
+                        cached,
                         synth: t1 - t0,
                         engine: engine.info(),
                     };
@@ -400,7 +415,7 @@ pub fn render_with(
         written
     });
     progress.finish();
-    let (duration, rate, chapters, timing) = result?;
+    let (duration, rate, chapters, timing, segments_cached) = result?;
     let span = synth_span
         .into_inner()
         .unwrap_or_else(PoisonError::into_inner);
@@ -418,6 +433,7 @@ pub fn render_with(
                 .as_secs_f64(),
             total_s: started.elapsed().as_secs_f64(),
             chapters,
+            segments_cached,
         },
         timing,
     })
@@ -439,9 +455,10 @@ fn write_in_order(
     rx: &mpsc::Receiver<Msg>,
     window: &Window,
     progress: &dyn Progress,
-) -> Result<(Duration, u32, usize, TimingMap), NarrateError> {
+) -> Result<(Duration, u32, usize, TimingMap, usize), NarrateError> {
     let prod = &opts.production;
-    let mut pending: BTreeMap<usize, (Pcm, Duration, EngineInfo)> = BTreeMap::new();
+    let mut pending: BTreeMap<usize, (Pcm, bool, Duration, EngineInfo)> = BTreeMap::new();
+    let mut segments_cached = 0;
     let mut muxer: Option<Muxer> = None;
     let mut timing: Vec<TimedSegment> = Vec::with_capacity(script.segments.len());
     // Chapter titles are known now; Ogg Opus reserves room for them.
@@ -460,13 +477,14 @@ fn write_in_order(
     }
     let mut want = 0usize;
     while want < script.segments.len() {
-        let (i, pcm, synth, engine) = match rx.recv() {
+        let (i, pcm, cached, synth, engine) = match rx.recv() {
             Ok(Msg::Segment {
                 index,
                 pcm,
+                cached,
                 synth,
                 engine,
-            }) => (index, pcm, synth, engine),
+            }) => (index, pcm, cached, synth, engine),
             Ok(Msg::Canceled) => return Err(NarrateError::Canceled),
             // All workers gone without delivering `want`: only after an error or
             // a cancel.
@@ -484,8 +502,8 @@ fn write_in_order(
                 })
             }
         };
-        pending.insert(i, (pcm, synth, engine));
-        while let Some((pcm, synth, engine)) = pending.remove(&want) {
+        pending.insert(i, (pcm, cached, synth, engine));
+        while let Some((pcm, cached, synth, engine)) = pending.remove(&want) {
             let audio_s = pcm.duration().as_secs_f64();
             let m = match muxer.as_mut() {
                 Some(m) => m,
@@ -533,6 +551,7 @@ fn write_in_order(
                 end: span.end as f64 / rate,
             });
             want += 1;
+            segments_cached += usize::from(cached);
             window.written(want);
             progress.segment_done(&SegmentDone {
                 index: want - 1,
@@ -542,6 +561,7 @@ fn write_in_order(
                 synth_s: synth.as_secs_f64(),
                 engine: engine.engine,
                 voice: engine.voice,
+                cached,
             });
         }
     }
@@ -570,7 +590,7 @@ fn write_in_order(
             if let Some(t) = transcript {
                 t.persist()?;
             }
-            Ok((d, rate, chapters, map))
+            Ok((d, rate, chapters, map, segments_cached))
         }
         _ if cancel_seen(rx) => Err(NarrateError::Canceled),
         _ => Err(NarrateError::EmptyScript),

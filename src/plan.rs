@@ -16,6 +16,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::audio::{AudioError, AudioFormat, Cover, EncodeOptions, LoudnessTarget, Mastering};
+use crate::cache::{CachedEngine, SegmentCache};
 use crate::cancel::CancelToken;
 use crate::config::Config;
 use crate::engine::SynthesisSettings;
@@ -454,6 +455,10 @@ pub struct Plan {
     pub encode: EncodeOptions,
     pub production: Production,
     pub metadata: MetadataRequest,
+    /// The segment cache the render reads and fills (None: every segment is
+    /// synthesized). Set by the door — the CLI from `--cache-dir`/`--no-cache` and
+    /// the config — never by a request: a queued job does not choose directories.
+    pub cache: Option<SegmentCache>,
     /// How other voices' engines are chosen: the explicit engine kind, if any.
     engine_kind: Option<EngineKind>,
     choice: EngineChoice,
@@ -654,6 +659,7 @@ impl Plan {
             encode,
             production: production(&req.production)?,
             metadata: req.metadata.clone(),
+            cache: None,
             engine_kind,
             choice,
             catalog: catalog.clone(),
@@ -756,6 +762,7 @@ impl Plan {
             voices,
             article,
             options,
+            cache: self.cache.clone(),
         })
     }
 
@@ -895,6 +902,8 @@ pub struct Prepared {
     /// The extracted article (None for SSML).
     pub article: Option<Article>,
     pub options: RenderOptions,
+    /// Segments are replayed from (and stored in) this cache, for every engine.
+    pub cache: Option<SegmentCache>,
 }
 
 impl Prepared {
@@ -906,17 +915,39 @@ impl Prepared {
         progress: &dyn Progress,
         cancel: &CancelToken,
     ) -> Result<Rendered, PlanError> {
-        let voices: pipeline::VoiceEngines<'_> = self
-            .voices
-            .iter()
-            .map(|(v, e)| (v.clone(), e.as_ref()))
-            .collect();
+        // With a cache, every engine (the run's and each voice's) answers from it.
+        let cached: Option<(CachedEngine<'_>, Vec<(&String, CachedEngine<'_>)>)> =
+            self.cache.as_ref().map(|c| {
+                let voices = self.voices.iter();
+                (
+                    CachedEngine::new(self.engine.as_ref(), c),
+                    voices
+                        .map(|(v, e)| (v, CachedEngine::new(e.as_ref(), c)))
+                        .collect(),
+                )
+            });
+        let (engine, voices): (&dyn Engine, pipeline::VoiceEngines<'_>) = match &cached {
+            Some((run, voices)) => (
+                run,
+                voices
+                    .iter()
+                    .map(|(v, e)| ((*v).clone(), e as &dyn Engine))
+                    .collect(),
+            ),
+            None => (
+                self.engine.as_ref(),
+                self.voices
+                    .iter()
+                    .map(|(v, e)| (v.clone(), e.as_ref()))
+                    .collect(),
+            ),
+        };
         match target {
             Target::Path(path) => {
                 self.options.output = path;
                 Ok(pipeline::render_with(
                     &self.script,
-                    self.engine.as_ref(),
+                    engine,
                     &voices,
                     &self.options,
                     progress,
@@ -933,7 +964,7 @@ impl Prepared {
                 self.options.output = dir.path().join(format!("narration.{ext}"));
                 let mut rendered = pipeline::render_with(
                     &self.script,
-                    self.engine.as_ref(),
+                    engine,
                     &voices,
                     &self.options,
                     progress,
