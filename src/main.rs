@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use narrator::audio::AudioFormat;
 use narrator::batch;
+use narrator::cache::{self, SegmentCache};
 use narrator::cancel::CancelToken;
 use narrator::config::Config;
 use narrator::engine::EngineKind;
@@ -126,6 +127,45 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Show, prune or clear the segment cache (the engine's audio per segment, reused
+    /// by `narrate` when the same text is read again).
+    #[command(
+        after_help = "Examples:\n  narrator cache stats\n  narrator cache prune --max-size 500M\n  \
+        narrator cache clear --cache-dir /tmp/narrator-cache"
+    )]
+    Cache {
+        /// Cache directory (default: $NARRATOR_CACHE_DIR/segments, else the config's
+        /// cache_dir, else $XDG_CACHE_HOME/narrator/segments).
+        #[arg(long, value_name = "DIR", global = true)]
+        cache_dir: Option<PathBuf>,
+        #[command(subcommand)]
+        action: CacheAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum CacheAction {
+    /// Entries and size.
+    Stats {
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove least recently used segments until the cache is at most this size.
+    Prune {
+        /// Size cap: 500M, 2G, 1.5GiB, bytes (default: the config's cache_max_bytes, else 2G).
+        #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+        max_size: Option<u64>,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove every cached segment.
+    Clear {
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -221,6 +261,33 @@ struct NarrateArgs {
     read: ReadFlags,
     #[command(flatten)]
     production: ProductionFlags,
+    #[command(flatten)]
+    cache: CacheFlags,
+}
+
+/// Which segment cache a narration uses.
+#[derive(clap::Args, Debug)]
+struct CacheFlags {
+    /// Segment cache directory (default: $NARRATOR_CACHE_DIR/segments, else the
+    /// config's cache_dir, else $XDG_CACHE_HOME/narrator/segments).
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Synthesize every segment; read and write no cache.
+    #[arg(long, conflicts_with = "cache_dir")]
+    no_cache: bool,
+}
+
+impl CacheFlags {
+    fn cache(&self, config: &Config) -> Option<SegmentCache> {
+        if self.no_cache {
+            return None;
+        }
+        let cache = SegmentCache::configured(self.cache_dir.as_deref(), config);
+        if cache.is_none() {
+            tracing::warn!("no cache directory (no $HOME): segments are not cached");
+        }
+        cache
+    }
 }
 
 #[derive(clap::Args, Debug)]
@@ -366,6 +433,10 @@ fn parse_format(s: &str) -> std::result::Result<AudioFormat, String> {
     AudioFormat::from_name(s).map_err(|e| e.to_string())
 }
 
+fn parse_size(s: &str) -> std::result::Result<u64, String> {
+    cache::parse_size(s).map_err(|e| e.to_string())
+}
+
 fn parse_engine(s: &str) -> std::result::Result<EngineKind, String> {
     plan::parse_engine(s).map_err(|e| e.to_string())
 }
@@ -462,6 +533,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Voices { json } => voices_cmd(&config, json),
         Command::Batch(args) => batch_cmd(*args, &config, cli.quiet),
         Command::Feed { dir, base_url } => feed_cmd(&dir, &base_url, &config, cli.quiet),
+        Command::Cache { cache_dir, action } => cache_cmd(cache_dir.as_deref(), action, &config),
     }
 }
 
@@ -602,6 +674,61 @@ fn voices_cmd(config: &Config, json: bool) -> Result<()> {
     Ok(())
 }
 
+fn cache_cmd(dir: Option<&Path>, action: CacheAction, config: &Config) -> Result<()> {
+    let cache = SegmentCache::configured(dir, config).ok_or_else(|| {
+        usage(anyhow!(
+            "no cache directory: pass --cache-dir (there is no $HOME)"
+        ))
+    })?;
+    let dir = cache.dir().display();
+    let mut out = std::io::stdout().lock();
+    match action {
+        CacheAction::Stats { json } => {
+            let stats = cache.stats()?;
+            if json {
+                writeln!(out, "{}", serde_json::to_string(&stats)?)?;
+            } else {
+                writeln!(
+                    out,
+                    "{dir}: {} segments, {} of {}",
+                    stats.entries,
+                    cache::format_size(stats.bytes),
+                    cache::format_size(stats.max_bytes)
+                )?;
+            }
+        }
+        CacheAction::Prune { max_size, json } => {
+            let report = cache.prune(max_size.unwrap_or(cache.max_bytes()))?;
+            if json {
+                writeln!(out, "{}", serde_json::to_string(&report)?)?;
+            } else {
+                writeln!(
+                    out,
+                    "{dir}: removed {} segments ({}); {} segments ({}) left",
+                    report.removed,
+                    cache::format_size(report.removed_bytes),
+                    report.entries,
+                    cache::format_size(report.bytes)
+                )?;
+            }
+        }
+        CacheAction::Clear { json } => {
+            let report = cache.clear()?;
+            if json {
+                writeln!(out, "{}", serde_json::to_string(&report)?)?;
+            } else {
+                writeln!(
+                    out,
+                    "{dir}: removed {} segments ({})",
+                    report.removed,
+                    cache::format_size(report.removed_bytes)
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
 struct Bar(Option<indicatif::ProgressBar>);
 impl Progress for Bar {
     fn start(&self, total: usize) {
@@ -617,6 +744,7 @@ impl Progress for Bar {
                 audio_s = done.audio_s,
                 synth_s = done.synth_s,
                 engine = %done.engine,
+                cached = done.cached,
                 "segment written"
             );
         }
@@ -690,7 +818,8 @@ fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
     let started = Instant::now();
     let request = args.request();
     let catalog = plan::catalog_for(config).map_err(plan_err)?;
-    let plan = Plan::resolve(&request, config, &catalog).map_err(plan_err)?;
+    let mut plan = Plan::resolve(&request, config, &catalog).map_err(plan_err)?;
+    plan.cache = args.cache.cache(config);
     let target = Target::Path(args.output.clone());
     let format = plan.check_target(&target).map_err(plan_err)?;
     let mut prepared = plan.prepare().map_err(plan_err)?;
@@ -712,8 +841,12 @@ fn narrate(args: NarrateArgs, config: &Config, quiet: bool) -> Result<()> {
     if args.json {
         println!("{}", serde_json::to_string(&summary)?);
     } else if !quiet {
+        let cached = match summary.segments_cached {
+            0 => String::new(),
+            n => format!(" ({n} from the cache)"),
+        };
         eprintln!(
-            "wrote {} ({:.1} s of audio, {} segments, {} / {}) in {:.1} s",
+            "wrote {} ({:.1} s of audio, {} segments{cached}, {} / {}) in {:.1} s",
             summary.output.display(),
             summary.duration_s,
             summary.segments,
