@@ -257,7 +257,8 @@ fn narrate_cli(args: &[&str]) -> serde_json::Value {
         .arg(root.join("examples/short.txt"))
         .arg("-o")
         .arg(&out)
-        .args(["--json", "--quiet"])
+        // The engine is under test: no segment cache in between.
+        .args(["--json", "--quiet", "--no-cache"])
         .args(args)
         .output()
         .expect("run narrator");

@@ -518,7 +518,8 @@ fn cli_writes_opus_mp3_with_cover_and_transcripts() {
     ] {
         let o = Command::new(env!("CARGO_BIN_EXE_narrator"))
             .current_dir(dir.path())
-            .args(["narrate", "a.md", "-o", out, "--quiet", "--transcript", tr])
+            .args(["narrate", "a.md", "-o", out, "--quiet", "--no-cache"])
+            .args(["--transcript", tr])
             .arg("--cover")
             .arg(&cover)
             .output()
