@@ -101,7 +101,11 @@ struct State {
     /// (None: not scanned yet).
     bytes: Option<u64>,
     writes_since_scan: u32,
+    /// A thread is scanning/pruning; others leave it to that thread.
     pruning: bool,
+    /// Bytes written while `pruning`: the pruning thread adds them when done (its
+    /// scan may or may not have seen them).
+    written_while_pruning: u64,
     /// A failed write was reported (later ones only at debug level).
     warned: bool,
 }
@@ -272,35 +276,54 @@ impl SegmentCache {
     }
 
     /// After a write of `len` bytes: keep the estimate, and prune to 90 % of the cap
-    /// when over it (one thread at a time; the others carry on).
+    /// when over it. One thread prunes at a time; the others carry on, and the
+    /// pruning thread goes round again if their writes took the cache over the cap
+    /// meanwhile, so a run never ends over it.
     fn wrote(&self, len: u64) -> Result<(), CacheError> {
         {
             let mut s = self.lock();
-            s.bytes = s.bytes.map(|b| b.saturating_add(len));
             s.writes_since_scan += 1;
+            if s.pruning {
+                s.written_while_pruning = s.written_while_pruning.saturating_add(len);
+                return Ok(());
+            }
+            s.bytes = s.bytes.map(|b| b.saturating_add(len));
             let due = match s.bytes {
                 None => true,
                 Some(b) => b > self.max_bytes || s.writes_since_scan >= RESCAN_EVERY,
             };
-            if !due || s.pruning {
+            if !due {
                 return Ok(());
             }
             s.pruning = true;
         }
-        let result = self.prune_to(self.max_bytes, self.max_bytes - self.max_bytes / 10);
-        let mut s = self.lock();
-        s.pruning = false;
-        let report = result?;
-        s.bytes = Some(report.bytes);
-        s.writes_since_scan = 0;
-        if report.removed > 0 {
-            tracing::debug!(
-                removed = report.removed,
-                bytes = report.bytes,
-                "segment cache pruned"
-            );
+        loop {
+            let result = self.prune_to(self.max_bytes, self.max_bytes - self.max_bytes / 10);
+            let mut s = self.lock();
+            let during = std::mem::take(&mut s.written_while_pruning);
+            let report = match result {
+                Ok(r) => r,
+                Err(e) => {
+                    s.pruning = false;
+                    s.bytes = s.bytes.map(|b| b.saturating_add(during));
+                    return Err(e);
+                }
+            };
+            if report.removed > 0 {
+                tracing::debug!(
+                    removed = report.removed,
+                    bytes = report.bytes,
+                    "segment cache pruned"
+                );
+            }
+            let bytes = report.bytes.saturating_add(during);
+            s.bytes = Some(bytes);
+            s.writes_since_scan = 0;
+            if during == 0 || bytes <= self.max_bytes {
+                s.pruning = false;
+                return Ok(());
+            }
         }
-        Ok(())
     }
 
     fn scanned(&self, bytes: u64) {
@@ -586,6 +609,26 @@ mod tests {
         let kept: Vec<bool> = keys.iter().map(|k| cache.path_of(k).exists()).collect();
         assert_eq!(kept, [false, false, true, true, true]);
         assert!(cache.stats().expect("stats").bytes <= 4 * entry);
+    }
+
+    #[test]
+    fn threads_writing_past_the_cap_leave_the_cache_under_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let entry = 84 + 4 * 1000;
+        let cache = SegmentCache::open(dir.path(), 3 * entry);
+        std::thread::scope(|s| {
+            for t in 0..4 {
+                let cache = &cache;
+                s.spawn(move || {
+                    for i in 0..40 {
+                        cache.put(&key(&format!("{t}/{i}")), &pcm(1000)).expect("put");
+                    }
+                });
+            }
+        });
+        let stats = cache.stats().expect("stats");
+        assert!(stats.bytes <= 3 * entry, "{} entries over the cap", stats.entries);
+        assert!(stats.entries >= 1);
     }
 
     #[test]
