@@ -346,6 +346,8 @@ struct BatchArgs {
     date_order: Option<DateOrder>,
     #[command(flatten)]
     read: ReadFlags,
+    #[command(flatten)]
+    cache: CacheFlags,
 }
 
 impl BatchArgs {
@@ -935,7 +937,8 @@ fn batch_cmd(args: BatchArgs, config: &Config, quiet: bool) -> Result<()> {
     };
     let request = args.request(&config.feed);
     let catalog = plan::catalog_for(config).map_err(plan_err)?;
-    let plan = Plan::resolve(&request, config, &catalog).map_err(plan_err)?;
+    let mut plan = Plan::resolve(&request, config, &catalog).map_err(plan_err)?;
+    plan.cache = args.cache.cache(config);
     let (items, bad_inputs) = batch::expand(&args.inputs, &plan.fetch);
     for (input, e) in &bad_inputs {
         eprintln!("narrator: {input}: {e}");

@@ -432,6 +432,49 @@ fn two_processes_narrating_at_once_share_one_cache() {
 }
 
 #[test]
+fn batch_replays_the_unchanged_segments_of_an_edited_article() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let articles = d.join("articles");
+    std::fs::create_dir(&articles).expect("mkdir");
+    write_article(&articles, "a.txt", &PARAGRAPHS[..3]);
+    write_article(&articles, "b.txt", &PARAGRAPHS[3..]);
+    let batch = || {
+        let o = run(narrator(d).arg("batch").arg(&articles).args([
+            "--out-dir",
+            "out",
+            "--json",
+            "--no-intro",
+            "--cache-dir",
+            "cache",
+        ]));
+        assert!(o.status.success(), "batch failed: {}", stderr(&o));
+        let mut lines: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("a JSON line"))
+            .collect();
+        lines.sort_by_key(|l| l["source"].as_str().map(str::to_string));
+        lines
+    };
+    let first = batch();
+    assert_eq!(first.len(), 2, "{first:?}");
+    for l in &first {
+        assert_eq!(l["status"], "written", "{l}");
+    }
+    // Only the spoken disclosure is in both: the second article replays it.
+    let cached: u64 = first.iter().map(|l| count(l, "segments_cached")).sum();
+    assert_eq!(cached, 1, "{first:?}");
+    // The spoken disclosure and five of the six sentences of `a` are as before.
+    let mut edited = PARAGRAPHS;
+    edited[1] = "Schools get five percent more. Offices get less.";
+    write_article(&articles, "a.txt", &edited[..3]);
+    let second = batch();
+    assert_eq!(second[0]["status"], "written", "{:?}", second[0]);
+    assert_eq!(count(&second[0], "segments_cached"), 6, "{:?}", second[0]);
+    assert_eq!(second[1]["status"], "up_to_date", "{:?}", second[1]);
+}
+
+#[test]
 fn piper_warm_run_equals_cold_run() {
     let Some(model) = support::tools::piper_voice_model() else {
         return;

@@ -160,6 +160,8 @@ pub enum Outcome {
     Written {
         episode: Box<Episode>,
         synth_s: f64,
+        /// Segments replayed from the segment cache (the plan's) instead of synthesized.
+        segments_cached: usize,
     },
     /// Unchanged since the last run: nothing synthesized.
     UpToDate {
@@ -377,6 +379,7 @@ impl Batch {
         Ok(Outcome::Written {
             episode: Box::new(episode),
             synth_s: rendered.summary.synth_s,
+            segments_cached: rendered.summary.segments_cached,
         })
     }
 
