@@ -128,7 +128,7 @@ enum Command {
         json: bool,
     },
     /// Show, prune or clear the segment cache (the engine's audio per segment, reused
-    /// by `narrate` when the same text is read again).
+    /// by `narrate` and `batch` when the same text is read again).
     #[command(
         after_help = "Examples:\n  narrator cache stats\n  narrator cache prune --max-size 500M\n  \
         narrator cache clear --cache-dir /tmp/narrator-cache"
