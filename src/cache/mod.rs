@@ -621,13 +621,19 @@ mod tests {
                 let cache = &cache;
                 s.spawn(move || {
                     for i in 0..40 {
-                        cache.put(&key(&format!("{t}/{i}")), &pcm(1000)).expect("put");
+                        cache
+                            .put(&key(&format!("{t}/{i}")), &pcm(1000))
+                            .expect("put");
                     }
                 });
             }
         });
         let stats = cache.stats().expect("stats");
-        assert!(stats.bytes <= 3 * entry, "{} entries over the cap", stats.entries);
+        assert!(
+            stats.bytes <= 3 * entry,
+            "{} entries over the cap",
+            stats.entries
+        );
         assert!(stats.entries >= 1);
     }
 
