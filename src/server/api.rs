@@ -230,17 +230,18 @@ pub struct Spec {
 fn problem_from_serde(e: serde_path_to_error::Error<serde_json::Error>) -> Problem {
     let msg = e.inner().to_string();
     let mut path = e.path().to_string();
-    // serde names a missing or unknown field in the message, at its parent's path.
-    for marker in ["missing field `", "unknown field `"] {
-        if let Some(rest) = msg.split(marker).nth(1) {
-            if let Some(name) = rest.split('`').next() {
-                path = if path == "." {
-                    name.to_string()
-                } else {
-                    format!("{path}.{name}")
-                };
-            }
-        }
+    // serde names a missing field in the message, at its parent's path (an unknown
+    // field's path already ends with it).
+    if let Some(name) = msg
+        .split("missing field `")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next())
+    {
+        path = if path == "." {
+            name.to_string()
+        } else {
+            format!("{path}.{name}")
+        };
     }
     let pointer = format!("/{}", path.trim_start_matches('.').replace('.', "/"));
     Problem::invalid(pointer, format!("{path}: {msg}"))
