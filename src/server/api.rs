@@ -914,7 +914,7 @@ async fn metrics(State(st): Shared) -> Result<Response, Problem> {
     .bind(worker::QUEUE)
     .fetch_one(&st.store.pool)
     .await
-    .map_err(|e| Problem::internal(e))?;
+    .map_err(Problem::internal)?;
     let (counts, synth) = st.store.counts().await?;
     let mut out = String::new();
     out.push_str("# HELP narrator_queue_depth Jobs waiting in the queue.\n");
