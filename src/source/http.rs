@@ -289,3 +289,30 @@ fn io_error(url: &str, io: std::io::Error, opts: &FetchOptions) -> SourceError {
         source,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::is_public_address;
+
+    #[test]
+    fn private_loopback_link_local_and_metadata_addresses_are_not_public() {
+        for a in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "fe80::1",
+            "fd00:ec2::254",
+            "::ffff:127.0.0.1",
+        ] {
+            assert!(!is_public_address(a.parse().expect("ip")), "{a}");
+        }
+        for a in ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"] {
+            assert!(is_public_address(a.parse().expect("ip")), "{a}");
+        }
+    }
+}
