@@ -128,6 +128,8 @@ enum Command {
     Serve(Box<ServeArgs>),
     /// API tokens of a server's data dir.
     #[cfg(feature = "server")]
+    #[command(after_help = "Examples:\n  narrator token create --data-dir ./srv --name cms\n  \
+        narrator token list --data-dir ./srv\n  narrator token revoke cms --data-dir ./srv")]
     Token {
         #[command(subcommand)]
         action: TokenAction,

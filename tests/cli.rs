@@ -193,6 +193,8 @@ fn help_shows_examples_for_every_command() {
         &["normalize", "--help"],
         &["extract", "--help"],
         &["voices", "--help"],
+        &["serve", "--help"],
+        &["token", "--help"],
     ] {
         let o = run(narrator(dir.path()).args(cmd));
         assert!(o.status.success());
