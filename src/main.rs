@@ -128,8 +128,10 @@ enum Command {
     Serve(Box<ServeArgs>),
     /// API tokens of a server's data dir.
     #[cfg(feature = "server")]
-    #[command(after_help = "Examples:\n  narrator token create --data-dir ./srv --name cms\n  \
-        narrator token list --data-dir ./srv\n  narrator token revoke cms --data-dir ./srv")]
+    #[command(
+        after_help = "Examples:\n  narrator token create --data-dir ./srv --name cms\n  \
+        narrator token list --data-dir ./srv\n  narrator token revoke cms --data-dir ./srv"
+    )]
     Token {
         #[command(subcommand)]
         action: TokenAction,
@@ -546,9 +548,12 @@ fn serve_cmd(args: ServeArgs, config: &Config) -> Result<()> {
         opts.callback_retry.first_delay = std::time::Duration::from_millis(ms);
     }
     let catalog = plan::catalog_for(config).map_err(plan_err)?;
-    runtime()?
-        .block_on(server::serve(opts, config.clone(), catalog))
-        .map_err(server_err)
+    let rt = runtime()?;
+    let served = rt.block_on(server::serve(opts, config.clone(), catalog));
+    // A render stuck in a fetch does not hold the exit up: its job is recovered by
+    // the queue on the next start.
+    rt.shutdown_timeout(std::time::Duration::from_secs(5));
+    served.map_err(server_err)
 }
 
 fn parse_format(s: &str) -> std::result::Result<AudioFormat, String> {

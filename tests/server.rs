@@ -462,6 +462,18 @@ fn reposts_are_idempotent_edits_make_revisions_and_delete_removes_everything() {
         feed.contains(&format!("{rev_id}.mp3")) && !feed.contains(&format!("{id}.mp3")),
         "one item per article, the newest: {feed}"
     );
+    // The new revision replaces the old one's files.
+    let old = get(&s, &tok, &format!("/v1/narrations/{id}"));
+    assert_eq!(
+        (old["deleted"].as_bool(), old["audio_url"].is_null()),
+        (Some(true), true),
+        "{old}"
+    );
+    let old_audio = c
+        .get(s.url(&format!("/media/{id}.mp3")))
+        .send()
+        .expect("old");
+    assert_eq!(old_audio.status(), 404);
 
     // A revision posted while another is queued cancels it.
     let (_, r3) = post(&s, &tok, &silence(&STORY.replace("May", "July"), "post-7"));
@@ -982,4 +994,42 @@ fn article_urls_on_private_addresses_are_refused_without_the_flag() {
         0,
         "no request reached the private server"
     );
+}
+
+#[test]
+fn sigterm_stops_the_server_promptly_and_the_job_runs_after_the_restart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tok = token(dir.path(), "cms");
+    let (url, hits) = slow_article(Duration::from_secs(60));
+    let mut s = Server::start(dir.path(), &["--allow-private-urls", "--workers", "1"]);
+    let (status, n) = post(
+        &s,
+        &tok,
+        &json!({"source": {"url": url}, "external_id": "term-1", "engine": "silence"}),
+    );
+    assert_eq!(status, 202, "{n}");
+    let id = n["id"].as_str().expect("id").to_string();
+    while *hits.lock().expect("lock") == 0 {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = Command::new("kill")
+        .args(["-TERM", &s.child.id().to_string()])
+        .status();
+    let started = Instant::now();
+    let exit = loop {
+        if let Some(st) = s.child.try_wait().expect("wait") {
+            break st;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "still running after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "{exit}: {}", s.log());
+    let (dir_path, port, args) = (s.dir.clone(), s.port, s.args.clone());
+    drop(s);
+    let s = Server::start_on(&dir_path, port, args);
+    let done = wait_finished(&s, &tok, &id, 90);
+    assert_eq!(done["status"], "done", "{done} {}", s.log());
 }

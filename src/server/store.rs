@@ -380,6 +380,24 @@ impl Store {
         Ok(rows.iter().map(narration_from).collect::<Result<_, _>>()?)
     }
 
+    /// Done revisions of `external_id` older than `revision`, not yet deleted: a newer
+    /// revision replaces them (as a batch re-render replaces an episode's file).
+    pub async fn superseded(
+        &self,
+        external_id: &str,
+        revision: i64,
+    ) -> Result<Vec<Narration>, ServerError> {
+        let rows = sqlx::query(
+            "SELECT * FROM narrations WHERE external_id = ? AND revision < ?
+             AND status = 'done' AND deleted = 0",
+        )
+        .bind(external_id)
+        .bind(revision)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(narration_from).collect::<Result<_, _>>()?)
+    }
+
     /// Narrations newest first, after cursor `before` (a `seq`), filtered.
     pub async fn list(
         &self,

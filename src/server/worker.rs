@@ -200,6 +200,12 @@ pub async fn run_job(job: NarrationJob, state: Arc<AppState>) -> Result<(), supe
         Ok(Ok(finished)) => {
             if state.store.set_done(&id, &finished).await? {
                 tracing::info!(narration = %id, "done");
+                if let Some(n) = state.store.get(&id).await? {
+                    for old in state.store.superseded(&n.external_id, n.revision).await? {
+                        state.store.delete(&old.id).await?;
+                        remove_media(&state.media_dir, &old.id);
+                    }
+                }
                 Some("narration.done")
             } else {
                 // Canceled or deleted while the last segment was written.
