@@ -212,8 +212,10 @@ pub async fn serve(
     for i in 0..options.workers.max(1) {
         let name = worker_name(i);
         tracing::info!("worker {name}");
+        // Poll often: the default wait is about a heartbeat, which is all latency
+        // for a newsroom waiting on a short article.
         let w = WorkerBuilder::new(name)
-            .backend(queue.clone())
+            .backend(queue.clone().poll_with_interval(Duration::from_millis(250)))
             .concurrency(1)
             .data(state.clone())
             .build(handle_job);
