@@ -926,11 +926,22 @@ fn a_job_killed_mid_run_completes_after_a_restart_on_the_same_dir() {
     let dir = tempfile::tempdir().expect("tempdir");
     let tok = token(dir.path(), "cms");
     let (url, hits) = slow_article(Duration::from_secs(30));
-    let s = Server::start(dir.path(), &["--allow-private-urls", "--workers", "1"]);
+    let (callback, got) = receiver(vec![200]);
+    let s = Server::start(
+        dir.path(),
+        &[
+            "--allow-private-urls",
+            "--workers",
+            "1",
+            "--webhook-secret",
+            WHSEC,
+        ],
+    );
     let (status, n) = post(
         &s,
         &tok,
-        &json!({"source": {"url": url}, "external_id": "slow-1", "engine": "silence"}),
+        &json!({"source": {"url": url}, "external_id": "slow-1", "engine": "silence",
+                "callback_url": callback}),
     );
     assert_eq!(status, 202, "{n}");
     let id = n["id"].as_str().expect("id").to_string();
@@ -950,6 +961,18 @@ fn a_job_killed_mid_run_completes_after_a_restart_on_the_same_dir() {
         *hits.lock().expect("lock") >= 2,
         "the article was fetched again"
     );
+    // The callback comes from the new process (at least once; every copy one id).
+    wait_for_deliveries(&got, 1, 30);
+    let deliveries = got.lock().expect("lock").clone();
+    for (h, b) in &deliveries {
+        assert_eq!(
+            header(h, "webhook-id"),
+            header(&deliveries[0].0, "webhook-id")
+        );
+        let event: Value = serde_json::from_slice(b).expect("JSON");
+        assert_eq!(event["type"], "narration.done");
+        assert_eq!(event["data"]["id"], id.as_str());
+    }
     let audio = client()
         .get(done["audio_url"].as_str().expect("audio"))
         .send()
@@ -966,7 +989,8 @@ fn article_urls_on_private_addresses_are_refused_without_the_flag() {
     let dir = tempfile::tempdir().expect("tempdir");
     let tok = token(dir.path(), "cms");
     let (url, hits) = slow_article(Duration::from_millis(0));
-    let s = Server::start(dir.path(), &[]);
+    let (callback, got) = receiver(vec![200]);
+    let s = Server::start(dir.path(), &["--webhook-secret", WHSEC]);
     for (ext, u) in [
         ("ssrf-1", url.clone()),
         ("ssrf-2", url.replace("127.0.0.1", "localhost")),
@@ -978,7 +1002,7 @@ fn article_urls_on_private_addresses_are_refused_without_the_flag() {
         let (status, n) = post(
             &s,
             &tok,
-            &json!({"source": {"url": u}, "external_id": ext, "engine": "silence"}),
+            &json!({"source": {"url": u}, "external_id": ext, "engine": "silence", "callback_url": callback}),
         );
         assert_eq!(status, 202, "{n}");
         let f = wait_finished(&s, &tok, n["id"].as_str().expect("id"), 60);
@@ -994,6 +1018,14 @@ fn article_urls_on_private_addresses_are_refused_without_the_flag() {
         0,
         "no request reached the private server"
     );
+    // Each failure is called back as narration.failed.
+    wait_for_deliveries(&got, 3, 30);
+    for (_, b) in got.lock().expect("lock").iter() {
+        let event: Value = serde_json::from_slice(b).expect("JSON");
+        assert_eq!(event["type"], "narration.failed", "{event}");
+        let error = event["data"]["error"].as_str().unwrap_or_default();
+        assert!(error.contains("private"), "{event}");
+    }
 }
 
 #[test]
