@@ -1065,3 +1065,32 @@ fn sigterm_stops_the_server_promptly_and_the_job_runs_after_the_restart() {
     let done = wait_finished(&s, &tok, &id, 90);
     assert_eq!(done["status"], "done", "{done} {}", s.log());
 }
+
+#[test]
+fn a_callback_still_owed_when_the_server_dies_is_delivered_after_the_restart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tok = token(dir.path(), "cms");
+    // Refused once; the retry (from the restarted process) is accepted.
+    let (url, got) = receiver(vec![503, 200]);
+    let s = Server::start(
+        dir.path(),
+        &["--webhook-secret", WHSEC, "--callback-retry-ms", "3000"],
+    );
+    let mut body = silence(STORY, "owed-1");
+    body["callback_url"] = json!(url);
+    let (status, n) = post(&s, &tok, &body);
+    assert_eq!(status, 202, "{n}");
+    wait_for_deliveries(&got, 1, 60);
+    let s = s.kill_and_restart();
+    wait_for_deliveries(&got, 2, 60);
+    let d = got.lock().expect("lock").clone();
+    assert_eq!(header(&d[0].0, "webhook-id"), header(&d[1].0, "webhook-id"));
+    assert_eq!(d[0].1, d[1].1, "the same message body");
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(
+        got.lock().expect("lock").len(),
+        2,
+        "delivered once accepted: {}",
+        s.log()
+    );
+}

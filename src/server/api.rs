@@ -666,15 +666,14 @@ pub async fn send_callback(st: &Arc<AppState>, id: &str, event: &str) {
     });
     // The same message for every delivery of this event, across restarts too.
     let msg_id = format!("msg_{}_{}", n.id, event.trim_start_matches("narration."));
-    tokio::spawn(super::webhook::deliver(
-        st.http.clone(),
-        st.store.clone(),
-        st.options.webhook_secret.clone(),
-        st.options.callback_retry.clone(),
-        url,
-        msg_id,
-        body.to_string().into_bytes(),
-    ));
+    match st
+        .store
+        .outbox_add(&msg_id, &url, body.to_string().as_bytes())
+        .await
+    {
+        Ok(()) => st.outbox_wake.notify_one(),
+        Err(e) => tracing::warn!("callback {msg_id}: {e}"),
+    }
 }
 
 // --- media, feed, health, metrics ------------------------------------------------------

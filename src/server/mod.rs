@@ -123,6 +123,8 @@ pub struct AppState {
     pub feed_lock: Mutex<()>,
     pub rate: api::RateLimiter,
     pub http: reqwest::Client,
+    /// Wakes the callback outbox when a message is added.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
     /// Set on SIGTERM/ctrl-c: a render canceled now goes back to the queue.
     pub shutting_down: std::sync::atomic::AtomicBool,
 }
@@ -204,11 +206,19 @@ pub async fn serve(
         feed_lock: Mutex::new(()),
         http,
         shutting_down: std::sync::atomic::AtomicBool::new(false),
+        outbox_wake: Arc::new(tokio::sync::Notify::new()),
     });
     api::refresh_feed(&state).await;
 
     let (stop_tx, _) = tokio::sync::broadcast::channel::<()>(1);
-    let mut workers = Vec::new();
+    let mut workers = vec![tokio::spawn(webhook::run_outbox(
+        state.http.clone(),
+        state.store.clone(),
+        state.options.webhook_secret.clone(),
+        state.options.callback_retry.clone(),
+        state.outbox_wake.clone(),
+        stop_tx.subscribe(),
+    ))];
     for i in 0..options.workers.max(1) {
         let name = worker_name(i);
         tracing::info!("worker {name}");

@@ -59,6 +59,14 @@ const SCHEMA: &[&str] = &[
         created_at INTEGER NOT NULL,
         PRIMARY KEY (token, key)
     )",
+    "CREATE TABLE IF NOT EXISTS outbox (
+        msg_id TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        body BLOB NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at_ms INTEGER NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending'
+    )",
     "CREATE TABLE IF NOT EXISTS disabled_endpoints (
         url TEXT PRIMARY KEY,
         at INTEGER NOT NULL
@@ -69,6 +77,13 @@ pub fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
 }
 
@@ -583,6 +598,78 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    // --- callbacks ------------------------------------------------------------
+
+    /// Queue a callback message; a message already queued (same id) is left as it is,
+    /// so an event recorded twice is delivered as one message.
+    pub async fn outbox_add(
+        &self,
+        msg_id: &str,
+        url: &str,
+        body: &[u8],
+    ) -> Result<(), ServerError> {
+        sqlx::query(
+            "INSERT OR IGNORE INTO outbox (msg_id, url, body, next_at_ms) VALUES (?, ?, ?, ?)",
+        )
+        .bind(msg_id)
+        .bind(url)
+        .bind(body)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Messages due now: (msg_id, url, body, attempts so far).
+    pub async fn outbox_due(&self) -> Result<Vec<(String, String, Vec<u8>, i64)>, ServerError> {
+        let rows = sqlx::query(
+            "SELECT msg_id, url, body, attempts FROM outbox
+             WHERE state = 'pending' AND next_at_ms <= ? ORDER BY next_at_ms LIMIT 32",
+        )
+        .bind(now_ms())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("msg_id")?,
+                    r.try_get("url")?,
+                    r.try_get("body")?,
+                    r.try_get("attempts")?,
+                ))
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    /// Record an attempt: `state` 'pending' with the next try at `next_at_ms`, or
+    /// 'delivered', 'gone' (410) or 'given_up'.
+    pub async fn outbox_attempted(
+        &self,
+        msg_id: &str,
+        state: &str,
+        next_at_ms: i64,
+    ) -> Result<(), ServerError> {
+        sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, state = ?, next_at_ms = ? WHERE msg_id = ?",
+        )
+        .bind(state)
+        .bind(next_at_ms)
+        .bind(msg_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The soonest pending message's time, if any.
+    pub async fn outbox_next_at(&self) -> Result<Option<i64>, ServerError> {
+        Ok(
+            sqlx::query_scalar("SELECT MIN(next_at_ms) FROM outbox WHERE state = 'pending'")
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 
     // --- callback endpoints ---------------------------------------------------

@@ -112,58 +112,112 @@ pub fn backoff(policy: &RetryPolicy, n: u32) -> Duration {
     base.mul_f64(factor)
 }
 
-/// Deliver `body` to `url` as event message `msg_id`: signed when there is a secret,
-/// retried with backoff on non-2xx or timeout; a 410 disables the endpoint. Every
-/// attempt keeps `msg_id`, so receivers can drop duplicates.
-pub async fn deliver(
+/// What one delivery attempt came to.
+enum Attempt {
+    Delivered,
+    /// The endpoint answered 410 Gone: it is disabled.
+    Gone,
+    Retry,
+}
+
+async fn attempt(
+    client: &reqwest::Client,
+    secret: Option<&WebhookSecret>,
+    policy: &RetryPolicy,
+    url: &str,
+    msg_id: &str,
+    body: &[u8],
+) -> Attempt {
+    let ts = super::store::now();
+    let mut req = client
+        .post(url)
+        .timeout(policy.timeout)
+        .header("content-type", "application/json")
+        .header("webhook-id", msg_id)
+        .header("webhook-timestamp", ts.to_string())
+        .body(body.to_vec());
+    if let Some(s) = secret {
+        req = req.header("webhook-signature", s.sign(msg_id, ts, body));
+    }
+    match req.send().await {
+        Ok(r) if r.status().is_success() => Attempt::Delivered,
+        Ok(r) if r.status() == reqwest::StatusCode::GONE => Attempt::Gone,
+        Ok(r) => {
+            tracing::info!(%msg_id, status = %r.status(), "callback refused");
+            Attempt::Retry
+        }
+        Err(e) => {
+            tracing::info!(%msg_id, "callback failed: {e}");
+            Attempt::Retry
+        }
+    }
+}
+
+/// The callback outbox, delivered until the server stops: each message is signed
+/// when there is a secret and retried with backoff on non-2xx or timeout; a 410
+/// disables the endpoint. Messages live in the database, so a restart resumes them,
+/// and every attempt keeps the message's `webhook-id`, so receivers can drop
+/// duplicates.
+pub async fn run_outbox(
     client: reqwest::Client,
     store: Store,
     secret: Option<WebhookSecret>,
     policy: RetryPolicy,
-    url: String,
-    msg_id: String,
-    body: Vec<u8>,
+    wake: std::sync::Arc<tokio::sync::Notify>,
+    mut stop: tokio::sync::broadcast::Receiver<()>,
 ) {
-    for attempt in 1..=policy.attempts.max(1) {
-        match store.endpoint_disabled(&url).await {
-            Ok(true) => {
-                tracing::info!(%msg_id, "callback endpoint disabled (it answered 410); not sent");
-                return;
+    loop {
+        let due = match store.outbox_due().await {
+            Ok(d) => d,
+            Err(e) => {
+                tracing::warn!("callbacks: {e}");
+                Vec::new()
             }
-            Ok(false) => {}
-            Err(e) => tracing::warn!("callback: {e}"),
-        }
-        let ts = super::store::now();
-        let mut req = client
-            .post(&url)
-            .timeout(policy.timeout)
-            .header("content-type", "application/json")
-            .header("webhook-id", &msg_id)
-            .header("webhook-timestamp", ts.to_string())
-            .body(body.clone());
-        if let Some(s) = &secret {
-            req = req.header("webhook-signature", s.sign(&msg_id, ts, &body));
-        }
-        match req.send().await {
-            Ok(r) if r.status().is_success() => {
-                tracing::info!(%msg_id, attempt, "callback delivered");
-                return;
-            }
-            Ok(r) if r.status() == reqwest::StatusCode::GONE => {
-                tracing::info!(%msg_id, "callback endpoint answered 410; disabling it");
-                if let Err(e) = store.disable_endpoint(&url).await {
-                    tracing::warn!("callback: {e}");
+        };
+        let sends = due.into_iter().map(|(msg_id, url, body, attempts)| {
+            let (client, store, secret, policy) = (&client, &store, secret.as_ref(), &policy);
+            async move {
+                let disabled = store.endpoint_disabled(&url).await.unwrap_or(false);
+                let outcome = if disabled {
+                    Attempt::Gone
+                } else {
+                    attempt(client, secret, policy, &url, &msg_id, &body).await
+                };
+                let n = attempts as u32 + 1;
+                let (state, next) = match outcome {
+                    Attempt::Delivered => ("delivered", 0),
+                    Attempt::Gone => {
+                        tracing::info!(%msg_id, "callback endpoint answered 410; disabled");
+                        if let Err(e) = store.disable_endpoint(&url).await {
+                            tracing::warn!("callbacks: {e}");
+                        }
+                        ("gone", 0)
+                    }
+                    Attempt::Retry if n >= policy.attempts => {
+                        tracing::warn!(%msg_id, "callback given up after {n} attempts");
+                        ("given_up", 0)
+                    }
+                    Attempt::Retry => (
+                        "pending",
+                        super::store::now_ms() + backoff(policy, n).as_millis() as i64,
+                    ),
+                };
+                if let Err(e) = store.outbox_attempted(&msg_id, state, next).await {
+                    tracing::warn!("callbacks: {e}");
                 }
-                return;
             }
-            Ok(r) => tracing::info!(%msg_id, attempt, status = %r.status(), "callback refused"),
-            Err(e) => tracing::info!(%msg_id, attempt, "callback failed: {e}"),
-        }
-        if attempt < policy.attempts {
-            tokio::time::sleep(backoff(&policy, attempt)).await;
+        });
+        futures_util::future::join_all(sends).await;
+        let wait = match store.outbox_next_at().await {
+            Ok(Some(at)) => (at - super::store::now_ms()).clamp(10, 1000) as u64,
+            _ => 1000,
+        };
+        tokio::select! {
+            _ = wake.notified() => {}
+            _ = tokio::time::sleep(Duration::from_millis(wait)) => {}
+            _ = stop.recv() => return,
         }
     }
-    tracing::warn!(%msg_id, "callback given up after {} attempts", policy.attempts);
 }
 
 #[cfg(test)]

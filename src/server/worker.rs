@@ -162,7 +162,18 @@ pub async fn run_job(job: NarrationJob, state: Arc<AppState>) -> Result<(), supe
     let id = job.narration_id.clone();
     match state.store.get(&id).await? {
         Some(n) if n.status.is_active() && !n.deleted => {}
-        _ => return Ok(()), // canceled, deleted or already finished (a redelivery)
+        Some(n) if matches!(n.status, Status::Done | Status::Failed) => {
+            // A redelivery after a crash between recording the outcome and the ack:
+            // make sure the callback is queued (the outbox keeps one per event).
+            let event = if n.status == Status::Done {
+                "narration.done"
+            } else {
+                "narration.failed"
+            };
+            super::api::send_callback(&state, &id, event).await;
+            return Ok(());
+        }
+        _ => return Ok(()), // canceled or deleted
     }
     if !state.store.set_running(&id).await? {
         return Ok(());
