@@ -184,6 +184,33 @@ fn wait_finished(s: &Server, tok: &str, id: &str, secs: u64) -> Value {
     }
 }
 
+/// Wait (up to 10 s) for `cond`: what a narration's "done" is followed by (the feed
+/// rewrite, removing a replaced revision's files) lands just after it.
+fn eventually(mut cond: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !cond() {
+        assert!(Instant::now() < deadline, "condition never met");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The feed, once `cond` holds for it.
+fn feed_when(s: &Server, cond: impl Fn(&str) -> bool) -> String {
+    let mut feed = String::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let r = client().get(s.url("/feed.xml")).send().expect("feed");
+        if r.status() == 200 {
+            feed = r.text().expect("feed text");
+            if cond(&feed) {
+                return feed;
+            }
+        }
+        assert!(Instant::now() < deadline, "feed never as expected: {feed}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 fn silence(text: &str, external_id: &str) -> Value {
     json!({"source": {"text": text}, "external_id": external_id, "engine": "silence",
            "title": "Bridge plan"})
@@ -352,9 +379,8 @@ fn a_narration_is_queued_rendered_and_served_with_ranges_etags_cors_and_the_feed
     );
     assert_eq!(chapters["version"], "1.2.0", "{chapters}");
 
-    let feed = c.get(s.url("/feed.xml")).send().expect("feed");
-    assert_eq!(feed.status(), 200);
-    let feed = feed.text().expect("feed text");
+    // The feed is rewritten just after the narration is recorded done.
+    let feed = feed_when(&s, |f| f.contains(&format!("{id}.mp3")));
     assert!(feed.contains("<title>Bridge plan</title>"), "{feed}");
     assert!(feed.contains(&format!("{id}.mp3")), "{feed}");
 
@@ -452,17 +478,12 @@ fn reposts_are_idempotent_edits_make_revisions_and_delete_removes_everything() {
         &format!("/v1/narrations?external_id=post-7&limit=1&cursor={next}"),
     );
     assert_eq!(page2["items"][0]["id"], id.as_str());
-    let feed = c
-        .get(s.url("/feed.xml"))
-        .send()
-        .expect("feed")
-        .text()
-        .expect("text");
-    assert!(
-        feed.contains(&format!("{rev_id}.mp3")) && !feed.contains(&format!("{id}.mp3")),
-        "one item per article, the newest: {feed}"
-    );
+    // One item per article: the newest.
+    feed_when(&s, |f| {
+        f.contains(&format!("{rev_id}.mp3")) && !f.contains(&format!("{id}.mp3"))
+    });
     // The new revision replaces the old one's files.
+    eventually(|| get(&s, &tok, &format!("/v1/narrations/{id}"))["deleted"] == true);
     let old = get(&s, &tok, &format!("/v1/narrations/{id}"));
     assert_eq!(
         (old["deleted"].as_bool(), old["audio_url"].is_null()),
@@ -717,13 +738,7 @@ fn ghost_hooks_need_a_good_signature_and_members_posts_stay_out_of_the_feed() {
         (m["status"].as_str(), m["public"].as_bool()),
         (Some("done"), Some(false))
     );
-    let feed = c
-        .get(s.url("/feed.xml"))
-        .send()
-        .expect("feed")
-        .text()
-        .expect("text");
-    assert!(feed.contains("Harbour reopens"), "{feed}");
+    let feed = feed_when(&s, |f| f.contains("Harbour reopens"));
     assert!(!feed.contains("Members briefing"), "{feed}");
 
     // Unpublished: removed.

@@ -394,34 +394,43 @@ pub async fn create_narration(
     plan.format = Some(plan.format.unwrap_or(AudioFormat::Mp3));
     let request_json = serde_json::to_string(&spec.request).map_err(Problem::internal)?;
 
+    // The content hash of what this request would render, when the article's newest
+    // narration is done (so an unchanged article can be told from an edit). It is
+    // computed outside the lock: preparing may fetch the article.
+    let before = st.store.latest(&spec.external_id).await?;
+    let mut prepared_hash: Option<(String, String)> = None; // (narration id, hash)
+    if let Some(done) = before
+        .as_ref()
+        .filter(|n| n.status == Status::Done && n.request != request_json)
+    {
+        let done_id = done.id.clone();
+        let hashed =
+            tokio::task::spawn_blocking(move || plan.prepare().map(|p| batch::content_hash(&p)))
+                .await
+                .map_err(Problem::internal)?;
+        match hashed {
+            Ok(h) => prepared_hash = Some((done_id, h)),
+            Err(e) if e.is_usage() => return Err(Problem::invalid(plan_field(&e), e.to_string())),
+            // A fetch that fails now is retried by the job.
+            Err(_) => {}
+        }
+    }
+
     let _one_at_a_time = st.create_lock.lock().await;
     if let Some(latest) = st.store.latest(&spec.external_id).await? {
         let same_settings =
             latest.public == spec.public && latest.callback_url == spec.callback_url;
-        if latest.request == request_json
-            && same_settings
-            && latest.status != Status::Failed
-            && latest.status != Status::Canceled
-        {
+        let active_or_done = !matches!(latest.status, Status::Failed | Status::Canceled);
+        if latest.request == request_json && same_settings && active_or_done {
             return Ok((StatusCode::OK, latest));
         }
-        if let (Status::Done, Some(hash)) = (latest.status, latest.content_hash.as_deref()) {
-            // The same spoken text, voice and settings from a changed source (markup,
-            // an edit that normalizes the same): no new synthesis.
-            let prepared = tokio::task::spawn_blocking(move || {
-                plan.prepare().map(|p| batch::content_hash(&p))
-            })
-            .await
-            .map_err(Problem::internal)?;
-            match prepared {
-                Ok(h) if h == hash && same_settings => return Ok((StatusCode::OK, latest)),
-                Ok(_) => {}
-                Err(e) if e.is_usage() => {
-                    return Err(Problem::invalid(plan_field(&e), e.to_string()))
-                }
-                // A fetch that fails now is retried by the job.
-                Err(_) => {}
-            }
+        // The same spoken text, voice and settings from a changed source (markup,
+        // an edit that normalizes the same): no new synthesis.
+        let unchanged = prepared_hash.as_ref().is_some_and(|(id, h)| {
+            *id == latest.id && latest.content_hash.as_deref() == Some(h.as_str())
+        });
+        if unchanged && same_settings && latest.status == Status::Done {
+            return Ok((StatusCode::OK, latest));
         }
     }
     let id = format!("nar_{}", uuid::Uuid::new_v4().simple());
