@@ -272,18 +272,13 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
     let mut cause = e.source();
     while let Some(c) = cause {
-        let c = c.to_string();
-        if !s.contains(&c) {
+        let text = c.to_string();
+        // Some errors already print their source; say each thing once.
+        if !s.contains(&text) {
             s.push_str(": ");
-            s.push_str(&c);
+            s.push_str(&text);
         }
-        cause = c_source(cause);
+        cause = c.source();
     }
     s
-}
-
-fn c_source<'a>(
-    e: Option<&'a (dyn std::error::Error + 'static)>,
-) -> Option<&'a (dyn std::error::Error + 'static)> {
-    e.and_then(|e| e.source())
 }
