@@ -65,6 +65,26 @@ pub struct Config {
     pub output: EncodeOptions,
     /// The podcast feed and its episodes (`batch --feed`, `narrator feed`).
     pub feed: crate::publish::feed::FeedSettings,
+    /// `narrator serve` (flags beat these).
+    pub server: ServerSettings,
+}
+
+/// The config's `[server]` table.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerSettings {
+    /// Address to listen on, e.g. "127.0.0.1:8080".
+    pub listen: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    /// Narrations rendered at once (default: the cores, at most 4).
+    pub workers: Option<usize>,
+    pub allow_private_urls: bool,
+    /// The URL clients reach the server at (feed and media links).
+    pub public_url: Option<String>,
+    /// Requests per minute per API token (default 600).
+    pub rate_limit_per_minute: Option<u32>,
+    /// Largest request body, bytes (default 2 MiB).
+    pub max_body_bytes: Option<usize>,
 }
 
 impl Config {

@@ -20,5 +20,7 @@ pub mod pipeline;
 pub mod plan;
 pub mod publish;
 pub mod script;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod source;
 pub mod voices;

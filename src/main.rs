@@ -120,6 +120,23 @@ enum Command {
         #[arg(long, value_name = "URL")]
         base_url: String,
     },
+    /// Run the narration server: HTTP API, SQLite job queue, media, podcast feed.
+    #[cfg(feature = "server")]
+    #[command(
+        after_help = "Examples:\n  narrator token create --data-dir ./srv --name cms\n  \
+        narrator serve --listen 127.0.0.1:8080 --data-dir ./srv --workers 2"
+    )]
+    Serve(Box<ServeArgs>),
+    /// API tokens of a server's data dir.
+    #[cfg(feature = "server")]
+    #[command(
+        after_help = "Examples:\n  narrator token create --data-dir ./srv --name cms\n  \
+        narrator token list --data-dir ./srv\n  narrator token revoke cms --data-dir ./srv"
+    )]
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
     /// List every voice the engines can use now.
     #[command(after_help = "Examples:\n  narrator voices\n  narrator voices --json")]
     Voices {
@@ -431,6 +448,183 @@ struct ProductionFlags {
     no_chapters: bool,
 }
 
+#[cfg(feature = "server")]
+#[derive(clap::Args, Debug)]
+struct ServeArgs {
+    /// Address to listen on (config [server] listen; default 127.0.0.1:8080).
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<std::net::SocketAddr>,
+    /// Where the queue, the records and the media live (config [server] data_dir).
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Narrations rendered at once (default: the cores, at most 4).
+    #[arg(long, value_name = "N")]
+    workers: Option<usize>,
+    /// Fetch article URLs on loopback, private and link-local addresses.
+    #[arg(long)]
+    allow_private_urls: bool,
+    /// The URL clients reach this server at, for feed and media links.
+    #[arg(long, value_name = "URL")]
+    public_url: Option<String>,
+    /// Signs callbacks (Standard Webhooks): whsec_ followed by base64 key bytes.
+    #[arg(
+        long,
+        env = "NARRATOR_WEBHOOK_SECRET",
+        hide_env_values = true,
+        value_name = "SECRET"
+    )]
+    webhook_secret: Option<String>,
+    /// Verifies Ghost's X-Ghost-Signature (the secret Ghost shows for the webhook).
+    #[arg(
+        long,
+        env = "NARRATOR_GHOST_SECRET",
+        hide_env_values = true,
+        value_name = "SECRET"
+    )]
+    ghost_secret: Option<String>,
+    /// Requests per minute per API token (default 600).
+    #[arg(long, value_name = "N")]
+    rate_limit: Option<u32>,
+    /// Largest request body in bytes (default 2 MiB).
+    #[arg(long, value_name = "BYTES")]
+    max_body_bytes: Option<usize>,
+    /// Callback delivery attempts (default 8).
+    #[arg(long, value_name = "N")]
+    callback_attempts: Option<u32>,
+    /// First callback retry delay, milliseconds (doubles each time; default 500).
+    #[arg(long, value_name = "MS")]
+    callback_retry_ms: Option<u64>,
+}
+
+#[cfg(feature = "server")]
+#[derive(Subcommand, Debug)]
+enum TokenAction {
+    /// Make a token; it is printed once, and only its hash is kept.
+    Create {
+        #[arg(long, value_name = "DIR")]
+        data_dir: PathBuf,
+        #[arg(long)]
+        name: String,
+    },
+    /// The tokens by name (never the secrets).
+    List {
+        #[arg(long, value_name = "DIR")]
+        data_dir: PathBuf,
+    },
+    /// Revoke a token by name.
+    Revoke {
+        name: String,
+        #[arg(long, value_name = "DIR")]
+        data_dir: PathBuf,
+    },
+}
+
+#[cfg(feature = "server")]
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+#[cfg(feature = "server")]
+fn server_err(e: narrator::server::ServerError) -> anyhow::Error {
+    if e.is_usage() {
+        usage(e)
+    } else {
+        anyhow::Error::new(e)
+    }
+}
+
+#[cfg(feature = "server")]
+fn token_cmd(action: TokenAction) -> Result<()> {
+    use narrator::server;
+    let rt = runtime()?;
+    rt.block_on(async {
+        match action {
+            TokenAction::Create { data_dir, name } => {
+                let store = server::open_store(&data_dir).await.map_err(server_err)?;
+                let secret = store.create_token(&name).await.map_err(server_err)?;
+                println!("{secret}");
+                eprintln!("token '{name}' created; it is shown only this once");
+            }
+            TokenAction::List { data_dir } => {
+                let store = server::open_store(&data_dir).await.map_err(server_err)?;
+                for (name, created, revoked) in store.list_tokens().await.map_err(server_err)? {
+                    let state = if revoked.is_some() {
+                        "revoked"
+                    } else {
+                        "active"
+                    };
+                    println!("{name}\t{state}\tcreated {created}");
+                }
+            }
+            TokenAction::Revoke { name, data_dir } => {
+                let store = server::open_store(&data_dir).await.map_err(server_err)?;
+                if !store.revoke_token(&name).await.map_err(server_err)? {
+                    return Err(usage(anyhow!("no active token named '{name}'")));
+                }
+                eprintln!("token '{name}' revoked");
+            }
+        }
+        Ok(())
+    })
+}
+
+#[cfg(feature = "server")]
+fn serve_cmd(args: ServeArgs, config: &Config) -> Result<()> {
+    use narrator::server::{self, webhook::WebhookSecret, ServerOptions};
+    let s = &config.server;
+    let listen = match (args.listen, &s.listen) {
+        (Some(a), _) => a,
+        (None, Some(a)) => a
+            .parse()
+            .map_err(|e| usage(anyhow!("config [server] listen '{a}': {e}")))?,
+        (None, None) => std::net::SocketAddr::from(([127, 0, 0, 1], 8080)),
+    };
+    let data_dir = args
+        .data_dir
+        .or_else(|| s.data_dir.clone())
+        .ok_or_else(|| usage(anyhow!("serve needs --data-dir DIR (or [server] data_dir)")))?;
+    let mut opts = ServerOptions::new(listen, data_dir);
+    if let Some(w) = args.workers.or(s.workers) {
+        if w == 0 {
+            return Err(usage(anyhow!("--workers must be at least 1")));
+        }
+        opts.workers = w;
+    }
+    opts.allow_private_urls = args.allow_private_urls || s.allow_private_urls;
+    if let Some(u) = args.public_url.or_else(|| s.public_url.clone()) {
+        opts.public_url = Some(parse_base_url(&u)?);
+    }
+    opts.webhook_secret = args
+        .webhook_secret
+        .as_deref()
+        .map(WebhookSecret::parse)
+        .transpose()
+        .map_err(|e| usage(anyhow!("--webhook-secret: {e}")))?;
+    opts.ghost_secret = args.ghost_secret.filter(|g| !g.is_empty());
+    if let Some(r) = args.rate_limit.or(s.rate_limit_per_minute) {
+        opts.rate_limit_per_minute = r;
+    }
+    if let Some(b) = args.max_body_bytes.or(s.max_body_bytes) {
+        opts.max_body_bytes = b;
+    }
+    if let Some(n) = args.callback_attempts {
+        opts.callback_retry.attempts = n.max(1);
+    }
+    if let Some(ms) = args.callback_retry_ms {
+        opts.callback_retry.first_delay = std::time::Duration::from_millis(ms);
+    }
+    let catalog = plan::catalog_for(config).map_err(plan_err)?;
+    let rt = runtime()?;
+    let served = rt.block_on(server::serve(opts, config.clone(), catalog));
+    // A render stuck in a fetch does not hold the exit up: its job is recovered by
+    // the queue on the next start.
+    rt.shutdown_timeout(std::time::Duration::from_secs(5));
+    served.map_err(server_err)
+}
+
 fn parse_format(s: &str) -> std::result::Result<AudioFormat, String> {
     AudioFormat::from_name(s).map_err(|e| e.to_string())
 }
@@ -536,6 +730,10 @@ fn run(cli: Cli) -> Result<()> {
         Command::Batch(args) => batch_cmd(*args, &config, cli.quiet),
         Command::Feed { dir, base_url } => feed_cmd(&dir, &base_url, &config, cli.quiet),
         Command::Cache { cache_dir, action } => cache_cmd(cache_dir.as_deref(), action, &config),
+        #[cfg(feature = "server")]
+        Command::Serve(args) => serve_cmd(*args, &config),
+        #[cfg(feature = "server")]
+        Command::Token { action } => token_cmd(action),
     }
 }
 

@@ -187,13 +187,19 @@ fn config_file_sets_defaults_and_flags_override_it() {
 #[test]
 fn help_shows_examples_for_every_command() {
     let dir = tempfile::tempdir().expect("tempdir");
-    for cmd in [
+    let mut cmds = vec![
         &["--help"][..],
         &["narrate", "--help"],
         &["normalize", "--help"],
         &["extract", "--help"],
         &["voices", "--help"],
-    ] {
+        &["batch", "--help"],
+        &["feed", "--help"],
+    ];
+    if cfg!(feature = "server") {
+        cmds.extend([&["serve", "--help"][..], &["token", "--help"]]);
+    }
+    for cmd in cmds {
         let o = run(narrator(dir.path()).args(cmd));
         assert!(o.status.success());
         assert!(

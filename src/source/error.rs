@@ -96,6 +96,12 @@ pub enum SourceError {
     )]
     RedirectLoop { url: String },
 
+    #[error(
+        "{url} resolves to {addr}, a loopback, private, link-local or metadata address, \
+         which this server does not fetch (start it with --allow-private-urls to allow)"
+    )]
+    PrivateAddress { url: String, addr: std::net::IpAddr },
+
     #[error("fetching {url} failed")]
     Http {
         url: String,

@@ -2,7 +2,9 @@
 
 use std::error::Error as _;
 use std::fmt;
+use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
 use reqwest::blocking::{Client, Response};
@@ -20,6 +22,8 @@ const ACCEPT_ARTICLES: &str =
 enum RedirectVerdict {
     Loop,
     TooMany,
+    /// The host (an address literal, or what the resolver answered) is not public.
+    Private(IpAddr),
 }
 
 impl fmt::Display for RedirectVerdict {
@@ -27,19 +31,97 @@ impl fmt::Display for RedirectVerdict {
         match self {
             RedirectVerdict::Loop => f.write_str("redirect loop"),
             RedirectVerdict::TooMany => f.write_str("too many redirects"),
+            RedirectVerdict::Private(ip) => write!(f, "{ip} is not a public address"),
         }
     }
 }
 
 impl std::error::Error for RedirectVerdict {}
 
+/// Whether `ip` is an address any host on the internet could be: not loopback,
+/// private (RFC 1918, unique-local), link-local (which holds the cloud metadata
+/// address 169.254.169.254), unspecified, CGNAT, multicast or broadcast.
+pub fn is_public_address(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let o = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
+                || o[0] == 0
+                || (o[0] == 100 && (64..128).contains(&o[1])))
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public_address(IpAddr::V4(v4));
+            }
+            // Unique-local fc00::/7 holds AWS's IPv6 metadata address (fd00:ec2::254).
+            let seg = v6.segments();
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (seg[0] & 0xfe00) == 0xfc00
+                || (seg[0] & 0xffc0) == 0xfe80)
+        }
+    }
+}
+
+/// The host of `url` when it is an address literal that is not public.
+fn private_literal(url: &url::Url) -> Option<IpAddr> {
+    let ip = match url.host()? {
+        url::Host::Ipv4(a) => IpAddr::V4(a),
+        url::Host::Ipv6(a) => IpAddr::V6(a),
+        url::Host::Domain(_) => return None,
+    };
+    (!is_public_address(ip)).then_some(ip)
+}
+
+/// A resolver that answers only public addresses: the check happens where the
+/// connection is made, so a name that resolves to a private address (or changes its
+/// answer between a check and the connect) is refused.
+struct PublicOnly;
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            let addrs: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            if let Some(bad) = addrs.iter().find(|a| !is_public_address(a.ip())) {
+                return Err(Box::new(RedirectVerdict::Private(bad.ip()))
+                    as Box<dyn std::error::Error + Send + Sync>);
+            }
+            let addrs: reqwest::dns::Addrs = Box::new(addrs.into_iter());
+            Ok(addrs)
+        })
+    }
+}
+
 pub(super) fn fetch(url: &url::Url, opts: &FetchOptions) -> Result<Document, SourceError> {
     let deadline = Instant::now() + opts.total_timeout;
     let max_redirects = opts.max_redirects;
+    let allow_private = opts.allow_private_addresses;
+    if !allow_private {
+        if let Some(addr) = private_literal(url) {
+            return Err(SourceError::PrivateAddress {
+                url: url.to_string(),
+                addr,
+            });
+        }
+    }
     let policy = redirect::Policy::custom(move |attempt| {
+        let private = (!allow_private)
+            .then(|| private_literal(attempt.url()))
+            .flatten();
         // `previous` starts with the original URL, so a loop shows up as the
         // next URL already being in it.
-        if attempt.previous().contains(attempt.url()) {
+        if let Some(ip) = private {
+            attempt.error(RedirectVerdict::Private(ip))
+        } else if attempt.previous().contains(attempt.url()) {
             attempt.error(RedirectVerdict::Loop)
         } else if attempt.previous().len() > max_redirects {
             attempt.error(RedirectVerdict::TooMany)
@@ -47,11 +129,15 @@ pub(super) fn fetch(url: &url::Url, opts: &FetchOptions) -> Result<Document, Sou
             attempt.follow()
         }
     });
-    let client = Client::builder()
+    let mut builder = Client::builder()
         .user_agent(opts.user_agent.clone())
         .connect_timeout(opts.connect_timeout)
         .timeout(opts.total_timeout)
-        .redirect(policy)
+        .redirect(policy);
+    if !allow_private {
+        builder = builder.dns_resolver(Arc::new(PublicOnly));
+    }
+    let client = builder
         .build()
         .map_err(|source| SourceError::Client { source })?;
 
@@ -150,10 +236,13 @@ fn request_error(url: &str, e: reqwest::Error, opts: &FetchOptions) -> SourceErr
         .url()
         .map(|u| u.to_string())
         .unwrap_or_else(|| url.to_string());
+    if let Some(RedirectVerdict::Private(addr)) = redirect_verdict(&e) {
+        return SourceError::PrivateAddress { url, addr: *addr };
+    }
     if e.is_redirect() {
         match redirect_verdict(&e) {
             Some(RedirectVerdict::Loop) => return SourceError::RedirectLoop { url },
-            Some(RedirectVerdict::TooMany) | None => {
+            Some(RedirectVerdict::TooMany | RedirectVerdict::Private(_)) | None => {
                 return SourceError::TooManyRedirects {
                     url,
                     max: opts.max_redirects,
@@ -198,5 +287,32 @@ fn io_error(url: &str, io: std::io::Error, opts: &FetchOptions) -> SourceError {
     SourceError::Body {
         url: url.to_string(),
         source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_public_address;
+
+    #[test]
+    fn private_loopback_link_local_and_metadata_addresses_are_not_public() {
+        for a in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "fe80::1",
+            "fd00:ec2::254",
+            "::ffff:127.0.0.1",
+        ] {
+            assert!(!is_public_address(a.parse().expect("ip")), "{a}");
+        }
+        for a in ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"] {
+            assert!(is_public_address(a.parse().expect("ip")), "{a}");
+        }
     }
 }

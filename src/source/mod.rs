@@ -122,6 +122,11 @@ pub struct FetchOptions {
     pub total_timeout: Duration,
     pub max_redirects: usize,
     pub user_agent: String,
+    /// Connect to loopback, private, link-local and cloud-metadata addresses. The CLI
+    /// does (a user fetches what they ask for); the server does not unless told to,
+    /// so a request cannot make it reach its own network. Checked at connect time (the
+    /// resolver's answers) and for every redirect target.
+    pub allow_private_addresses: bool,
 }
 
 impl Default for FetchOptions {
@@ -137,6 +142,7 @@ impl Default for FetchOptions {
                 "; article-to-audio)"
             )
             .to_string(),
+            allow_private_addresses: true,
         }
     }
 }

@@ -1,0 +1,965 @@
+//! The routes: validate, enqueue, answer. Nothing here synthesizes; the one
+//! blocking step a handler takes (resolving a plan, and preparing it to compare an
+//! edit with the narration it would replace) runs on a blocking thread.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use apalis::prelude::{TaskBuilder, TaskSink};
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path as UrlPath, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use tower_http::cors::CorsLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::audio::AudioFormat;
+use crate::batch;
+use crate::plan::{self, MetadataRequest, NarrationRequest, Plan, PlanError, Source};
+use crate::publish::feed;
+
+use super::ghost::{self, GhostAction};
+use super::problem::Problem;
+use super::store::{sha256_hex, Narration, NewNarration, Status};
+use super::worker::{self, NarrationJob};
+use super::{AppState, ServerError};
+
+type Shared = State<Arc<AppState>>;
+
+pub fn router(state: Arc<AppState>) -> Router {
+    let v1 = Router::new()
+        .route("/v1/narrations", post(create).get(list))
+        .route("/v1/narrations/{id}", get(show).delete(remove))
+        .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
+    // Ghost cannot send a bearer token: its hook is authenticated by its signature.
+    let hooks = Router::new().route("/v1/hooks/ghost", post(ghost_hook));
+    let media = Router::new()
+        .route("/media/{file}", get(media))
+        .layer(CorsLayer::permissive());
+    Router::new()
+        .merge(v1)
+        .merge(hooks)
+        .merge(media)
+        .route("/feed.xml", get(feed_xml))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .route("/openapi.json", get(openapi))
+        .fallback(|| async { Problem::not_found("no such route") })
+        .layer(DefaultBodyLimit::max(state.options.max_body_bytes))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+// --- auth and rate limit ----------------------------------------------------------
+
+/// The authenticated token's name.
+#[derive(Debug, Clone)]
+pub struct TokenName(pub String);
+
+async fn require_token(State(st): Shared, mut req: Request, next: Next) -> Response {
+    let presented = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let Some(presented) = presented.filter(|t| !t.is_empty()) else {
+        return Problem::unauthorized(
+            "send 'Authorization: Bearer <token>' (narrator token create)",
+        )
+        .into_response();
+    };
+    let name = match st.store.authenticate(presented).await {
+        Ok(Some(n)) => n,
+        Ok(None) => return Problem::unauthorized("the token is not valid").into_response(),
+        Err(e) => return Problem::from(e).into_response(),
+    };
+    if let Err(retry_after) = st.rate.check(&name) {
+        return Problem::rate_limited(retry_after).into_response();
+    }
+    req.extensions_mut().insert(TokenName(name));
+    next.run(req).await
+}
+
+/// A token bucket per API token: `per_minute` requests, refilled evenly.
+pub struct RateLimiter {
+    per_minute: f64,
+    buckets: std::sync::Mutex<HashMap<String, (f64, Instant)>>,
+}
+
+impl RateLimiter {
+    pub fn new(per_minute: u32) -> Self {
+        Self {
+            per_minute: f64::from(per_minute.max(1)),
+            buckets: std::sync::Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Take one request; `Err(seconds)` to wait when the bucket is empty.
+    pub fn check(&self, key: &str) -> Result<(), u64> {
+        let rate = self.per_minute / 60.0;
+        let now = Instant::now();
+        let mut buckets = self
+            .buckets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (tokens, at) = buckets
+            .entry(key.to_string())
+            .or_insert((self.per_minute, now));
+        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * rate).min(self.per_minute);
+        *at = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(((1.0 - *tokens) / rate).ceil().max(1.0) as u64)
+        }
+    }
+}
+
+// --- views ------------------------------------------------------------------------
+
+fn url_of(st: &AppState, path: &str) -> String {
+    st.public_url
+        .join(path)
+        .map(|u| u.to_string())
+        .unwrap_or_else(|_| path.to_string())
+}
+
+/// A narration as the API shows it.
+pub fn view(st: &AppState, n: &Narration) -> Value {
+    let files = n.audio_file.as_ref().map(|a| {
+        let id = &n.id;
+        (
+            url_of(st, &format!("media/{a}")),
+            url_of(st, &format!("media/{id}.vtt")),
+            url_of(st, &format!("media/{id}.timing.json")),
+            url_of(st, &format!("media/{id}.transcript.json")),
+            url_of(st, &format!("media/{id}.chapters.json")),
+        )
+    });
+    let done = n.status == Status::Done && !n.deleted;
+    let f = files.filter(|_| done);
+    let metadata: Value = n
+        .metadata
+        .as_deref()
+        .and_then(|m| serde_json::from_str(m).ok())
+        .unwrap_or(Value::Null);
+    json!({
+        "id": n.id,
+        "external_id": n.external_id,
+        "revision": n.revision,
+        "status": n.status.as_str(),
+        "progress": {"segments_done": n.segments_done, "segments_total": n.segments_total},
+        "title": n.title,
+        "audio_url": f.as_ref().map(|f| &f.0),
+        "transcript_url": f.as_ref().map(|f| &f.1),
+        "timing_url": f.as_ref().map(|f| &f.2),
+        "transcript_json_url": f.as_ref().map(|f| &f.3),
+        "chapters_url": f.as_ref().map(|f| &f.4),
+        "duration_s": n.duration_s.filter(|_| done),
+        "bytes": n.bytes.filter(|_| done),
+        "error": n.error,
+        "public": n.public,
+        "deleted": n.deleted,
+        "metadata": metadata,
+        "created_at": n.created_at,
+        "updated_at": n.updated_at,
+        "links": {"self": url_of(st, &format!("v1/narrations/{}", n.id))},
+    })
+}
+
+fn json_response(status: StatusCode, body: Value) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+// --- create -----------------------------------------------------------------------
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceBody {
+    url: Option<String>,
+    html: Option<String>,
+    text: Option<String>,
+    markdown: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateBody {
+    source: SourceBody,
+    external_id: String,
+    title: Option<String>,
+    author: Option<String>,
+    published_at: Option<String>,
+    voice: Option<String>,
+    engine: Option<String>,
+    format: Option<String>,
+    callback_url: Option<String>,
+    metadata: Option<Value>,
+    /// Not public: never in the feed.
+    #[serde(default = "yes")]
+    public: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A validated create: the request the job will hold, and what the row keeps.
+pub struct Spec {
+    pub external_id: String,
+    pub request: NarrationRequest,
+    pub public: bool,
+    pub callback_url: Option<String>,
+    pub metadata: Option<Value>,
+}
+
+fn problem_from_serde(e: serde_path_to_error::Error<serde_json::Error>) -> Problem {
+    let msg = e.inner().to_string();
+    let mut path = e.path().to_string();
+    // serde names a missing field in the message, at its parent's path (an unknown
+    // field's path already ends with it).
+    if let Some(name) = msg
+        .split("missing field `")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next())
+    {
+        path = if path == "." {
+            name.to_string()
+        } else {
+            format!("{path}.{name}")
+        };
+    }
+    let pointer = format!("/{}", path.trim_start_matches('.').replace('.', "/"));
+    Problem::invalid(pointer, format!("{path}: {msg}"))
+}
+
+fn spec_from_body(body: &[u8], config: &crate::config::Config) -> Result<Spec, Problem> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let b: CreateBody = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        if e.inner().is_syntax() || e.inner().is_eof() {
+            Problem::new(
+                StatusCode::BAD_REQUEST,
+                "malformed-json",
+                "The body is not JSON",
+                e.inner().to_string(),
+            )
+        } else {
+            problem_from_serde(e)
+        }
+    })?;
+    let s = b.source;
+    let given: Vec<(&str, String)> = [
+        ("url", s.url),
+        ("html", s.html),
+        ("text", s.text),
+        ("markdown", s.markdown),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| (k, v)))
+    .collect();
+    let source = match given.as_slice() {
+        [(kind, v)] => match *kind {
+            "url" => Source::Url(v.clone()),
+            "html" => Source::Html(v.clone()),
+            "text" => Source::Text(v.clone()),
+            _ => Source::Markdown(v.clone()),
+        },
+        _ => {
+            return Err(Problem::invalid(
+                "/source",
+                "source must hold exactly one of url, html, text, markdown",
+            ))
+        }
+    };
+    if b.external_id.trim().is_empty() {
+        return Err(Problem::invalid(
+            "/external_id",
+            "external_id must not be empty",
+        ));
+    }
+    if let Some(u) = &b.callback_url {
+        match url::Url::parse(u) {
+            Ok(p) if matches!(p.scheme(), "http" | "https") => {}
+            _ => {
+                return Err(Problem::invalid(
+                    "/callback_url",
+                    "callback_url must be an http(s) URL",
+                ))
+            }
+        }
+    }
+    let mut req = NarrationRequest::new(source);
+    if let Some(e) = &b.engine {
+        req.engine =
+            Some(plan::parse_engine(e).map_err(|e| Problem::invalid("/engine", e.to_string()))?);
+    }
+    if let Some(f) = &b.format {
+        let f: AudioFormat = serde_json::from_value(Value::String(f.clone())).map_err(|_| {
+            Problem::invalid("/format", format!("format '{f}' is not wav, mp3 or opus"))
+        })?;
+        req.format = Some(f);
+    }
+    req.voice = b.voice;
+    req.metadata = MetadataRequest {
+        title: b.title,
+        author: b.author,
+        published: b.published_at,
+    };
+    // Server episodes say that a synthetic voice reads them, as batch episodes do.
+    req.disclosure = config.feed.spoken_disclosure().map(str::to_string);
+    Ok(Spec {
+        external_id: b.external_id,
+        request: req,
+        public: b.public,
+        callback_url: b.callback_url,
+        metadata: b.metadata,
+    })
+}
+
+/// The field a plan error is about.
+fn plan_field(e: &PlanError) -> &'static str {
+    match e {
+        PlanError::Voice(_)
+        | PlanError::VoiceEngineNotBuilt { .. }
+        | PlanError::QuoteVoice { .. } => "/voice",
+        PlanError::UnknownEngine { .. } | PlanError::EngineNotBuilt(_) => "/engine",
+        PlanError::Format(_) => "/format",
+        _ => "/source",
+    }
+}
+
+/// Queue a job for narration `id`.
+pub async fn enqueue(
+    st: &AppState,
+    id: &str,
+    request: NarrationRequest,
+) -> Result<(), ServerError> {
+    let task = TaskBuilder::new(NarrationJob {
+        narration_id: id.to_string(),
+        request,
+    })
+    .max_attempts(5)
+    .build();
+    st.queue
+        .clone()
+        .push_task(task)
+        .await
+        .map_err(|e| ServerError::Queue(e.to_string()))
+}
+
+/// Cancel narration `id` if it is queued or running (here).
+async fn cancel(st: &AppState, id: &str, reason: &str) -> Result<(), ServerError> {
+    st.store.cancel(id, reason).await?;
+    if let Some(t) = st.running.lock().await.get(id) {
+        t.cancel();
+    }
+    Ok(())
+}
+
+/// Create (or find) the narration `spec` asks for: `(200, existing)` when the same
+/// article with the same settings is already narrated or on its way; `(202, new)`
+/// otherwise, canceling older revisions still queued or running.
+pub async fn create_narration(
+    st: &Arc<AppState>,
+    spec: Spec,
+) -> Result<(StatusCode, Narration), Problem> {
+    // Resolve first: a wrong voice or engine is the client's error (422).
+    let resolved = {
+        let st2 = st.clone();
+        let req = spec.request.clone();
+        tokio::task::spawn_blocking(move || Plan::resolve(&req, &st2.config, &st2.catalog))
+            .await
+            .map_err(Problem::internal)?
+    };
+    let mut plan = match resolved {
+        Ok(p) => p,
+        Err(e) if e.is_usage() => return Err(Problem::invalid(plan_field(&e), e.to_string())),
+        Err(e) => return Err(Problem::internal(e)),
+    };
+    plan.fetch.allow_private_addresses = st.options.allow_private_urls;
+    plan.format = Some(plan.format.unwrap_or(AudioFormat::Mp3));
+    let request_json = serde_json::to_string(&spec.request).map_err(Problem::internal)?;
+
+    // The content hash of what this request would render, when the article's newest
+    // narration is done (so an unchanged article can be told from an edit). It is
+    // computed outside the lock: preparing may fetch the article.
+    let before = st.store.latest(&spec.external_id).await?;
+    let mut prepared_hash: Option<(String, String)> = None; // (narration id, hash)
+    if let Some(done) = before
+        .as_ref()
+        .filter(|n| n.status == Status::Done && n.request != request_json)
+    {
+        let done_id = done.id.clone();
+        let hashed =
+            tokio::task::spawn_blocking(move || plan.prepare().map(|p| batch::content_hash(&p)))
+                .await
+                .map_err(Problem::internal)?;
+        match hashed {
+            Ok(h) => prepared_hash = Some((done_id, h)),
+            Err(e) if e.is_usage() => return Err(Problem::invalid(plan_field(&e), e.to_string())),
+            // A fetch that fails now is retried by the job.
+            Err(_) => {}
+        }
+    }
+
+    let _one_at_a_time = st.create_lock.lock().await;
+    if let Some(latest) = st.store.latest(&spec.external_id).await? {
+        let same_settings =
+            latest.public == spec.public && latest.callback_url == spec.callback_url;
+        let active_or_done = !matches!(latest.status, Status::Failed | Status::Canceled);
+        if latest.request == request_json && same_settings && active_or_done {
+            return Ok((StatusCode::OK, latest));
+        }
+        // The same spoken text, voice and settings from a changed source (markup,
+        // an edit that normalizes the same): no new synthesis.
+        let unchanged = prepared_hash.as_ref().is_some_and(|(id, h)| {
+            *id == latest.id && latest.content_hash.as_deref() == Some(h.as_str())
+        });
+        if unchanged && same_settings && latest.status == Status::Done {
+            return Ok((StatusCode::OK, latest));
+        }
+    }
+    let id = format!("nar_{}", uuid::Uuid::new_v4().simple());
+    let metadata = spec.metadata.as_ref().map(Value::to_string);
+    st.store
+        .insert(&NewNarration {
+            id: &id,
+            external_id: &spec.external_id,
+            request: &request_json,
+            public: spec.public,
+            callback_url: spec.callback_url.as_deref(),
+            metadata: metadata.as_deref(),
+            title: spec.request.metadata.title.as_deref(),
+        })
+        .await?;
+    for older in st.store.active_of(&spec.external_id, &id).await? {
+        cancel(st, &older.id, &format!("replaced by revision {id}")).await?;
+    }
+    enqueue(st, &id, spec.request).await?;
+    let n = st
+        .store
+        .get(&id)
+        .await?
+        .ok_or_else(|| Problem::internal("the new narration is gone"))?;
+    Ok((StatusCode::ACCEPTED, n))
+}
+
+async fn create(
+    State(st): Shared,
+    Extension(token): Extension<TokenName>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Problem::too_large(format!(
+                "the body is over {} bytes",
+                st.options.max_body_bytes
+            ))
+        } else {
+            Problem::new(
+                e.status(),
+                "bad-body",
+                "The body cannot be read",
+                e.body_text(),
+            )
+        }
+    })?;
+    let key = headers
+        .get("idempotency-key")
+        .map(|v| v.to_str().map(str::to_string))
+        .transpose()
+        .map_err(|_| Problem::invalid("Idempotency-Key", "Idempotency-Key must be ASCII"))?;
+    let body_hash = sha256_hex(&body);
+    if let Some(key) = &key {
+        if let Some((id, hash)) = st.store.idempotent(&token.0, key).await? {
+            if hash != body_hash {
+                return Err(Problem::conflict(
+                    "this Idempotency-Key was used with a different body",
+                ));
+            }
+            if let Some(n) = st.store.get(&id).await? {
+                return Ok(json_response(StatusCode::OK, view(&st, &n)));
+            }
+        }
+    }
+    let spec = spec_from_body(&body, &st.config)?;
+    let (status, n) = create_narration(&st, spec).await?;
+    if let Some(key) = &key {
+        st.store
+            .remember_key(&token.0, key, &n.id, &body_hash)
+            .await?;
+    }
+    let mut resp = json_response(status, view(&st, &n));
+    if let Ok(loc) = HeaderValue::from_str(&format!("/v1/narrations/{}", n.id)) {
+        resp.headers_mut().insert(header::LOCATION, loc);
+    }
+    Ok(resp)
+}
+
+// --- read, list, delete -----------------------------------------------------------
+
+async fn show(State(st): Shared, UrlPath(id): UrlPath<String>) -> Result<Response, Problem> {
+    let n = st
+        .store
+        .get(&id)
+        .await?
+        .ok_or_else(|| Problem::not_found(format!("no narration '{id}'")))?;
+    Ok(json_response(StatusCode::OK, view(&st, &n)))
+}
+
+#[derive(Debug, Deserialize)]
+struct ListQuery {
+    status: Option<String>,
+    external_id: Option<String>,
+    cursor: Option<String>,
+    limit: Option<i64>,
+}
+
+async fn list(
+    State(st): Shared,
+    q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, Problem> {
+    let Query(q) = q.map_err(|e| Problem::invalid("query", e.body_text()))?;
+    let status = q
+        .status
+        .as_deref()
+        .map(|s| {
+            Status::parse(s).ok_or_else(|| {
+                Problem::invalid(
+                    "status",
+                    "status must be queued, running, done, failed or canceled",
+                )
+            })
+        })
+        .transpose()?;
+    let before = q
+        .cursor
+        .as_deref()
+        .map(|c| {
+            c.parse::<i64>()
+                .map_err(|_| Problem::invalid("cursor", "not a cursor"))
+        })
+        .transpose()?;
+    let limit = q.limit.unwrap_or(50).clamp(1, 200);
+    let items = st
+        .store
+        .list(status, q.external_id.as_deref(), before, limit + 1)
+        .await?;
+    let more = items.len() as i64 > limit;
+    let items: Vec<&Narration> = items.iter().take(limit as usize).collect();
+    let next = more
+        .then(|| items.last().map(|n| n.seq.to_string()))
+        .flatten();
+    Ok(json_response(
+        StatusCode::OK,
+        json!({
+            "items": items.iter().map(|n| view(&st, n)).collect::<Vec<_>>(),
+            "next": next,
+        }),
+    ))
+}
+
+/// Cancel, remove the files and take the narration out of the feed.
+pub async fn delete_narration(st: &AppState, id: &str) -> Result<(), ServerError> {
+    cancel(st, id, "deleted").await?;
+    st.store.delete(id).await?;
+    worker::remove_media(&st.media_dir, id);
+    refresh_feed(st).await;
+    Ok(())
+}
+
+async fn remove(State(st): Shared, UrlPath(id): UrlPath<String>) -> Result<Response, Problem> {
+    if st.store.get(&id).await?.is_none() {
+        return Err(Problem::not_found(format!("no narration '{id}'")));
+    }
+    delete_narration(&st, &id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+// --- Ghost --------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize)]
+struct GhostQuery {
+    event: Option<String>,
+}
+
+async fn ghost_hook(
+    State(st): Shared,
+    Query(q): Query<GhostQuery>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    let Some(secret) = st.options.ghost_secret.clone() else {
+        return Err(Problem::forbidden(
+            "Ghost hooks are off: start the server with --ghost-secret",
+        ));
+    };
+    let body = body.map_err(|_| Problem::too_large("the body is too large"))?;
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    let sig = headers
+        .get("x-ghost-signature")
+        .and_then(|v| v.to_str().ok());
+    ghost::verify(secret.as_bytes(), sig, &body, now_ms)
+        .map_err(|e| Problem::unauthorized(e.to_string()))?;
+    let value: Value = serde_json::from_slice(&body)
+        .map_err(|e| Problem::invalid("/post", format!("not JSON: {e}")))?;
+    match ghost::action(&value, q.event.as_deref()).map_err(|e| Problem::invalid("/post", e))? {
+        GhostAction::Narrate(post) => {
+            let mut req = NarrationRequest::new(Source::Html(post.html));
+            req.metadata = MetadataRequest {
+                title: post.title,
+                author: post.author,
+                published: post.published_at,
+            };
+            req.disclosure = st.config.feed.spoken_disclosure().map(str::to_string);
+            let spec = Spec {
+                external_id: format!("ghost:{}", post.id),
+                request: req,
+                public: post.public,
+                callback_url: None,
+                metadata: post.url.map(|u| json!({"url": u})),
+            };
+            let (status, n) = create_narration(&st, spec).await?;
+            Ok(json_response(status, view(&st, &n)))
+        }
+        GhostAction::Remove { post_id } => {
+            let ext = format!("ghost:{post_id}");
+            let mut removed = Vec::new();
+            for n in st.store.list(None, Some(&ext), None, 1000).await? {
+                if !n.deleted {
+                    delete_narration(&st, &n.id).await?;
+                    removed.push(n.id);
+                }
+            }
+            Ok(json_response(StatusCode::OK, json!({"removed": removed})))
+        }
+        GhostAction::Ignore(why) => Ok(json_response(StatusCode::OK, json!({"ignored": why}))),
+    }
+}
+
+// --- callbacks ----------------------------------------------------------------------
+
+/// Send `event` for narration `id` to its callback URL, if it has one (in the
+/// background, with retries).
+pub async fn send_callback(st: &Arc<AppState>, id: &str, event: &str) {
+    let n = match st.store.get(id).await {
+        Ok(Some(n)) => n,
+        _ => return,
+    };
+    let Some(url) = n.callback_url.clone() else {
+        return;
+    };
+    let ts = super::store::now();
+    let body = json!({
+        "type": event,
+        "timestamp": chrono::DateTime::from_timestamp(ts, 0).map(|t| t.to_rfc3339()),
+        "data": view(st, &n),
+    });
+    // The same message for every delivery of this event, across restarts too.
+    let msg_id = format!("msg_{}_{}", n.id, event.trim_start_matches("narration."));
+    match st
+        .store
+        .outbox_add(&msg_id, &url, body.to_string().as_bytes())
+        .await
+    {
+        Ok(()) => st.outbox_wake.notify_one(),
+        Err(e) => tracing::warn!("callback {msg_id}: {e}"),
+    }
+}
+
+// --- media, feed, health, metrics ------------------------------------------------------
+
+fn content_type(name: &str) -> &'static str {
+    match name.rsplit('.').next().unwrap_or("") {
+        "mp3" => "audio/mpeg",
+        "wav" => "audio/wav",
+        "opus" => "audio/ogg; codecs=opus",
+        "vtt" => "text/vtt; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/rss+xml; charset=utf-8",
+        "png" => "image/png",
+        _ => "application/octet-stream",
+    }
+}
+
+/// A single `bytes=` range of a `len`-byte file: `Ok(None)` for no (or an
+/// ignorable) Range header, `Err(())` when unsatisfiable.
+fn byte_range(header: Option<&str>, len: u64) -> Result<Option<(u64, u64)>, ()> {
+    let Some(spec) = header.and_then(|h| h.trim().strip_prefix("bytes=")) else {
+        return Ok(None);
+    };
+    if spec.contains(',') {
+        return Ok(None); // multiple ranges: answer the whole file
+    }
+    let (a, b) = spec.split_once('-').ok_or(())?;
+    let (start, end) = match (a.trim(), b.trim()) {
+        ("", n) => {
+            let n: u64 = n.parse().map_err(|_| ())?;
+            if n == 0 {
+                return Err(());
+            }
+            (len.saturating_sub(n), len.checked_sub(1).ok_or(())?)
+        }
+        (s, "") => (s.parse().map_err(|_| ())?, len.checked_sub(1).ok_or(())?),
+        (s, e) => {
+            let s: u64 = s.parse().map_err(|_| ())?;
+            let e: u64 = e.parse().map_err(|_| ())?;
+            (s, e.min(len.saturating_sub(1)))
+        }
+    };
+    if start >= len || start > end {
+        return Err(());
+    }
+    Ok(Some((start, end)))
+}
+
+async fn serve_file(
+    path: &std::path::Path,
+    name: &str,
+    headers: &HeaderMap,
+) -> Result<Response, Problem> {
+    use tokio::io::{AsyncReadExt, AsyncSeekExt};
+    let meta = match tokio::fs::metadata(path).await {
+        Ok(m) if m.is_file() => m,
+        _ => return Err(Problem::not_found(format!("no file '{name}'"))),
+    };
+    let len = meta.len();
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let etag = format!("\"{len:x}-{mtime:x}\"");
+    let mut h = HeaderMap::new();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type(name)),
+    );
+    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, v);
+    }
+    let inm = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok());
+    if inm.is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*")) {
+        return Ok((StatusCode::NOT_MODIFIED, h).into_response());
+    }
+    // A Range with If-Range naming another version gets the whole file.
+    let if_range_ok = headers
+        .get(header::IF_RANGE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v == etag);
+    let range = headers
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|_| if_range_ok);
+    let mut file = tokio::fs::File::open(path)
+        .await
+        .map_err(|_| Problem::not_found(format!("no file '{name}'")))?;
+    match byte_range(range, len) {
+        Ok(None) => {
+            h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+            let stream = tokio_util_stream(file);
+            Ok((StatusCode::OK, h, Body::from_stream(stream)).into_response())
+        }
+        Ok(Some((start, end))) => {
+            file.seek(std::io::SeekFrom::Start(start))
+                .await
+                .map_err(Problem::internal)?;
+            let n = end - start + 1;
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes {start}-{end}/{len}")) {
+                h.insert(header::CONTENT_RANGE, v);
+            }
+            h.insert(header::CONTENT_LENGTH, HeaderValue::from(n));
+            let stream = tokio_util_stream(file.take(n));
+            Ok((StatusCode::PARTIAL_CONTENT, h, Body::from_stream(stream)).into_response())
+        }
+        Err(()) => {
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes */{len}")) {
+                h.insert(header::CONTENT_RANGE, v);
+            }
+            let mut p = Problem::new(
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                "range-not-satisfiable",
+                "Range not satisfiable",
+                format!("the file has {len} bytes"),
+            )
+            .into_response();
+            p.headers_mut().extend(h);
+            p.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/problem+json"),
+            );
+            Ok(p)
+        }
+    }
+}
+
+/// A reader as a stream of chunks (bounded memory for long audio).
+fn tokio_util_stream<R: tokio::io::AsyncRead + Unpin + Send + 'static>(
+    reader: R,
+) -> impl futures_util::Stream<Item = std::io::Result<Bytes>> + Send {
+    futures_util::stream::unfold(reader, |mut r| async move {
+        use tokio::io::AsyncReadExt;
+        let mut buf = vec![0u8; 64 * 1024];
+        match r.read(&mut buf).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some((Ok(Bytes::from(buf)), r))
+            }
+            Err(e) => Some((Err(e), r)),
+        }
+    })
+}
+
+async fn media(
+    State(st): Shared,
+    UrlPath(file): UrlPath<String>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    let plain = !file.is_empty()
+        && !file.starts_with('.')
+        && file
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if !plain {
+        return Err(Problem::not_found(format!("no file '{file}'")));
+    }
+    serve_file(&st.media_dir.join(&file), &file, &headers).await
+}
+
+async fn feed_xml(State(st): Shared, headers: HeaderMap) -> Result<Response, Problem> {
+    serve_file(&st.media_dir.join("feed.xml"), "feed.xml", &headers).await
+}
+
+/// Rewrite `media/feed.xml` from the done, public narrations (one item per article:
+/// its newest done revision).
+pub async fn refresh_feed(st: &AppState) {
+    let _one = st.feed_lock.lock().await;
+    let items = match st.store.feed_items().await {
+        Ok(i) => i,
+        Err(e) => {
+            tracing::warn!("feed: {e}");
+            return;
+        }
+    };
+    let mut newest: HashMap<String, Narration> = HashMap::new();
+    for n in items {
+        newest.insert(n.external_id.clone(), n); // ordered by seq: later wins
+    }
+    let episodes: Vec<feed::Episode> = newest
+        .into_values()
+        .filter_map(|n| {
+            let audio = n.audio_file.clone()?;
+            Some(feed::Episode {
+                guid: feed::episode_guid(&n.external_id),
+                title: n.title.clone().unwrap_or_else(|| n.external_id.clone()),
+                description: None,
+                link: n.link.clone(),
+                published: n.published.clone(),
+                audio_file: audio,
+                audio_bytes: n.bytes.unwrap_or(0) as u64,
+                duration_s: n.duration_s.unwrap_or(0.0),
+                transcript_vtt: Some(format!("{}.vtt", n.id)),
+                transcript_json: Some(format!("{}.transcript.json", n.id)),
+                chapters_json: Some(format!("{}.chapters.json", n.id)),
+                language: n.language.clone(),
+                author: n.author.clone(),
+            })
+        })
+        .collect();
+    let dir = st.media_dir.clone();
+    let base = st
+        .public_url
+        .join("media/")
+        .unwrap_or_else(|_| st.public_url.clone());
+    let settings = st.config.feed.clone();
+    let r =
+        tokio::task::spawn_blocking(move || feed::write_feed(&dir, &base, &settings, &episodes))
+            .await;
+    match r {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => tracing::warn!("feed: {e}"),
+        Err(e) => tracing::warn!("feed: {e}"),
+    }
+}
+
+async fn healthz(State(st): Shared) -> Response {
+    match sqlx::query("SELECT 1").execute(&st.store.pool).await {
+        Ok(_) => json_response(StatusCode::OK, json!({"status": "ok"})),
+        Err(e) => json_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            json!({"status": "unavailable", "detail": e.to_string()}),
+        ),
+    }
+}
+
+async fn metrics(State(st): Shared) -> Result<Response, Problem> {
+    let depth: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM Jobs WHERE job_type = ? AND status IN ('Pending', 'Queued')",
+    )
+    .bind(worker::QUEUE)
+    .fetch_one(&st.store.pool)
+    .await
+    .map_err(Problem::internal)?;
+    let (counts, synth) = st.store.counts().await?;
+    let mut out = String::new();
+    out.push_str("# HELP narrator_queue_depth Jobs waiting in the queue.\n");
+    out.push_str("# TYPE narrator_queue_depth gauge\n");
+    out.push_str(&format!("narrator_queue_depth {depth}\n"));
+    out.push_str("# HELP narrator_narrations Narrations by status.\n");
+    out.push_str("# TYPE narrator_narrations gauge\n");
+    for s in Status::ALL {
+        let n = counts
+            .iter()
+            .find(|(k, _)| k == s.as_str())
+            .map_or(0, |(_, n)| *n);
+        out.push_str(&format!(
+            "narrator_narrations{{status=\"{}\"}} {n}\n",
+            s.as_str()
+        ));
+    }
+    out.push_str("# HELP narrator_synthesis_seconds_total Wall seconds spent synthesizing.\n");
+    out.push_str("# TYPE narrator_synthesis_seconds_total counter\n");
+    out.push_str(&format!("narrator_synthesis_seconds_total {synth}\n"));
+    out.push_str("# HELP narrator_renders_running Renders running in this process.\n");
+    out.push_str("# TYPE narrator_renders_running gauge\n");
+    out.push_str(&format!(
+        "narrator_renders_running {}\n",
+        st.running.lock().await.len()
+    ));
+    Ok((
+        StatusCode::OK,
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        out,
+    )
+        .into_response())
+}
+
+async fn openapi() -> Response {
+    json_response(StatusCode::OK, super::openapi::document())
+}

@@ -1,0 +1,693 @@
+//! The server's own records in SQLite (the same file as the job queue): API tokens
+//! (hashed), narrations and their revisions, idempotency keys, disabled callback
+//! endpoints.
+
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use sqlx::Row;
+use subtle::ConstantTimeEq;
+
+use super::ServerError;
+
+/// The database file inside the data dir.
+pub const DB_FILE: &str = "narrator.db";
+
+const SCHEMA: &[&str] = &[
+    "CREATE TABLE IF NOT EXISTS tokens (
+        name TEXT PRIMARY KEY,
+        hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+    )",
+    "CREATE TABLE IF NOT EXISTS narrations (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        external_id TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        request TEXT NOT NULL,
+        public INTEGER NOT NULL DEFAULT 1,
+        callback_url TEXT,
+        metadata TEXT,
+        content_hash TEXT,
+        segments_done INTEGER NOT NULL DEFAULT 0,
+        segments_total INTEGER,
+        duration_s REAL,
+        bytes INTEGER,
+        synth_s REAL,
+        audio_file TEXT,
+        title TEXT,
+        author TEXT,
+        published TEXT,
+        link TEXT,
+        language TEXT,
+        error TEXT,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    )",
+    "CREATE INDEX IF NOT EXISTS narrations_external ON narrations (external_id, revision)",
+    "CREATE TABLE IF NOT EXISTS idempotency (
+        token TEXT NOT NULL,
+        key TEXT NOT NULL,
+        narration_id TEXT NOT NULL,
+        request_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (token, key)
+    )",
+    "CREATE TABLE IF NOT EXISTS outbox (
+        msg_id TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        body BLOB NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at_ms INTEGER NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending'
+    )",
+    "CREATE TABLE IF NOT EXISTS disabled_endpoints (
+        url TEXT PRIMARY KEY,
+        at INTEGER NOT NULL
+    )",
+];
+
+pub fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// SHA-256 of `s`, hex.
+pub fn sha256_hex(s: &[u8]) -> String {
+    Sha256::digest(s)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Open (creating) the database in `data_dir`.
+pub async fn open(data_dir: &Path) -> Result<SqlitePool, ServerError> {
+    std::fs::create_dir_all(data_dir).map_err(|source| ServerError::DataDir {
+        path: data_dir.to_path_buf(),
+        source,
+    })?;
+    let options = SqliteConnectOptions::new()
+        .filename(data_dir.join(DB_FILE))
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .busy_timeout(std::time::Duration::from_secs(10));
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await?;
+    for stmt in SCHEMA {
+        sqlx::query(*stmt).execute(&pool).await?;
+    }
+    Ok(pool)
+}
+
+/// A status of a narration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Queued,
+    Running,
+    Done,
+    Failed,
+    Canceled,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Queued,
+        Status::Running,
+        Status::Done,
+        Status::Failed,
+        Status::Canceled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Queued => "queued",
+            Status::Running => "running",
+            Status::Done => "done",
+            Status::Failed => "failed",
+            Status::Canceled => "canceled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// Still to run or running.
+    pub fn is_active(self) -> bool {
+        matches!(self, Status::Queued | Status::Running)
+    }
+}
+
+/// One narration as stored.
+#[derive(Debug, Clone)]
+pub struct Narration {
+    pub seq: i64,
+    pub id: String,
+    pub external_id: String,
+    pub revision: i64,
+    pub status: Status,
+    pub request: String,
+    pub public: bool,
+    pub callback_url: Option<String>,
+    pub metadata: Option<String>,
+    pub content_hash: Option<String>,
+    pub segments_done: i64,
+    pub segments_total: Option<i64>,
+    pub duration_s: Option<f64>,
+    pub bytes: Option<i64>,
+    pub synth_s: Option<f64>,
+    pub audio_file: Option<String>,
+    pub title: Option<String>,
+    pub author: Option<String>,
+    pub published: Option<String>,
+    pub link: Option<String>,
+    pub language: Option<String>,
+    pub error: Option<String>,
+    pub deleted: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+fn narration_from(row: &sqlx::sqlite::SqliteRow) -> Result<Narration, sqlx::Error> {
+    let status: String = row.try_get("status")?;
+    Ok(Narration {
+        seq: row.try_get("seq")?,
+        id: row.try_get("id")?,
+        external_id: row.try_get("external_id")?,
+        revision: row.try_get("revision")?,
+        status: Status::parse(&status).unwrap_or(Status::Failed),
+        request: row.try_get("request")?,
+        public: row.try_get::<i64, _>("public")? != 0,
+        callback_url: row.try_get("callback_url")?,
+        metadata: row.try_get("metadata")?,
+        content_hash: row.try_get("content_hash")?,
+        segments_done: row.try_get("segments_done")?,
+        segments_total: row.try_get("segments_total")?,
+        duration_s: row.try_get("duration_s")?,
+        bytes: row.try_get("bytes")?,
+        synth_s: row.try_get("synth_s")?,
+        audio_file: row.try_get("audio_file")?,
+        title: row.try_get("title")?,
+        author: row.try_get("author")?,
+        published: row.try_get("published")?,
+        link: row.try_get("link")?,
+        language: row.try_get("language")?,
+        error: row.try_get("error")?,
+        deleted: row.try_get::<i64, _>("deleted")? != 0,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+/// What a new narration row holds.
+pub struct NewNarration<'a> {
+    pub id: &'a str,
+    pub external_id: &'a str,
+    pub request: &'a str,
+    pub public: bool,
+    pub callback_url: Option<&'a str>,
+    pub metadata: Option<&'a str>,
+    pub title: Option<&'a str>,
+}
+
+/// What a finished render records.
+pub struct Finished {
+    pub content_hash: String,
+    pub segments: i64,
+    pub duration_s: f64,
+    pub bytes: i64,
+    pub synth_s: f64,
+    pub audio_file: String,
+    pub title: Option<String>,
+    pub author: Option<String>,
+    pub published: Option<String>,
+    pub link: Option<String>,
+    pub language: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pub pool: SqlitePool,
+}
+
+impl Store {
+    // --- tokens ---------------------------------------------------------------
+
+    /// A new token named `name` (refused if one by that name is active). Returns the
+    /// secret; only its hash is stored.
+    pub async fn create_token(&self, name: &str) -> Result<String, ServerError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(ServerError::Invalid("a token needs a name".into()));
+        }
+        let secret = format!(
+            "nrt_{}{}",
+            uuid::Uuid::new_v4().simple(),
+            uuid::Uuid::new_v4().simple()
+        );
+        let active: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM tokens WHERE name = ? AND revoked_at IS NULL")
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?;
+        if active.is_some() {
+            return Err(ServerError::Invalid(format!(
+                "a token named '{name}' exists; revoke it first"
+            )));
+        }
+        sqlx::query(
+            "INSERT INTO tokens (name, hash, created_at) VALUES (?, ?, ?)
+             ON CONFLICT (name) DO UPDATE SET hash = excluded.hash,
+               created_at = excluded.created_at, revoked_at = NULL",
+        )
+        .bind(name)
+        .bind(sha256_hex(secret.as_bytes()))
+        .bind(now())
+        .execute(&self.pool)
+        .await?;
+        Ok(secret)
+    }
+
+    /// (name, created_at, revoked_at) of every token.
+    pub async fn list_tokens(&self) -> Result<Vec<(String, i64, Option<i64>)>, ServerError> {
+        let rows = sqlx::query("SELECT name, created_at, revoked_at FROM tokens ORDER BY name")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("name")?,
+                    r.try_get("created_at")?,
+                    r.try_get("revoked_at")?,
+                ))
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    /// Revoke `name`; false when there is no active token by that name.
+    pub async fn revoke_token(&self, name: &str) -> Result<bool, ServerError> {
+        let r =
+            sqlx::query("UPDATE tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL")
+                .bind(now())
+                .bind(name)
+                .execute(&self.pool)
+                .await?;
+        Ok(r.rows_affected() > 0)
+    }
+
+    /// The name of the active token whose secret is `presented`. Every active hash is
+    /// compared, in constant time, so the answer's timing says nothing about which
+    /// (or how much of one) matched.
+    pub async fn authenticate(&self, presented: &str) -> Result<Option<String>, ServerError> {
+        let hash = sha256_hex(presented.as_bytes());
+        let rows = sqlx::query("SELECT name, hash FROM tokens WHERE revoked_at IS NULL")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut found = None;
+        for r in &rows {
+            let stored: String = r.try_get("hash")?;
+            if bool::from(stored.as_bytes().ct_eq(hash.as_bytes())) {
+                found = Some(r.try_get::<String, _>("name")?);
+            }
+        }
+        Ok(found)
+    }
+
+    // --- narrations -----------------------------------------------------------
+
+    /// Insert a new revision of `external_id` (queued).
+    pub async fn insert(&self, n: &NewNarration<'_>) -> Result<(), ServerError> {
+        let t = now();
+        sqlx::query(
+            "INSERT INTO narrations (id, external_id, revision, status, request, public,
+               callback_url, metadata, title, created_at, updated_at)
+             VALUES (?, ?, (SELECT COALESCE(MAX(revision), 0) + 1 FROM narrations
+               WHERE external_id = ?), 'queued', ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(n.id)
+        .bind(n.external_id)
+        .bind(n.external_id)
+        .bind(n.request)
+        .bind(n.public as i64)
+        .bind(n.callback_url)
+        .bind(n.metadata)
+        .bind(n.title)
+        .bind(t)
+        .bind(t)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn get(&self, id: &str) -> Result<Option<Narration>, ServerError> {
+        let row = sqlx::query("SELECT * FROM narrations WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(narration_from).transpose()?)
+    }
+
+    /// The newest revision of `external_id` that is not deleted.
+    pub async fn latest(&self, external_id: &str) -> Result<Option<Narration>, ServerError> {
+        let row = sqlx::query(
+            "SELECT * FROM narrations WHERE external_id = ? AND deleted = 0
+             ORDER BY revision DESC LIMIT 1",
+        )
+        .bind(external_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(narration_from).transpose()?)
+    }
+
+    /// Revisions of `external_id` other than `except` still queued or running.
+    pub async fn active_of(
+        &self,
+        external_id: &str,
+        except: &str,
+    ) -> Result<Vec<Narration>, ServerError> {
+        let rows = sqlx::query(
+            "SELECT * FROM narrations WHERE external_id = ? AND id != ?
+             AND status IN ('queued', 'running')",
+        )
+        .bind(external_id)
+        .bind(except)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(narration_from).collect::<Result<_, _>>()?)
+    }
+
+    /// Done revisions of `external_id` older than `revision`, not yet deleted: a newer
+    /// revision replaces them (as a batch re-render replaces an episode's file).
+    pub async fn superseded(
+        &self,
+        external_id: &str,
+        revision: i64,
+    ) -> Result<Vec<Narration>, ServerError> {
+        let rows = sqlx::query(
+            "SELECT * FROM narrations WHERE external_id = ? AND revision < ?
+             AND status = 'done' AND deleted = 0",
+        )
+        .bind(external_id)
+        .bind(revision)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(narration_from).collect::<Result<_, _>>()?)
+    }
+
+    /// Narrations newest first, after cursor `before` (a `seq`), filtered.
+    pub async fn list(
+        &self,
+        status: Option<Status>,
+        external_id: Option<&str>,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<Narration>, ServerError> {
+        let rows = sqlx::query(
+            "SELECT * FROM narrations
+             WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR external_id = ?2)
+               AND (?3 IS NULL OR seq < ?3)
+             ORDER BY seq DESC LIMIT ?4",
+        )
+        .bind(status.map(Status::as_str))
+        .bind(external_id)
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(narration_from).collect::<Result<_, _>>()?)
+    }
+
+    /// Done, public, not deleted: the feed's episodes, oldest first.
+    pub async fn feed_items(&self) -> Result<Vec<Narration>, ServerError> {
+        let rows = sqlx::query(
+            "SELECT * FROM narrations WHERE status = 'done' AND public = 1 AND deleted = 0
+             ORDER BY seq",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(narration_from).collect::<Result<_, _>>()?)
+    }
+
+    /// Set the status of an active narration (not one canceled meanwhile); false when
+    /// it was no longer active.
+    pub async fn set_running(&self, id: &str) -> Result<bool, ServerError> {
+        let r = sqlx::query(
+            "UPDATE narrations SET status = 'running', error = NULL, updated_at = ?
+             WHERE id = ? AND status IN ('queued', 'running')",
+        )
+        .bind(now())
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(r.rows_affected() > 0)
+    }
+
+    pub async fn set_progress(&self, id: &str, done: i64, total: i64) -> Result<(), ServerError> {
+        sqlx::query(
+            "UPDATE narrations SET segments_done = ?, segments_total = ? WHERE id = ?
+             AND status = 'running'",
+        )
+        .bind(done)
+        .bind(total)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Record a finished render; false when the narration was canceled meanwhile.
+    pub async fn set_done(&self, id: &str, f: &Finished) -> Result<bool, ServerError> {
+        let r = sqlx::query(
+            "UPDATE narrations SET status = 'done', content_hash = ?, segments_done = ?,
+               segments_total = ?, duration_s = ?, bytes = ?, synth_s = ?, audio_file = ?,
+               title = COALESCE(?, title), author = ?, published = ?, link = ?, language = ?,
+               error = NULL, updated_at = ?
+             WHERE id = ? AND status IN ('queued', 'running')",
+        )
+        .bind(&f.content_hash)
+        .bind(f.segments)
+        .bind(f.segments)
+        .bind(f.duration_s)
+        .bind(f.bytes)
+        .bind(f.synth_s)
+        .bind(&f.audio_file)
+        .bind(&f.title)
+        .bind(&f.author)
+        .bind(&f.published)
+        .bind(&f.link)
+        .bind(&f.language)
+        .bind(now())
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(r.rows_affected() > 0)
+    }
+
+    pub async fn set_failed(&self, id: &str, error: &str) -> Result<bool, ServerError> {
+        let r = sqlx::query(
+            "UPDATE narrations SET status = 'failed', error = ?, updated_at = ?
+             WHERE id = ? AND status IN ('queued', 'running')",
+        )
+        .bind(error)
+        .bind(now())
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(r.rows_affected() > 0)
+    }
+
+    /// Cancel a queued or running narration; false when it was not active.
+    pub async fn cancel(&self, id: &str, reason: &str) -> Result<bool, ServerError> {
+        let r = sqlx::query(
+            "UPDATE narrations SET status = 'canceled', error = ?, updated_at = ?
+             WHERE id = ? AND status IN ('queued', 'running')",
+        )
+        .bind(reason)
+        .bind(now())
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(r.rows_affected() > 0)
+    }
+
+    /// Mark deleted (out of the feed, its files gone), canceling it if active.
+    pub async fn delete(&self, id: &str) -> Result<(), ServerError> {
+        sqlx::query(
+            "UPDATE narrations SET deleted = 1, audio_file = NULL, updated_at = ?,
+               status = CASE WHEN status IN ('queued', 'running') THEN 'canceled' ELSE status END,
+               error = CASE WHEN status IN ('queued', 'running') THEN 'deleted' ELSE error END
+             WHERE id = ?",
+        )
+        .bind(now())
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Narrations by status, and the total synthesis seconds.
+    pub async fn counts(&self) -> Result<(Vec<(String, i64)>, f64), ServerError> {
+        let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM narrations GROUP BY status")
+            .fetch_all(&self.pool)
+            .await?;
+        let counts = rows
+            .iter()
+            .map(|r| Ok((r.try_get("status")?, r.try_get("n")?)))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let synth: Option<f64> = sqlx::query_scalar("SELECT SUM(synth_s) FROM narrations")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok((counts, synth.unwrap_or(0.0)))
+    }
+
+    // --- idempotency keys -----------------------------------------------------
+
+    /// The narration an earlier request with this key made, and that request's hash.
+    pub async fn idempotent(
+        &self,
+        token: &str,
+        key: &str,
+    ) -> Result<Option<(String, String)>, ServerError> {
+        let row = sqlx::query(
+            "SELECT narration_id, request_hash FROM idempotency WHERE token = ? AND key = ?",
+        )
+        .bind(token)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row
+            .map(|r| Ok::<_, sqlx::Error>((r.try_get("narration_id")?, r.try_get("request_hash")?)))
+            .transpose()?)
+    }
+
+    pub async fn remember_key(
+        &self,
+        token: &str,
+        key: &str,
+        narration_id: &str,
+        request_hash: &str,
+    ) -> Result<(), ServerError> {
+        sqlx::query(
+            "INSERT OR IGNORE INTO idempotency (token, key, narration_id, request_hash, created_at)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(token)
+        .bind(key)
+        .bind(narration_id)
+        .bind(request_hash)
+        .bind(now())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    // --- callbacks ------------------------------------------------------------
+
+    /// Queue a callback message; a message already queued (same id) is left as it is,
+    /// so an event recorded twice is delivered as one message.
+    pub async fn outbox_add(
+        &self,
+        msg_id: &str,
+        url: &str,
+        body: &[u8],
+    ) -> Result<(), ServerError> {
+        sqlx::query(
+            "INSERT OR IGNORE INTO outbox (msg_id, url, body, next_at_ms) VALUES (?, ?, ?, ?)",
+        )
+        .bind(msg_id)
+        .bind(url)
+        .bind(body)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Messages due now: (msg_id, url, body, attempts so far).
+    pub async fn outbox_due(&self) -> Result<Vec<(String, String, Vec<u8>, i64)>, ServerError> {
+        let rows = sqlx::query(
+            "SELECT msg_id, url, body, attempts FROM outbox
+             WHERE state = 'pending' AND next_at_ms <= ? ORDER BY next_at_ms LIMIT 32",
+        )
+        .bind(now_ms())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("msg_id")?,
+                    r.try_get("url")?,
+                    r.try_get("body")?,
+                    r.try_get("attempts")?,
+                ))
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    /// Record an attempt: `state` 'pending' with the next try at `next_at_ms`, or
+    /// 'delivered', 'gone' (410) or 'given_up'.
+    pub async fn outbox_attempted(
+        &self,
+        msg_id: &str,
+        state: &str,
+        next_at_ms: i64,
+    ) -> Result<(), ServerError> {
+        sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, state = ?, next_at_ms = ? WHERE msg_id = ?",
+        )
+        .bind(state)
+        .bind(next_at_ms)
+        .bind(msg_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The soonest pending message's time, if any.
+    pub async fn outbox_next_at(&self) -> Result<Option<i64>, ServerError> {
+        Ok(
+            sqlx::query_scalar("SELECT MIN(next_at_ms) FROM outbox WHERE state = 'pending'")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    // --- callback endpoints ---------------------------------------------------
+
+    pub async fn endpoint_disabled(&self, url: &str) -> Result<bool, ServerError> {
+        let hit: Option<i64> = sqlx::query_scalar("SELECT 1 FROM disabled_endpoints WHERE url = ?")
+            .bind(url)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(hit.is_some())
+    }
+
+    pub async fn disable_endpoint(&self, url: &str) -> Result<(), ServerError> {
+        sqlx::query("INSERT OR IGNORE INTO disabled_endpoints (url, at) VALUES (?, ?)")
+            .bind(url)
+            .bind(now())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,270 @@
+//! Signed callbacks out (Standard Webhooks) and signature checks in.
+
+use std::time::Duration;
+
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use subtle::ConstantTimeEq;
+
+use super::store::Store;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// A Standard Webhooks signing key: `whsec_` + base64 of the key bytes.
+#[derive(Clone)]
+pub struct WebhookSecret(Vec<u8>);
+
+impl std::fmt::Debug for WebhookSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WebhookSecret(…)")
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SecretError {
+    #[error("a webhook secret is 'whsec_' followed by base64 key bytes")]
+    Malformed,
+}
+
+impl WebhookSecret {
+    pub fn parse(s: &str) -> Result<Self, SecretError> {
+        let b64 = s
+            .trim()
+            .strip_prefix("whsec_")
+            .ok_or(SecretError::Malformed)?;
+        let key = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .map_err(|_| SecretError::Malformed)?;
+        if key.is_empty() {
+            return Err(SecretError::Malformed);
+        }
+        Ok(Self(key))
+    }
+
+    /// `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`.
+    pub fn sign(&self, id: &str, timestamp: i64, body: &[u8]) -> String {
+        let mut mac = HmacSha256::new_from_slice(&self.0).expect("HMAC takes keys of any length");
+        mac.update(id.as_bytes());
+        mac.update(b".");
+        mac.update(timestamp.to_string().as_bytes());
+        mac.update(b".");
+        mac.update(body);
+        format!(
+            "v1,{}",
+            base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+        )
+    }
+
+    /// Whether `header` (space-separated `v1,…` signatures) holds a valid signature.
+    pub fn verify(&self, id: &str, timestamp: i64, body: &[u8], header: &str) -> bool {
+        let expected = self.sign(id, timestamp, body);
+        let mut ok = false;
+        for sig in header.split_whitespace() {
+            ok |= bool::from(sig.as_bytes().ct_eq(expected.as_bytes()));
+        }
+        ok
+    }
+}
+
+/// HMAC-SHA256 of `parts` under `key`, as lower-case hex.
+pub fn hmac_hex(key: &[u8], parts: &[&[u8]]) -> String {
+    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes keys of any length");
+    for p in parts {
+        mac.update(p);
+    }
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// How callbacks are retried.
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    pub attempts: u32,
+    pub first_delay: Duration,
+    pub max_delay: Duration,
+    pub timeout: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            attempts: 8,
+            first_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(300),
+            timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The delay before retry `n` (1-based): exponential, capped, with ±25 % jitter so
+/// many failed deliveries do not come back at once.
+pub fn backoff(policy: &RetryPolicy, n: u32) -> Duration {
+    let base = policy
+        .first_delay
+        .saturating_mul(2u32.saturating_pow(n.saturating_sub(1)))
+        .min(policy.max_delay);
+    let r = uuid::Uuid::new_v4().as_u128() as u64 % 1000; // 0..1000
+    let factor = 0.75 + (r as f64) / 2000.0; // 0.75..1.25
+    base.mul_f64(factor)
+}
+
+/// What one delivery attempt came to.
+enum Attempt {
+    Delivered,
+    /// The endpoint answered 410 Gone: it is disabled.
+    Gone,
+    Retry,
+}
+
+async fn attempt(
+    client: &reqwest::Client,
+    secret: Option<&WebhookSecret>,
+    policy: &RetryPolicy,
+    url: &str,
+    msg_id: &str,
+    body: &[u8],
+) -> Attempt {
+    let ts = super::store::now();
+    let mut req = client
+        .post(url)
+        .timeout(policy.timeout)
+        .header("content-type", "application/json")
+        .header("webhook-id", msg_id)
+        .header("webhook-timestamp", ts.to_string())
+        .body(body.to_vec());
+    if let Some(s) = secret {
+        req = req.header("webhook-signature", s.sign(msg_id, ts, body));
+    }
+    match req.send().await {
+        Ok(r) if r.status().is_success() => Attempt::Delivered,
+        Ok(r) if r.status() == reqwest::StatusCode::GONE => Attempt::Gone,
+        Ok(r) => {
+            tracing::info!(%msg_id, status = %r.status(), "callback refused");
+            Attempt::Retry
+        }
+        Err(e) => {
+            tracing::info!(%msg_id, "callback failed: {e}");
+            Attempt::Retry
+        }
+    }
+}
+
+/// The callback outbox, delivered until the server stops: each message is signed
+/// when there is a secret and retried with backoff on non-2xx or timeout; a 410
+/// disables the endpoint. Messages live in the database, so a restart resumes them,
+/// and every attempt keeps the message's `webhook-id`, so receivers can drop
+/// duplicates.
+pub async fn run_outbox(
+    client: reqwest::Client,
+    store: Store,
+    secret: Option<WebhookSecret>,
+    policy: RetryPolicy,
+    wake: std::sync::Arc<tokio::sync::Notify>,
+    mut stop: tokio::sync::broadcast::Receiver<()>,
+) {
+    loop {
+        let due = match store.outbox_due().await {
+            Ok(d) => d,
+            Err(e) => {
+                tracing::warn!("callbacks: {e}");
+                Vec::new()
+            }
+        };
+        let sends = due.into_iter().map(|(msg_id, url, body, attempts)| {
+            let (client, store, secret, policy) = (&client, &store, secret.as_ref(), &policy);
+            async move {
+                let disabled = store.endpoint_disabled(&url).await.unwrap_or(false);
+                let outcome = if disabled {
+                    Attempt::Gone
+                } else {
+                    attempt(client, secret, policy, &url, &msg_id, &body).await
+                };
+                let n = attempts as u32 + 1;
+                let (state, next) = match outcome {
+                    Attempt::Delivered => ("delivered", 0),
+                    Attempt::Gone => {
+                        tracing::info!(%msg_id, "callback endpoint answered 410; disabled");
+                        if let Err(e) = store.disable_endpoint(&url).await {
+                            tracing::warn!("callbacks: {e}");
+                        }
+                        ("gone", 0)
+                    }
+                    Attempt::Retry if n >= policy.attempts => {
+                        tracing::warn!(%msg_id, "callback given up after {n} attempts");
+                        ("given_up", 0)
+                    }
+                    Attempt::Retry => (
+                        "pending",
+                        super::store::now_ms() + backoff(policy, n).as_millis() as i64,
+                    ),
+                };
+                if let Err(e) = store.outbox_attempted(&msg_id, state, next).await {
+                    tracing::warn!("callbacks: {e}");
+                }
+            }
+        });
+        futures_util::future::join_all(sends).await;
+        let wait = match store.outbox_next_at().await {
+            Ok(Some(at)) => (at - super::store::now_ms()).clamp(10, 1000) as u64,
+            _ => 1000,
+        };
+        tokio::select! {
+            _ = wake.notified() => {}
+            _ = tokio::time::sleep(Duration::from_millis(wait)) => {}
+            _ = stop.recv() => return,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standard_webhooks_spec_vector() {
+        let s = WebhookSecret::parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").expect("secret");
+        let sig = s.sign(
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            1614265330,
+            br#"{"test": 2432232314}"#,
+        );
+        assert_eq!(sig, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+        assert!(s.verify(
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            1614265330,
+            br#"{"test": 2432232314}"#,
+            "v1,bm9wZQ== v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+        ));
+        assert!(!s.verify(
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            1614265331,
+            br#"{"test": 2432232314}"#,
+            &sig
+        ));
+    }
+
+    #[test]
+    fn secrets_without_the_prefix_are_refused() {
+        assert!(WebhookSecret::parse("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").is_err());
+        assert!(WebhookSecret::parse("whsec_").is_err());
+        assert!(WebhookSecret::parse("whsec_!!!").is_err());
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let p = RetryPolicy {
+            attempts: 10,
+            first_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(8),
+            timeout: Duration::from_secs(1),
+        };
+        let first = backoff(&p, 1);
+        assert!(first >= Duration::from_millis(750) && first <= Duration::from_millis(1250));
+        let late = backoff(&p, 9);
+        assert!(late >= Duration::from_secs(6) && late <= Duration::from_secs(10));
+    }
+}
