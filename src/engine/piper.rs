@@ -64,6 +64,12 @@ pub struct PiperConfig {
     /// quiet one.
     #[serde(default = "default_intra_spinning")]
     pub intra_spinning: bool,
+    /// Where the model's and config's SHA-256 (the fingerprint a cache keys on)
+    /// are remembered by file identity, so an unchanged model is not re-hashed on
+    /// every run; set by the plan beside the segment cache. `None`: remembered for
+    /// the process only.
+    #[serde(skip)]
+    pub digest_memo: Option<PathBuf>,
 }
 
 fn default_sessions() -> usize {
@@ -100,6 +106,7 @@ impl PiperConfig {
             memory_pattern: default_memory_pattern(),
             arena_shrinkage: false,
             intra_spinning: default_intra_spinning(),
+            digest_memo: None,
         }
     }
 
@@ -207,6 +214,7 @@ impl PiperConfig {
             model: self.model.clone(),
             config_path,
             fingerprint: OnceLock::new(),
+            digest_memo: self.digest_memo.clone(),
             run_options: self.run_options()?,
         })
     }
@@ -427,6 +435,7 @@ pub struct PiperEngine {
     /// Hash of the model and its config, computed on first use (a medium model is
     /// ~60 MB: about 0.2 s).
     fingerprint: OnceLock<String>,
+    digest_memo: Option<PathBuf>,
     voice: VoiceConfig,
     phonemizer: Phonemizer,
     /// `Session::run` takes `&mut self`: concurrent callers each take a free
@@ -537,8 +546,8 @@ impl PiperEngine {
 impl Engine for PiperEngine {
     fn identity(&self) -> super::EngineIdentity {
         let fingerprint = self.fingerprint.get_or_init(|| {
-            let hash = |p: &Path| match std::fs::read(p) {
-                Ok(bytes) => super::sha256_hex(&bytes),
+            let hash = |p: &Path| match super::digest::file_sha256(p, self.digest_memo.as_deref()) {
+                Ok(hex) => hex,
                 // Unreadable now though it loaded: key on the path, so nothing
                 // cached under another model's hash is reused.
                 Err(_) => format!("unreadable:{}", p.display()),
@@ -744,10 +753,10 @@ pub fn find_onnxruntime() -> Result<PathBuf, EngineError> {
             path.display()
         )));
     }
-    for site in crate::voices::site_packages() {
-        if let Some(lib) = onnxruntime_in(&site.join("onnxruntime").join("capi")) {
-            return Ok(lib);
-        }
+    if let Some(lib) = crate::voices::find_in_site_packages(|site| {
+        onnxruntime_in(&site.join("onnxruntime").join("capi"))
+    }) {
+        return Ok(lib);
     }
     Err(EngineError::Runtime(format!(
         "no libonnxruntime found in $VIRTUAL_ENV, ./.venv, $NARRATOR_VENV or python3 site-packages; {ORT_HINT}"
