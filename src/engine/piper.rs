@@ -7,17 +7,19 @@
 //! `ort` with that path exactly once per process.
 //!
 //! Throughput knobs: [`PiperConfig::sessions`] (sentences in flight) and
-//! [`PiperConfig::intra_threads`] (threads inside one sentence). On a machine with
-//! `C` free cores, `sessions × intra_threads ≈ C` with `intra_threads = 1` is
-//! usually best, since one VITS sentence parallelises poorly;
-//! `benches/piper_rtf.sh` measures the combinations.
+//! [`PiperConfig::intra_threads`] (threads inside one sentence);
+//! `benches/piper_rtf.sh` measures the combinations. Each session holds its own
+//! weights and, at its peak, a long sentence's activations, so memory grows with
+//! sessions; [`PiperConfig::tune_for_jobs`] picks the measured best for memory and
+//! time (`benches/piper_memory.sh`), and [`PiperConfig::cpu_arena`] /
+//! [`PiperConfig::memory_pattern`] are ONNX Runtime's allocator options.
 
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex, OnceLock};
 
-use ort::session::Session;
+use ort::session::{RunOptions, Session};
 use ort::value::Tensor;
 use serde::Deserialize;
 
@@ -43,10 +45,53 @@ pub struct PiperConfig {
     /// medium voice).
     #[serde(default = "default_sessions")]
     pub sessions: usize,
+    /// ONNX Runtime's CPU memory arena: freed tensors stay reserved for the next
+    /// run instead of going back to the system allocator.
+    #[serde(default = "default_cpu_arena")]
+    pub cpu_arena: bool,
+    /// ONNX Runtime's memory pattern: plan one block for all of a run's
+    /// intermediate tensors from the shapes of an earlier run with the same input
+    /// shape.
+    #[serde(default = "default_memory_pattern")]
+    pub memory_pattern: bool,
+    /// Ask the arena to give back the memory a run grew it by once the run ends
+    /// (`memory.enable_memory_arena_shrinkage`); only with [`Self::cpu_arena`].
+    #[serde(default)]
+    pub arena_shrinkage: bool,
+    /// Let idle intra-op threads spin for work (`session.intra_op.allow_spinning`,
+    /// ONNX Runtime's default) instead of sleeping; only matters with more than one
+    /// intra-op thread. Off saves CPU on a busy machine and costs wall time on a
+    /// quiet one.
+    #[serde(default = "default_intra_spinning")]
+    pub intra_spinning: bool,
+    /// Where the model's and config's SHA-256 (the fingerprint a cache keys on)
+    /// are remembered by file identity, so an unchanged model is not re-hashed on
+    /// every run; set by the plan beside the segment cache. `None`: remembered for
+    /// the process only.
+    #[serde(skip)]
+    pub digest_memo: Option<PathBuf>,
 }
 
 fn default_sessions() -> usize {
     1
+}
+fn default_cpu_arena() -> bool {
+    true
+}
+fn default_memory_pattern() -> bool {
+    false
+}
+fn default_intra_spinning() -> bool {
+    true
+}
+
+/// Cores narrator's Piper uses: the available parallelism, at most 4 (one VITS
+/// sentence gains little from more threads).
+fn available_cores() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(4)
 }
 
 impl PiperConfig {
@@ -57,7 +102,35 @@ impl PiperConfig {
             config: None,
             intra_threads: None,
             sessions: 1,
+            cpu_arena: default_cpu_arena(),
+            memory_pattern: default_memory_pattern(),
+            arena_shrinkage: false,
+            intra_spinning: default_intra_spinning(),
+            digest_memo: None,
         }
+    }
+
+    /// Set sessions, intra-op threads and memory options for `jobs` segments
+    /// synthesized at the same time, on this machine's cores (at most 4 used).
+    ///
+    /// One session with a thread per core, whatever `jobs` is: concurrent jobs
+    /// take turns on it (and still overlap their text work and encoding with
+    /// synthesis). A second session would hold a second copy of the weights and
+    /// of a long sentence's activations, ~280 MB, which put narrator above the
+    /// `piper` CLI's peak memory. ONNX Runtime's CPU arena stays on and its memory
+    /// pattern is off: with a pattern per input length the arena keeps growing
+    /// with the narration. Measured in `benches/piper_memory.sh`.
+    pub fn tune_for_jobs(&mut self, jobs: usize) {
+        self.tune(jobs, available_cores());
+    }
+
+    fn tune(&mut self, _jobs: usize, cores: usize) {
+        self.sessions = 1;
+        self.intra_threads = Some(cores.max(1));
+        self.cpu_arena = true;
+        self.memory_pattern = false;
+        self.arena_shrinkage = false;
+        self.intra_spinning = true;
     }
 
     /// The voice config path this configuration uses.
@@ -72,6 +145,10 @@ impl PiperConfig {
     /// Validate (model and config exist and parse, ONNX Runtime is found) and load
     /// the model once per session.
     pub fn build(&self) -> Result<PiperEngine, EngineError> {
+        self.with_bench_overrides()?.build_as_is()
+    }
+
+    fn build_as_is(&self) -> Result<PiperEngine, EngineError> {
         if !self.model.is_file() {
             return Err(EngineError::ModelNotFound {
                 path: self.model.display().to_string(),
@@ -137,7 +214,56 @@ impl PiperConfig {
             model: self.model.clone(),
             config_path,
             fingerprint: OnceLock::new(),
+            digest_memo: self.digest_memo.clone(),
+            run_options: self.run_options()?,
         })
+    }
+
+    fn run_options(&self) -> Result<Option<RunOptions>, EngineError> {
+        if !(self.cpu_arena && self.arena_shrinkage) {
+            return Ok(None);
+        }
+        let runtime = |e: ort::Error| EngineError::Runtime(e.to_string());
+        let mut options = RunOptions::new().map_err(runtime)?;
+        options
+            .set("memory.enable_memory_arena_shrinkage", "cpu:0")
+            .map_err(runtime)?;
+        Ok(Some(options))
+    }
+
+    /// This configuration with the benchmark-only overrides from the environment
+    /// applied, so `benches/piper_memory.sh` can measure ONNX Runtime settings
+    /// through the CLI: `NARRATOR_ORT_SESSIONS`, `NARRATOR_ORT_INTRA_THREADS`
+    /// (0 = ONNX Runtime's default), and `NARRATOR_ORT_CPU_ARENA`,
+    /// `NARRATOR_ORT_MEM_PATTERN`, `NARRATOR_ORT_ARENA_SHRINKAGE`,
+    /// `NARRATOR_ORT_SPINNING` (0 or 1). Unset or empty variables change nothing;
+    /// not a supported interface.
+    fn with_bench_overrides(&self) -> Result<Self, EngineError> {
+        let mut c = self.clone();
+        if let Some(n) = bench_knob("NARRATOR_ORT_SESSIONS")? {
+            c.sessions = n;
+        }
+        if let Some(n) = bench_knob("NARRATOR_ORT_INTRA_THREADS")? {
+            c.intra_threads = (n > 0).then_some(n);
+        }
+        for (name, field) in [
+            ("NARRATOR_ORT_CPU_ARENA", &mut c.cpu_arena),
+            ("NARRATOR_ORT_MEM_PATTERN", &mut c.memory_pattern),
+            ("NARRATOR_ORT_ARENA_SHRINKAGE", &mut c.arena_shrinkage),
+            ("NARRATOR_ORT_SPINNING", &mut c.intra_spinning),
+        ] {
+            match bench_knob(name)? {
+                Some(0) => *field = false,
+                Some(1) => *field = true,
+                Some(n) => {
+                    return Err(EngineError::InvalidVoice(format!(
+                        "{name}={n}: expected 0 or 1"
+                    )))
+                }
+                None => {}
+            }
+        }
+        Ok(c)
     }
 
     fn load_session(&self, env: &ort::environment::Environment) -> Result<Session, EngineError> {
@@ -150,11 +276,49 @@ impl PiperConfig {
         }
         builder = builder
             .with_inter_threads(1)
+            .map_err(|e| runtime(e.to_string()))?
+            .with_execution_providers([ort::ep::CPU::default()
+                .with_arena_allocator(self.cpu_arena)
+                .build()
+                .error_on_failure()])
+            .map_err(|e| runtime(e.to_string()))?
+            .with_memory_pattern(self.memory_pattern)
+            .map_err(|e| runtime(e.to_string()))?
+            .with_intra_op_spinning(self.intra_spinning)
             .map_err(|e| runtime(e.to_string()))?;
+        for (key, value) in bench_config_entries() {
+            builder = builder
+                .with_config_entry(&key, &value)
+                .map_err(|e| runtime(e.to_string()))?;
+        }
         builder.commit_from_file(&self.model).map_err(|e| {
             EngineError::InvalidVoice(format!("cannot load {}: {e}", self.model.display()))
         })
     }
+}
+
+/// A benchmark knob (see [`PiperConfig::with_bench_overrides`]): `None` when unset.
+fn bench_knob(name: &str) -> Result<Option<usize>, EngineError> {
+    match std::env::var(name) {
+        Ok(v) if v.trim().is_empty() => Ok(None),
+        Ok(v) => {
+            v.trim().parse().map(Some).map_err(|_| {
+                EngineError::InvalidVoice(format!("{name}={v}: expected a whole number"))
+            })
+        }
+        Err(_) => Ok(None),
+    }
+}
+
+/// Extra ONNX Runtime session config entries for benchmarks:
+/// `NARRATOR_ORT_CONFIG="key=value,key=value"`.
+fn bench_config_entries() -> Vec<(String, String)> {
+    std::env::var("NARRATOR_ORT_CONFIG")
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect()
 }
 
 /// The parts of a Piper `.onnx.json` voice config that synthesis needs.
@@ -271,6 +435,7 @@ pub struct PiperEngine {
     /// Hash of the model and its config, computed on first use (a medium model is
     /// ~60 MB: about 0.2 s).
     fingerprint: OnceLock<String>,
+    digest_memo: Option<PathBuf>,
     voice: VoiceConfig,
     phonemizer: Phonemizer,
     /// `Session::run` takes `&mut self`: concurrent callers each take a free
@@ -279,6 +444,8 @@ pub struct PiperEngine {
     session_count: usize,
     has_sid: bool,
     intra_threads: Option<usize>,
+    /// Set when the arena should shrink after each run.
+    run_options: Option<RunOptions>,
 }
 
 impl std::fmt::Debug for PiperEngine {
@@ -334,7 +501,11 @@ impl PiperEngine {
             inputs.push(("sid".into(), sid.into()));
         }
         let mut session = self.pool.take();
-        let outputs = session.run(inputs).map_err(synth)?;
+        let outputs = match &self.run_options {
+            Some(options) => session.run_with_options(inputs, options),
+            None => session.run(inputs),
+        }
+        .map_err(synth)?;
         if outputs.len() == 0 {
             return Err(EngineError::Synthesis("model returned no outputs".into()));
         }
@@ -375,8 +546,8 @@ impl PiperEngine {
 impl Engine for PiperEngine {
     fn identity(&self) -> super::EngineIdentity {
         let fingerprint = self.fingerprint.get_or_init(|| {
-            let hash = |p: &Path| match std::fs::read(p) {
-                Ok(bytes) => super::sha256_hex(&bytes),
+            let hash = |p: &Path| match super::digest::file_sha256(p, self.digest_memo.as_deref()) {
+                Ok(hex) => hex,
                 // Unreadable now though it loaded: key on the path, so nothing
                 // cached under another model's hash is reused.
                 Err(_) => format!("unreadable:{}", p.display()),
@@ -582,10 +753,10 @@ pub fn find_onnxruntime() -> Result<PathBuf, EngineError> {
             path.display()
         )));
     }
-    for site in crate::voices::site_packages() {
-        if let Some(lib) = onnxruntime_in(&site.join("onnxruntime").join("capi")) {
-            return Ok(lib);
-        }
+    if let Some(lib) = crate::voices::find_in_site_packages(|site| {
+        onnxruntime_in(&site.join("onnxruntime").join("capi"))
+    }) {
+        return Ok(lib);
     }
     Err(EngineError::Runtime(format!(
         "no libonnxruntime found in $VIRTUAL_ENV, ./.venv, $NARRATOR_VENV or python3 site-packages; {ORT_HINT}"
@@ -631,6 +802,36 @@ mod tests {
             c.config_path(),
             PathBuf::from("/v/en_US-joe-medium.onnx.json")
         );
+    }
+
+    #[test]
+    fn config_without_memory_fields_gets_the_defaults() {
+        let c: PiperConfig =
+            serde_json::from_str(r#"{"model": "/v/en_US-joe-medium.onnx", "sessions": 2}"#)
+                .expect("parses");
+        assert_eq!(c.sessions, 2);
+        assert!(c.cpu_arena);
+        assert!(!c.memory_pattern);
+        assert!(!c.arena_shrinkage);
+        assert!(c.intra_spinning);
+        assert_eq!(c, {
+            let mut n = PiperConfig::new("/v/en_US-joe-medium.onnx");
+            n.sessions = 2;
+            n
+        });
+    }
+
+    #[test]
+    fn tuning_keeps_one_session_with_a_thread_per_core() {
+        for (jobs, cores, threads) in [(1, 2, 2), (2, 2, 2), (8, 4, 4), (0, 1, 1), (3, 0, 1)] {
+            let mut c = PiperConfig::new("/v/x.onnx");
+            c.sessions = 5;
+            c.memory_pattern = true;
+            c.tune(jobs, cores);
+            assert_eq!(c.sessions, 1, "jobs {jobs}, cores {cores}");
+            assert_eq!(c.intra_threads, Some(threads), "jobs {jobs}, cores {cores}");
+            assert!(c.cpu_arena && !c.memory_pattern && !c.arena_shrinkage && c.intra_spinning);
+        }
     }
 
     #[test]
