@@ -78,7 +78,7 @@ fn http() -> Http {
         .expect("client")
 }
 
-fn start_server(dir: &Path) -> Server {
+fn start_server(dir: &Path, extra: &[&str]) -> Server {
     let data = dir.join("data");
     let o = narrator(dir)
         .args(["token", "create", "--name", "cms", "--data-dir"])
@@ -99,6 +99,7 @@ fn start_server(dir: &Path) -> Server {
         ])
         .arg("--data-dir")
         .arg(&data)
+        .args(extra)
         .env("NARRATOR_LOG", "narrator=info")
         .stdout(Stdio::null())
         .stderr(log)
@@ -131,10 +132,9 @@ fn wait_until(limit: Duration, what: &str, mut cond: impl FnMut() -> bool) -> Re
     Ok(())
 }
 
-/// POST a narration (silence engine) and wait until it is done; its API view.
-fn narrate(s: &Server, body: &Value) -> Value {
-    let c = http();
-    let r = c
+/// POST a narration; its id.
+fn post_id(s: &Server, body: &Value) -> String {
+    let r = http()
         .post(format!("{}/v1/narrations", s.base))
         .bearer_auth(&s.token)
         .json(body)
@@ -142,7 +142,13 @@ fn narrate(s: &Server, body: &Value) -> Value {
         .expect("POST");
     assert_eq!(r.status(), 202);
     let n: Value = r.json().expect("json");
-    let id = n["id"].as_str().expect("id").to_string();
+    n["id"].as_str().expect("id").to_string()
+}
+
+/// POST a narration (silence engine) and wait until it is done; its API view.
+fn narrate(s: &Server, body: &Value) -> Value {
+    let c = http();
+    let id = post_id(s, body);
     let mut last = Value::Null;
     wait_until(Duration::from_secs(90), "the narration", || {
         last = c
@@ -195,7 +201,7 @@ fn timing(n: &Value) -> Vec<Seg> {
 #[test]
 fn player_pages_need_no_token_carry_a_strict_csp_and_answer_unknown_ids_with_404() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let s = start_server(dir.path());
+    let s = start_server(dir.path(), &["--allow-private-urls"]);
     let public = narrate(&s, &silence_body("post-public", true));
     let private = narrate(&s, &silence_body("post-members", false));
     let c = http();
@@ -275,6 +281,51 @@ fn player_pages_need_no_token_carry_a_strict_csp_and_answer_unknown_ids_with_404
         .send()
         .expect("gone");
     assert_eq!(r.status(), 404);
+
+    // A failed narration has no player.
+    let nothing = format!("http://127.0.0.1:{}/story", support::closed_port());
+    let id = post_id(
+        &s,
+        &json!({"source": {"url": nothing}, "external_id": "broken", "engine": "silence"}),
+    );
+    wait_until(Duration::from_secs(120), "the narration to fail", || {
+        c.get(format!("{}/v1/narrations/{id}", s.base))
+            .bearer_auth(&s.token)
+            .send()
+            .and_then(|r| r.json::<Value>())
+            .is_ok_and(|n| n["status"] == "failed")
+    })
+    .expect("failed");
+    let r = c
+        .get(format!("{}/player/{id}", s.base))
+        .send()
+        .expect("player");
+    assert_eq!(r.status(), 404);
+    assert!(r.text().expect("html").contains("not available"));
+
+    // While it renders (here: its article's server never answers), the page says
+    // so and reloads itself.
+    let stalled = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let stalled_url = format!("http://{}/story", stalled.local_addr().expect("addr"));
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in stalled.incoming().flatten() {
+            held.push(conn); // accepted, never answered
+        }
+    });
+    let id = post_id(
+        &s,
+        &json!({"source": {"url": stalled_url}, "external_id": "slow", "engine": "silence"}),
+    );
+    let r = c
+        .get(format!("{}/player/{id}", s.base))
+        .send()
+        .expect("player");
+    assert_eq!(r.status(), 200);
+    let page = r.text().expect("html");
+    assert!(page.contains("being prepared"), "{page}");
+    assert!(page.contains(r#"<meta http-equiv="refresh" content="15">"#));
+    assert!(page.contains(LABEL));
 
     let doc: Value = c
         .get(format!("{}/openapi.json", s.base))
@@ -718,7 +769,7 @@ fn the_player_in_chromium_highlights_the_sentence_at_every_seek_and_embeds_cross
         return;
     };
     let dir = tempfile::tempdir().expect("tempdir");
-    let s = start_server(dir.path());
+    let s = start_server(dir.path(), &[]);
     let n = narrate(&s, &silence_body("post-1", true));
     let id = n["id"].as_str().expect("id").to_string();
     let segs = timing(&n);
