@@ -233,6 +233,19 @@ fn player_pages_need_no_token_carry_a_strict_csp_and_answer_unknown_ids_with_404
         !page.contains("<script>"),
         "no inline script (the CSP forbids it)"
     );
+    // The assets are named by version, and served under that name.
+    let script = page
+        .split("src=\"assets/player.js?v=")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a versioned script URL");
+    assert_eq!(script.len(), 12, "{script}");
+    let r = c
+        .get(format!("{}/player/assets/player.js?v={script}", s.base))
+        .send()
+        .expect("script");
+    assert_eq!(r.status(), 200);
+    assert!(page.contains(&format!("assets/player.css?v={script}")));
 
     // Members-only: playable by id, but not indexed and not cached by proxies.
     let pid = private["id"].as_str().expect("id");
@@ -709,16 +722,21 @@ async fn embed_checks(c: &Client, host: &str, base: &str, id: &str, segs: &[Seg]
     wait_js(
         c,
         "the embedded player's frame",
-        "var f = document.querySelector('iframe.narrator-player-frame');
-         return !!f && /px$/.test(f.style.height);",
+        "var fs = document.querySelectorAll('iframe.narrator-player-frame');
+         return fs.length === 2 && Array.prototype.every.call(fs, function (f) {
+           return /px$/.test(f.style.height); });",
     )
     .await;
     let info = js(
         c,
-        "var f = document.querySelector('iframe.narrator-player-frame');
+        "var fs = document.querySelectorAll('iframe.narrator-player-frame');
+         var f = fs[0];
          var blocked; try { blocked = f.contentDocument === null; } catch (e) { blocked = true; }
          return {src: f.src, height: parseFloat(f.style.height), blocked: blocked,
-                 origin: location.origin, after: f.previousElementSibling.tagName,
+                 origin: location.origin,
+                 after: Array.prototype.map.call(fs, function (x) {
+                   return x.previousElementSibling.tagName; }),
+                 titles: Array.prototype.map.call(fs, function (x) { return x.title; }),
                  frames: document.querySelectorAll('iframe').length};",
     )
     .await;
@@ -728,13 +746,32 @@ async fn embed_checks(c: &Client, host: &str, base: &str, id: &str, segs: &[Seg]
         info["blocked"], true,
         "the host cannot reach into the player"
     );
-    assert_eq!(info["after"], "SCRIPT", "the frame follows its script tag");
-    assert_eq!(info["frames"], 1, "one frame per snippet");
+    assert_eq!(
+        info["after"],
+        json!(["SCRIPT", "SCRIPT"]),
+        "each frame follows its script tag"
+    );
+    assert_eq!(info["frames"], 2, "one frame per snippet: {info}");
+    assert_eq!(info["titles"], json!(["Listen to this article", "Again"]));
     let height = info["height"].as_f64().expect("height");
     assert!(
         (150.0..4000.0).contains(&height),
         "the player sized its frame: {info}"
     );
+    // Only the player's own frame may resize it: the host page posting the same
+    // message changes nothing.
+    js(
+        c,
+        "window.postMessage({type: 'narrator:height', height: 77}, '*');",
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let after = js(
+        c,
+        "return parseFloat(document.querySelector('iframe.narrator-player-frame').style.height);",
+    )
+    .await;
+    assert_eq!(after.as_f64(), Some(height), "a forged height is ignored");
 
     let frame = c
         .find(Locator::Css("iframe.narrator-player-frame"))
@@ -780,9 +817,11 @@ fn the_player_in_chromium_highlights_the_sentence_at_every_seek_and_embeds_cross
     let host_page = format!(
         "<!doctype html><html><head><title>A news site</title></head><body>\
          <h1>Council approves bridge plan</h1><p>Listen:</p>\
-         <script src=\"{}/embed.js\" data-narration=\"{id}\"></script>\
-         <p>The article text.</p></body></html>",
-        s.base
+         <script src=\"{base}/embed.js\" data-narration=\"{id}\" async></script>\
+         <p>The article text.</p>\
+         <script src=\"{base}/embed.js\" data-narration=\"{id}\" data-title=\"Again\" async></script>\
+         </body></html>",
+        base = s.base
     );
     let host = support::serve(vec![(
         "/article.html",

@@ -150,6 +150,21 @@ fn lang_tag(lang: Option<&str>) -> &str {
     }
 }
 
+/// A tag of the player's script and style, put in their URLs: a page always gets
+/// the assets it was written for, while they stay cacheable for an hour.
+fn assets_version() -> &'static str {
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    VERSION.get_or_init(|| {
+        let mut both = String::with_capacity(PLAYER_JS.len() + PLAYER_CSS.len());
+        both.push_str(PLAYER_JS);
+        both.push_str(PLAYER_CSS);
+        super::store::sha256_hex(both.as_bytes())
+            .chars()
+            .take(12)
+            .collect()
+    })
+}
+
 fn media_url(st: &AppState, file: &str) -> String {
     st.public_url
         .join(&format!("media/{file}"))
@@ -220,6 +235,7 @@ fn notice(
             ("message", &message),
             ("refresh", refresh),
             ("label", AI_LABEL),
+            ("v", assets_version()),
         ],
     );
     html_response(st, status, false, body)
@@ -250,6 +266,7 @@ pub fn render(st: &AppState, n: &Narration, audio_file: &str) -> String {
         ("duration", format!("{duration:.3}")),
         ("total", clock(duration)),
         ("label", AI_LABEL.to_string()),
+        ("v", assets_version().to_string()),
     ];
     let refs: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
     fill(PLAYER_HTML, &refs)
