@@ -47,6 +47,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(v1)
         .merge(hooks)
         .merge(media)
+        .merge(super::player::routes())
         .route("/feed.xml", get(feed_xml))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))

@@ -4,11 +4,13 @@
 //!
 //! Rooms: [`store`] (the server's records), [`api`] (routes), [`worker`] (jobs),
 //! [`webhook`] (signed callbacks out), [`ghost`] (Ghost's hook in), [`problem`]
-//! (RFC 9457 errors), [`openapi`] (the served description).
+//! (RFC 9457 errors), [`openapi`] (the served description), [`player`] (the web
+//! player and its embed snippet).
 
 pub mod api;
 pub mod ghost;
 pub mod openapi;
+pub mod player;
 pub mod problem;
 pub mod store;
 pub mod webhook;

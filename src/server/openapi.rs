@@ -13,7 +13,7 @@ fn problem_response(description: &str) -> Value {
 pub fn document() -> Value {
     let narration_ref = json!({"$ref": "#/components/schemas/Narration"});
     let narration_json = json!({"application/json": {"schema": narration_ref}});
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "narrator",
@@ -210,5 +210,8 @@ pub fn document() -> Value {
                 }
             }
         }
-    })
+    });
+    // The player describes its own routes (src/server/player.rs).
+    super::player::describe(&mut doc);
+    doc
 }

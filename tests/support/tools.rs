@@ -42,6 +42,10 @@ fn install_hint(tool: &str) -> String {
             "install the Debian package ffmpeg (bash .ci/setup does)".to_string()
         }
         "lame" | "sox" => format!("install the Debian package {tool} (bash .ci/setup does)"),
+        "chromium" | "chromedriver" => {
+            "install the Debian packages chromium and chromium-driver (bash .ci/setup does)"
+                .to_string()
+        }
         _ => "bash .ci/setup creates .venv with piper-tts, the en_US-joe-medium voice, \
               onnxruntime and local-tts-studio; or set NARRATOR_VENV to such a venv"
             .to_string(),
