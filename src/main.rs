@@ -474,6 +474,18 @@ struct ServeArgs {
         value_name = "SECRET"
     )]
     webhook_secret: Option<String>,
+    /// Verifies inbound Standard-Webhooks calls on /v1/hooks/standard (whsec_…);
+    /// default: the --webhook-secret, so one key is shared with the CMS both ways.
+    #[arg(
+        long,
+        env = "NARRATOR_HOOK_SECRET",
+        hide_env_values = true,
+        value_name = "SECRET"
+    )]
+    hook_secret: Option<String>,
+    /// Edits of one article closer together than this become one job (default 2000).
+    #[arg(long, value_name = "MS")]
+    coalesce_ms: Option<u64>,
     /// Verifies Ghost's X-Ghost-Signature (the secret Ghost shows for the webhook).
     #[arg(
         long,
@@ -603,6 +615,13 @@ fn serve_cmd(args: ServeArgs, config: &Config) -> Result<()> {
         .map(WebhookSecret::parse)
         .transpose()
         .map_err(|e| usage(anyhow!("--webhook-secret: {e}")))?;
+    opts.hook_secret = match args.hook_secret.as_deref().filter(|h| !h.is_empty()) {
+        Some(h) => Some(WebhookSecret::parse(h).map_err(|e| usage(anyhow!("--hook-secret: {e}")))?),
+        None => opts.webhook_secret.clone(),
+    };
+    if let Some(ms) = args.coalesce_ms {
+        opts.coalesce_window = std::time::Duration::from_millis(ms);
+    }
     opts.ghost_secret = args.ghost_secret.filter(|g| !g.is_empty());
     if let Some(r) = args.rate_limit.or(s.rate_limit_per_minute) {
         opts.rate_limit_per_minute = r;

@@ -1109,3 +1109,238 @@ fn a_callback_still_owed_when_the_server_dies_is_delivered_after_the_restart() {
         s.log()
     );
 }
+
+/// `webhook-signature` for a Standard-Webhooks call, computed here from the spec
+/// (HMAC-SHA256 of "id.timestamp.body" under the whsec_ key bytes), not by the server's code.
+fn standard_signature(secret: &str, msg_id: &str, ts: i64, body: &[u8]) -> String {
+    let key = base64::engine::general_purpose::STANDARD
+        .decode(secret.trim_start_matches("whsec_"))
+        .expect("key");
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).expect("key");
+    mac.update(format!("{msg_id}.{ts}.").as_bytes());
+    mac.update(body);
+    format!(
+        "v1,{}",
+        base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    )
+}
+
+fn now_s() -> i64 {
+    now_ms() / 1000
+}
+
+/// POST a Standard-Webhooks call: `sig` None signs it correctly with `secret`.
+fn standard_hook(
+    s: &Server,
+    secret: &str,
+    msg_id: &str,
+    ts: i64,
+    body: &Value,
+    sig: Option<&str>,
+) -> Response {
+    let raw = body.to_string();
+    let sig = sig
+        .map(str::to_string)
+        .unwrap_or_else(|| standard_signature(secret, msg_id, ts, raw.as_bytes()));
+    client()
+        .post(s.url("/v1/hooks/standard"))
+        .header("content-type", "application/json")
+        .header("webhook-id", msg_id)
+        .header("webhook-timestamp", ts.to_string())
+        .header("webhook-signature", sig)
+        .body(raw)
+        .send()
+        .expect("hook")
+}
+
+fn count_of(s: &Server, tok: &str, external_id: &str) -> usize {
+    get(s, tok, &format!("/v1/narrations?external_id={external_id}"))["items"]
+        .as_array()
+        .map_or(0, Vec::len)
+}
+
+#[test]
+fn standard_webhooks_hooks_need_a_fresh_good_signature_and_a_replay_is_queued_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tok = token(dir.path(), "cms");
+    let hook_secret = "whsec_c2VjcmV0LWtleS1mb3ItdGhlLWNtcy1ob29rcw==";
+    let s = Server::start(
+        dir.path(),
+        &["--hook-secret", hook_secret, "--webhook-secret", WHSEC],
+    );
+    let body = silence(STORY, "sw:1");
+
+    // Wrong key (the callback key is not the hook key here), a tampered body, a stale
+    // or future timestamp, missing headers: 401, nothing queued.
+    let wrong = standard_signature(WHSEC, "msg_1", now_s(), body.to_string().as_bytes());
+    let p = assert_problem(
+        standard_hook(&s, hook_secret, "msg_1", now_s(), &body, Some(&wrong)),
+        401,
+        "unauthorized",
+    );
+    assert!(
+        p["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("signature")),
+        "{p}"
+    );
+    let signed_other = standard_signature(
+        hook_secret,
+        "msg_1",
+        now_s(),
+        silence("Another text.", "sw:1").to_string().as_bytes(),
+    );
+    assert_problem(
+        standard_hook(
+            &s,
+            hook_secret,
+            "msg_1",
+            now_s(),
+            &body,
+            Some(&signed_other),
+        ),
+        401,
+        "unauthorized",
+    );
+    for ts in [now_s() - 6 * 60, now_s() + 6 * 60] {
+        let p = assert_problem(
+            standard_hook(&s, hook_secret, "msg_1", ts, &body, None),
+            401,
+            "unauthorized",
+        );
+        assert!(
+            p["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("timestamp")),
+            "{p}"
+        );
+    }
+    let bare = client()
+        .post(s.url("/v1/hooks/standard"))
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .expect("hook");
+    assert_problem(bare, 401, "unauthorized");
+    assert_eq!(
+        count_of(&s, &tok, "sw:1"),
+        0,
+        "a refused call queues nothing"
+    );
+
+    // Good: queued without a bearer token, within the tolerance window (4 min old).
+    let r = standard_hook(&s, hook_secret, "msg_1", now_s() - 4 * 60, &body, None);
+    assert_eq!(r.status(), 202);
+    let n = json_of(r);
+    let id = n["id"].as_str().expect("id").to_string();
+    assert_eq!(n["status"], "queued");
+    // The sender's retry of the same message (same id, new timestamp, new
+    // signature) is answered with that narration; nothing new is queued.
+    let r = standard_hook(&s, hook_secret, "msg_1", now_s(), &body, None);
+    assert_eq!(r.status(), 200);
+    assert_eq!(json_of(r)["id"], id.as_str());
+    // Even when the body changed: the id says it is the same message.
+    let r = standard_hook(
+        &s,
+        hook_secret,
+        "msg_1",
+        now_s(),
+        &silence("Changed text.", "sw:1"),
+        None,
+    );
+    assert_eq!(
+        (r.status().as_u16(), json_of(r)["id"].clone()),
+        (200, json!(id))
+    );
+    assert_eq!(count_of(&s, &tok, "sw:1"), 1);
+    assert_eq!(wait_finished(&s, &tok, &id, 60)["status"], "done");
+
+    // A signed body that is not a narration request: 422 naming the field, and
+    // its redelivery is looked at again (not taken for processed).
+    let bad = json!({"source": {"text": "x"}});
+    for _ in 0..2 {
+        let p = assert_problem(
+            standard_hook(&s, hook_secret, "msg_bad", now_s(), &bad, None),
+            422,
+            "invalid-request",
+        );
+        assert_eq!(p["field"], "/external_id", "{p}");
+    }
+    // A new message with a fixed body: narrated.
+    let mut fixed = bad.clone();
+    fixed["external_id"] = json!("sw:2");
+    fixed["engine"] = json!("silence");
+    let r = standard_hook(&s, hook_secret, "msg_bad", now_s(), &fixed, None);
+    assert_eq!(r.status(), 202);
+    drop(s);
+
+    // Without --hook-secret, the callback key verifies hooks too.
+    let dir2 = tempfile::tempdir().expect("tempdir");
+    let s = Server::start(dir2.path(), &["--webhook-secret", WHSEC]);
+    let r = standard_hook(&s, WHSEC, "msg_x", now_s(), &silence(STORY, "sw:3"), None);
+    assert_eq!(r.status(), 202);
+    drop(s);
+    // And with neither, hooks are off.
+    let dir3 = tempfile::tempdir().expect("tempdir");
+    let s = Server::start(dir3.path(), &[]);
+    assert_problem(
+        standard_hook(&s, WHSEC, "msg_y", now_s(), &silence(STORY, "sw:4"), None),
+        403,
+        "forbidden",
+    );
+}
+
+#[test]
+fn a_burst_of_edits_is_one_job_and_renders_the_last_edit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tok = token(dir.path(), "cms");
+    let s = Server::start(dir.path(), &["--workers", "1", "--coalesce-ms", "1500"]);
+    let edits = ["May", "June", "July", "August"];
+    let ids: Vec<String> = edits
+        .iter()
+        .map(|month| {
+            let (status, n) = post(&s, &tok, &silence(&STORY.replace("May", month), "burst"));
+            assert_eq!(status, 202, "{n}");
+            n["id"].as_str().expect("id").to_string()
+        })
+        .collect();
+    // The first event starts at once (a worker may already run it); the second
+    // waits out the window, and every later one lands in that queued revision.
+    assert_eq!(ids[1], ids[2]);
+    assert_eq!(ids[2], ids[3]);
+    let last = wait_finished(&s, &tok, &ids[3], 60);
+    assert_eq!(last["status"], "done", "{last}");
+    let first = wait_finished(&s, &tok, &ids[0], 60);
+    if ids[0] != ids[1] {
+        // A worker took the first one before the second event: it was canceled.
+        assert_eq!(first["status"], "canceled", "{first}");
+    }
+    let all = get(&s, &tok, "/v1/narrations?external_id=burst");
+    let items = all["items"].as_array().expect("items");
+    assert!(items.len() <= 2, "{all}");
+    assert_eq!(
+        items.iter().filter(|n| n["status"] == "done").count(),
+        1,
+        "{all}"
+    );
+    // What was rendered is the last edit.
+    let vtt = client()
+        .get(last["transcript_url"].as_str().expect("vtt"))
+        .send()
+        .expect("vtt")
+        .text()
+        .expect("text");
+    assert!(vtt.contains("August"), "{vtt}");
+    assert!(!vtt.contains("July"), "{vtt}");
+
+    // Later, outside the window and with the revision done, an edit is a new
+    // revision that starts at once.
+    std::thread::sleep(Duration::from_millis(1600));
+    let (status, n) = post(&s, &tok, &silence(&STORY.replace("May", "March"), "burst"));
+    assert_eq!(status, 202);
+    assert_ne!(n["id"], last["id"]);
+    assert_eq!(
+        wait_finished(&s, &tok, n["id"].as_str().expect("id"), 60)["status"],
+        "done"
+    );
+}

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use apalis::prelude::{TaskBuilder, TaskSink};
 use axum::body::{Body, Bytes};
@@ -28,6 +28,7 @@ use crate::publish::feed;
 use super::ghost::{self, GhostAction};
 use super::problem::Problem;
 use super::store::{sha256_hex, Narration, NewNarration, Status};
+use super::webhook::InboundHeaders;
 use super::worker::{self, NarrationJob};
 use super::{AppState, ServerError};
 
@@ -39,7 +40,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/narrations/{id}", get(show).delete(remove))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
     // Ghost cannot send a bearer token: its hook is authenticated by its signature.
-    let hooks = Router::new().route("/v1/hooks/ghost", post(ghost_hook));
+    // Nor can a Standard-Webhooks sender: its calls are signed.
+    let hooks = Router::new()
+        .route("/v1/hooks/ghost", post(ghost_hook))
+        .route("/v1/hooks/standard", post(standard_hook));
     let media = Router::new()
         .route("/media/{file}", get(media))
         .layer(CorsLayer::permissive());
@@ -342,18 +346,28 @@ fn plan_field(e: &PlanError) -> &'static str {
     }
 }
 
-/// Queue a job for narration `id`.
+/// Queue a job for narration `id`, to start no sooner than `delay` from now.
 pub async fn enqueue(
     st: &AppState,
     id: &str,
     request: NarrationRequest,
+    delay: Duration,
 ) -> Result<(), ServerError> {
-    let task = TaskBuilder::new(NarrationJob {
+    let mut task = TaskBuilder::new(NarrationJob {
         narration_id: id.to_string(),
         request,
     })
-    .max_attempts(5)
-    .build();
+    .max_attempts(5);
+    if !delay.is_zero() {
+        // The queue schedules in whole seconds: round up, so the job never starts
+        // before the delay is over.
+        let at = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            + delay;
+        task = task.run_at_timestamp(at.as_secs() + u64::from(at.subsec_nanos() > 0));
+    }
+    let task = task.build();
     st.queue
         .clone()
         .push_task(task)
@@ -417,12 +431,13 @@ pub async fn create_narration(
     }
 
     let _one_at_a_time = st.create_lock.lock().await;
-    if let Some(latest) = st.store.latest(&spec.external_id).await? {
+    let latest = st.store.latest(&spec.external_id).await?;
+    if let Some(latest) = &latest {
         let same_settings =
             latest.public == spec.public && latest.callback_url == spec.callback_url;
         let active_or_done = !matches!(latest.status, Status::Failed | Status::Canceled);
         if latest.request == request_json && same_settings && active_or_done {
-            return Ok((StatusCode::OK, latest));
+            return Ok((StatusCode::OK, latest.clone()));
         }
         // The same spoken text, voice and settings from a changed source (markup,
         // an edit that normalizes the same): no new synthesis.
@@ -430,26 +445,53 @@ pub async fn create_narration(
             *id == latest.id && latest.content_hash.as_deref() == Some(h.as_str())
         });
         if unchanged && same_settings && latest.status == Status::Done {
-            return Ok((StatusCode::OK, latest));
+            return Ok((StatusCode::OK, latest.clone()));
         }
     }
     let id = format!("nar_{}", uuid::Uuid::new_v4().simple());
     let metadata = spec.metadata.as_ref().map(Value::to_string);
-    st.store
-        .insert(&NewNarration {
-            id: &id,
-            external_id: &spec.external_id,
-            request: &request_json,
-            public: spec.public,
-            callback_url: spec.callback_url.as_deref(),
-            metadata: metadata.as_deref(),
-            title: spec.request.metadata.title.as_deref(),
-        })
-        .await?;
+    let row = NewNarration {
+        id: &id,
+        external_id: &spec.external_id,
+        request: &request_json,
+        public: spec.public,
+        callback_url: spec.callback_url.as_deref(),
+        metadata: metadata.as_deref(),
+        title: spec.request.metadata.title.as_deref(),
+    };
+    // Coalescing: an edit of an article whose newest revision no worker has taken
+    // yet goes into that revision (its queued job renders the newest request).
+    if let Some(queued) = latest.as_ref().filter(|l| l.status == Status::Queued) {
+        if st.store.update_queued(&queued.id, &row).await? {
+            for older in st.store.active_of(&spec.external_id, &queued.id).await? {
+                cancel(
+                    st,
+                    &older.id,
+                    &format!("replaced by revision {}", queued.id),
+                )
+                .await?;
+            }
+            let n = st
+                .store
+                .get(&queued.id)
+                .await?
+                .ok_or_else(|| Problem::internal("the queued narration is gone"))?;
+            return Ok((StatusCode::ACCEPTED, n));
+        }
+    }
+    st.store.insert(&row).await?;
     for older in st.store.active_of(&spec.external_id, &id).await? {
         cancel(st, &older.id, &format!("replaced by revision {id}")).await?;
     }
-    enqueue(st, &id, spec.request).await?;
+    // The second event of a burst waits out the window, so the rest of the burst
+    // lands in its queued revision instead of canceling render after render.
+    let window = st.options.coalesce_window;
+    let in_burst = latest.as_ref().is_some_and(|l| {
+        let age_s = super::store::now().saturating_sub(l.created_at);
+        u128::from(age_s.max(0) as u64) * 1000 < window.as_millis()
+    });
+    let delay = if in_burst { window } else { Duration::ZERO };
+    enqueue(st, &id, spec.request, delay).await?;
     let n = st
         .store
         .get(&id)
@@ -458,13 +500,9 @@ pub async fn create_narration(
     Ok((StatusCode::ACCEPTED, n))
 }
 
-async fn create(
-    State(st): Shared,
-    Extension(token): Extension<TokenName>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, Problem> {
-    let body = body.map_err(|e| {
+/// A body that could not be read, as a problem.
+fn body_problem(st: &AppState) -> impl FnOnce(BytesRejection) -> Problem + '_ {
+    move |e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             Problem::too_large(format!(
                 "the body is over {} bytes",
@@ -478,7 +516,16 @@ async fn create(
                 e.body_text(),
             )
         }
-    })?;
+    }
+}
+
+async fn create(
+    State(st): Shared,
+    Extension(token): Extension<TokenName>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    let body = body.map_err(body_problem(&st))?;
     let key = headers
         .get("idempotency-key")
         .map(|v| v.to_str().map(str::to_string))
@@ -652,6 +699,69 @@ async fn ghost_hook(
             Ok(json_response(StatusCode::OK, json!({"removed": removed})))
         }
         GhostAction::Ignore(why) => Ok(json_response(StatusCode::OK, json!({"ignored": why}))),
+    }
+}
+
+// --- Standard Webhooks in -------------------------------------------------------------
+
+/// `POST /v1/hooks/standard`: the body of `POST /v1/narrations`, signed the Standard
+/// Webhooks way instead of a bearer token. A message id seen before is answered
+/// with the narration it made, never queued again.
+async fn standard_hook(
+    State(st): Shared,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    let Some(secret) = st.options.hook_secret.clone() else {
+        return Err(Problem::forbidden(
+            "Standard-Webhooks hooks are off: start the server with --hook-secret \
+             (or --webhook-secret)",
+        ));
+    };
+    let body = body.map_err(body_problem(&st))?;
+    let h = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let inbound = InboundHeaders {
+        id: h("webhook-id"),
+        timestamp: h("webhook-timestamp"),
+        signature: h("webhook-signature"),
+    };
+    let msg_id = secret
+        .verify_inbound(inbound, &body, super::store::now())
+        .map_err(|e| Problem::unauthorized(e.to_string()))?
+        .to_string();
+    if !st.store.claim_hook(&msg_id).await? {
+        return match st.store.hook_narration(&msg_id).await? {
+            Some(id) => {
+                let n = st
+                    .store
+                    .get(&id)
+                    .await?
+                    .ok_or_else(|| Problem::internal("a hook's narration is gone"))?;
+                Ok(json_response(StatusCode::OK, view(&st, &n)))
+            }
+            None => Err(Problem::conflict(format!(
+                "message '{msg_id}' is being processed; retry later"
+            ))),
+        };
+    }
+    let made = match spec_from_body(&body, &st.config) {
+        Ok(spec) => create_narration(&st, spec).await,
+        Err(p) => Err(p),
+    };
+    match made {
+        Ok((status, n)) => {
+            st.store.hook_processed(&msg_id, &n.id).await?;
+            let mut resp = json_response(status, view(&st, &n));
+            if let Ok(loc) = HeaderValue::from_str(&format!("/v1/narrations/{}", n.id)) {
+                resp.headers_mut().insert(header::LOCATION, loc);
+            }
+            Ok(resp)
+        }
+        Err(p) => {
+            // Not processed: a redelivery is looked at again (and answered alike).
+            st.store.release_hook(&msg_id).await?;
+            Err(p)
+        }
     }
 }
 

@@ -75,6 +75,13 @@ pub struct ServerOptions {
     /// The URL the server is reached at (feed and media links); default from `listen`.
     pub public_url: Option<url::Url>,
     pub webhook_secret: Option<WebhookSecret>,
+    /// Verifies inbound Standard-Webhooks calls on `/v1/hooks/standard`.
+    pub hook_secret: Option<WebhookSecret>,
+    /// An event for an article whose newest revision was created less than this
+    /// ago starts its job only after this long, so a burst of edits is one job
+    /// (later events of the burst update the queued revision in place). The first
+    /// event of an article is never delayed.
+    pub coalesce_window: Duration,
     /// Ghost's webhook secret (the key bytes as Ghost shows them).
     pub ghost_secret: Option<String>,
     /// Requests per minute per token.
@@ -98,6 +105,8 @@ impl ServerOptions {
             allow_private_urls: false,
             public_url: None,
             webhook_secret: None,
+            hook_secret: None,
+            coalesce_window: Duration::from_secs(2),
             ghost_secret: None,
             rate_limit_per_minute: 600,
             max_body_bytes: 2 * 1024 * 1024,

@@ -109,6 +109,32 @@ pub fn document() -> Value {
                     }
                 }
             },
+            "/v1/hooks/standard": {
+                "post": {
+                    "operationId": "standardHook",
+                    "summary": "The body of createNarration, signed the Standard Webhooks way \
+                        (HMAC-SHA256 of \"id.timestamp.body\" under the --hook-secret); a \
+                        webhook-id seen before answers 200 with the narration it made",
+                    "security": [],
+                    "parameters": [
+                        {"name": "webhook-id", "in": "header", "required": true, "schema": {"type": "string"}},
+                        {"name": "webhook-timestamp", "in": "header", "required": true, "schema": {"type": "string"}},
+                        {"name": "webhook-signature", "in": "header", "required": true, "schema": {"type": "string"}}
+                    ],
+                    "requestBody": {"required": true, "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/CreateNarration"}}}},
+                    "responses": {
+                        "200": {"description": "A redelivered message, or the unchanged article's narration", "content": narration_json},
+                        "202": {"description": "Queued", "content": narration_json},
+                        "400": problem_response("The body is not JSON"),
+                        "401": problem_response("A missing, bad or stale signature"),
+                        "403": problem_response("Standard-Webhooks hooks are not configured"),
+                        "409": problem_response("The same message is being processed"),
+                        "413": problem_response("Body too large"),
+                        "422": problem_response("A field is wrong (named in `field`)")
+                    }
+                }
+            },
             "/media/{file}": {
                 "get": {
                     "operationId": "getMedia",

@@ -67,6 +67,13 @@ const SCHEMA: &[&str] = &[
         next_at_ms INTEGER NOT NULL,
         state TEXT NOT NULL DEFAULT 'pending'
     )",
+    // Standard-Webhooks messages received (by webhook-id), so a redelivery is not
+    // queued twice; narration_id is NULL while the first delivery is processed.
+    "CREATE TABLE IF NOT EXISTS inbound_hooks (
+        msg_id TEXT PRIMARY KEY,
+        narration_id TEXT,
+        received_at INTEGER NOT NULL
+    )",
     "CREATE TABLE IF NOT EXISTS disabled_endpoints (
         url TEXT PRIMARY KEY,
         at INTEGER NOT NULL
@@ -378,6 +385,27 @@ impl Store {
         Ok(row.as_ref().map(narration_from).transpose()?)
     }
 
+    /// Put `n`'s request and settings into narration `id` if it is still queued (not
+    /// yet taken by a worker, which reads the request from the row when it starts):
+    /// the edit rides on the job already queued. False when a worker took it first.
+    pub async fn update_queued(&self, id: &str, n: &NewNarration<'_>) -> Result<bool, ServerError> {
+        let r = sqlx::query(
+            "UPDATE narrations SET request = ?, public = ?, callback_url = ?, metadata = ?,
+               title = ?, updated_at = ?
+             WHERE id = ? AND status = 'queued' AND deleted = 0",
+        )
+        .bind(n.request)
+        .bind(n.public as i64)
+        .bind(n.callback_url)
+        .bind(n.metadata)
+        .bind(n.title)
+        .bind(now())
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(r.rows_affected() > 0)
+    }
+
     /// Revisions of `external_id` other than `except` still queued or running.
     pub async fn active_of(
         &self,
@@ -670,6 +698,64 @@ impl Store {
                 .fetch_one(&self.pool)
                 .await?,
         )
+    }
+
+    // --- inbound Standard-Webhooks messages -------------------------------------
+
+    /// How long a received webhook-id is remembered: a sender's retries of one
+    /// message (same id, new timestamp and signature) come within hours or days.
+    pub const HOOK_IDS_KEPT_S: i64 = 7 * 24 * 3600;
+
+    /// Claim message `msg_id`: true when it is new (the caller processes it), false
+    /// when it was received before. Ids older than [`Self::HOOK_IDS_KEPT_S`] are
+    /// forgotten.
+    pub async fn claim_hook(&self, msg_id: &str) -> Result<bool, ServerError> {
+        let t = now();
+        sqlx::query("DELETE FROM inbound_hooks WHERE received_at < ?")
+            .bind(t - Self::HOOK_IDS_KEPT_S)
+            .execute(&self.pool)
+            .await?;
+        let r = sqlx::query(
+            "INSERT OR IGNORE INTO inbound_hooks (msg_id, narration_id, received_at)
+             VALUES (?, NULL, ?)",
+        )
+        .bind(msg_id)
+        .bind(t)
+        .execute(&self.pool)
+        .await?;
+        Ok(r.rows_affected() > 0)
+    }
+
+    /// The narration message `msg_id` made (None while it is still processed).
+    pub async fn hook_narration(&self, msg_id: &str) -> Result<Option<String>, ServerError> {
+        let id: Option<Option<String>> =
+            sqlx::query_scalar("SELECT narration_id FROM inbound_hooks WHERE msg_id = ?")
+                .bind(msg_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(id.flatten())
+    }
+
+    pub async fn hook_processed(
+        &self,
+        msg_id: &str,
+        narration_id: &str,
+    ) -> Result<(), ServerError> {
+        sqlx::query("UPDATE inbound_hooks SET narration_id = ? WHERE msg_id = ?")
+            .bind(narration_id)
+            .bind(msg_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Forget message `msg_id` (its processing failed: a redelivery is processed anew).
+    pub async fn release_hook(&self, msg_id: &str) -> Result<(), ServerError> {
+        sqlx::query("DELETE FROM inbound_hooks WHERE msg_id = ?")
+            .bind(msg_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     // --- callback endpoints ---------------------------------------------------

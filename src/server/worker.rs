@@ -178,6 +178,17 @@ pub async fn run_job(job: NarrationJob, state: Arc<AppState>) -> Result<(), supe
     if !state.store.set_running(&id).await? {
         return Ok(());
     }
+    // The row holds the newest request: an edit that came while the job waited
+    // was put into the queued revision (coalescing), not into this job.
+    let mut job = job;
+    if let Some(n) = state.store.get(&id).await? {
+        match serde_json::from_str(&n.request) {
+            Ok(request) => job.request = request,
+            Err(e) => {
+                tracing::warn!(narration = %id, "stored request unreadable ({e}); using the job's")
+            }
+        }
+    }
     let cancel = CancelToken::new();
     state
         .running
@@ -233,7 +244,8 @@ pub async fn run_job(job: NarrationJob, state: Arc<AppState>) -> Result<(), supe
                     if n.status.is_active() && !n.deleted {
                         let request = serde_json::from_str(&n.request)
                             .map_err(|e| super::ServerError::Queue(e.to_string()))?;
-                        super::api::enqueue(&state, &id, request).await?;
+                        super::api::enqueue(&state, &id, request, std::time::Duration::ZERO)
+                            .await?;
                     }
                 }
             }
