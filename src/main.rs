@@ -500,6 +500,12 @@ struct ServeArgs {
     /// Largest request body in bytes (default 2 MiB).
     #[arg(long, value_name = "BYTES")]
     max_body_bytes: Option<usize>,
+    /// The workers' segment cache (default: DIR/segments in the data dir).
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    cache_dir: Option<PathBuf>,
+    /// Synthesize every segment; no segment cache.
+    #[arg(long)]
+    no_cache: bool,
     /// Callback delivery attempts (default 8).
     #[arg(long, value_name = "N")]
     callback_attempts: Option<u32>,
@@ -619,6 +625,11 @@ fn serve_cmd(args: ServeArgs, config: &Config) -> Result<()> {
         Some(h) => Some(WebhookSecret::parse(h).map_err(|e| usage(anyhow!("--hook-secret: {e}")))?),
         None => opts.webhook_secret.clone(),
     };
+    if args.no_cache {
+        opts.cache_dir = None;
+    } else if let Some(dir) = args.cache_dir {
+        opts.cache_dir = Some(dir);
+    }
     if let Some(ms) = args.coalesce_ms {
         opts.coalesce_window = std::time::Duration::from_millis(ms);
     }

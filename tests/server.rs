@@ -1344,3 +1344,93 @@ fn a_burst_of_edits_is_one_job_and_renders_the_last_edit() {
         "done"
     );
 }
+
+/// The value of an unlabelled metric in `/metrics`.
+fn metric(s: &Server, name: &str) -> f64 {
+    let text = client()
+        .get(s.url("/metrics"))
+        .send()
+        .expect("metrics")
+        .text()
+        .expect("text");
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in {text}"))
+}
+
+/// (renders, cache hits, cache misses, synthesis seconds).
+fn synthesis_counters(s: &Server) -> (f64, f64, f64, f64) {
+    (
+        metric(s, "narrator_renders_total"),
+        metric(s, "narrator_cache_hits_total"),
+        metric(s, "narrator_cache_misses_total"),
+        metric(s, "narrator_synthesis_seconds_total"),
+    )
+}
+
+#[test]
+fn republishing_50_unchanged_articles_synthesizes_nothing_and_a_new_job_replays_the_cache() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tok = token(dir.path(), "cms");
+    let s = Server::start(dir.path(), &["--workers", "2", "--rate-limit", "100000"]);
+    assert_eq!(synthesis_counters(&s), (0.0, 0.0, 0.0, 0.0));
+    let article = |i: usize| {
+        silence(
+            &format!("Harbour story {i}.\n\nThe harbour of town {i} reopened on Monday.\n\nShips number {i} came in."),
+            &format!("art-{i}"),
+        )
+    };
+    let ids: Vec<String> = (0..50)
+        .map(|i| {
+            let (status, n) = post(&s, &tok, &article(i));
+            assert_eq!(status, 202, "{n}");
+            n["id"].as_str().expect("id").to_string()
+        })
+        .collect();
+    for id in &ids {
+        assert_eq!(wait_finished(&s, &tok, id, 120)["status"], "done");
+    }
+    let first = synthesis_counters(&s);
+    assert_eq!(first.0, 50.0, "one render per article: {first:?}");
+    assert!(
+        first.2 >= 150.0,
+        "every article's 3 paragraphs synthesized: {first:?}"
+    );
+
+    // The same 50 again: the same narrations, no render, nothing synthesized.
+    for (i, id) in ids.iter().enumerate() {
+        let (status, n) = post(&s, &tok, &article(i));
+        assert_eq!((status, n["id"].as_str()), (200, Some(id.as_str())), "{n}");
+    }
+    assert_eq!(synthesis_counters(&s), first);
+    assert_eq!(metric(&s, "narrator_queue_depth"), 0.0);
+
+    // A narration deleted and published again is a new job, but its segments come
+    // from the cache: nothing more is synthesized.
+    let del = client()
+        .delete(s.url(&format!("/v1/narrations/{}", ids[7])))
+        .bearer_auth(&tok)
+        .send()
+        .expect("delete");
+    assert_eq!(del.status(), 204);
+    let (status, again) = post(&s, &tok, &article(7));
+    assert_eq!(status, 202, "{again}");
+    let again = wait_finished(&s, &tok, again["id"].as_str().expect("id"), 60);
+    assert_eq!(again["status"], "done");
+    let segments = again["progress"]["segments_total"]
+        .as_f64()
+        .expect("segments");
+    let after = synthesis_counters(&s);
+    assert_eq!(after.0, first.0 + 1.0, "{after:?}");
+    assert_eq!(
+        after.1,
+        first.1 + segments,
+        "every segment a hit: {after:?}"
+    );
+    assert_eq!(
+        (after.2, after.3),
+        (first.2, first.3),
+        "no synthesis: {after:?}"
+    );
+    assert!(dir.path().join("data/segments").is_dir());
+}

@@ -1033,7 +1033,7 @@ async fn metrics(State(st): Shared) -> Result<Response, Problem> {
     .fetch_one(&st.store.pool)
     .await
     .map_err(Problem::internal)?;
-    let (counts, synth) = st.store.counts().await?;
+    let counts = st.store.counts().await?;
     let mut out = String::new();
     out.push_str("# HELP narrator_queue_depth Jobs waiting in the queue.\n");
     out.push_str("# TYPE narrator_queue_depth gauge\n");
@@ -1050,9 +1050,35 @@ async fn metrics(State(st): Shared) -> Result<Response, Problem> {
             s.as_str()
         ));
     }
-    out.push_str("# HELP narrator_synthesis_seconds_total Wall seconds spent synthesizing.\n");
-    out.push_str("# TYPE narrator_synthesis_seconds_total counter\n");
-    out.push_str(&format!("narrator_synthesis_seconds_total {synth}\n"));
+    let m = &st.metrics;
+    let load = |c: &std::sync::atomic::AtomicU64| c.load(std::sync::atomic::Ordering::Relaxed);
+    let counters = [
+        (
+            "narrator_renders_total",
+            "Renders started by this process's workers.",
+            load(&m.renders).to_string(),
+        ),
+        (
+            "narrator_cache_hits_total",
+            "Segments replayed from the segment cache.",
+            load(&m.cache_hits).to_string(),
+        ),
+        (
+            "narrator_cache_misses_total",
+            "Segments synthesized by an engine (not in the segment cache).",
+            load(&m.cache_misses).to_string(),
+        ),
+        (
+            "narrator_synthesis_seconds_total",
+            "Engine wall seconds spent synthesizing segments (cache misses only).",
+            format!("{:.6}", load(&m.synthesis_us) as f64 / 1e6),
+        ),
+    ];
+    for (name, help, value) in counters {
+        out.push_str(&format!(
+            "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n"
+        ));
+    }
     out.push_str("# HELP narrator_renders_running Renders running in this process.\n");
     out.push_str("# TYPE narrator_renders_running gauge\n");
     out.push_str(&format!(

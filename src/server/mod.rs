@@ -24,6 +24,9 @@ use apalis::prelude::*;
 use apalis_sqlite::SqliteStorage;
 use tokio::sync::Mutex;
 
+use std::sync::atomic::AtomicU64;
+
+use crate::cache::SegmentCache;
 use crate::cancel::CancelToken;
 use crate::config::Config;
 use crate::voices::Catalog;
@@ -91,13 +94,15 @@ pub struct ServerOptions {
     /// Queue heartbeat; a worker silent for 3 of them has its jobs re-enqueued.
     pub heartbeat: Duration,
     pub callback_retry: RetryPolicy,
+    /// The workers' segment cache (None: every segment is synthesized). Default
+    /// `<data_dir>/segments`, so a retried or re-published job replays its audio.
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl ServerOptions {
     pub fn new(listen: SocketAddr, data_dir: PathBuf) -> Self {
         Self {
             listen,
-            data_dir,
             workers: std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(1)
@@ -112,6 +117,8 @@ impl ServerOptions {
             max_body_bytes: 2 * 1024 * 1024,
             heartbeat: Duration::from_secs(2),
             callback_retry: RetryPolicy::default(),
+            cache_dir: Some(data_dir.join("segments")),
+            data_dir,
         }
     }
 }
@@ -136,6 +143,23 @@ pub struct AppState {
     pub outbox_wake: Arc<tokio::sync::Notify>,
     /// Set on SIGTERM/ctrl-c: a render canceled now goes back to the queue.
     pub shutting_down: std::sync::atomic::AtomicBool,
+    /// The segment cache every worker's render reads and fills.
+    pub cache: Option<SegmentCache>,
+    pub metrics: Metrics,
+}
+
+/// Counters for `/metrics`, since this process started (Prometheus counters may
+/// reset on a restart).
+#[derive(Debug, Default)]
+pub struct Metrics {
+    /// Renders started by this process's workers.
+    pub renders: AtomicU64,
+    /// Segments replayed from the segment cache.
+    pub cache_hits: AtomicU64,
+    /// Segments the engine synthesized (not in the cache).
+    pub cache_misses: AtomicU64,
+    /// Engine wall time of the synthesized segments, microseconds.
+    pub synthesis_us: AtomicU64,
 }
 
 /// A name no other worker process has used: host, pid and a random UUID. A
@@ -201,6 +225,13 @@ pub async fn serve(
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| ServerError::Invalid(e.to_string()))?;
+    let cache_cap = config
+        .cache_max_bytes
+        .unwrap_or(crate::cache::DEFAULT_MAX_BYTES);
+    let cache = options
+        .cache_dir
+        .as_ref()
+        .map(|dir| SegmentCache::open(dir, cache_cap));
     let state = Arc::new(AppState {
         rate: api::RateLimiter::new(options.rate_limit_per_minute),
         options: options.clone(),
@@ -215,6 +246,8 @@ pub async fn serve(
         feed_lock: Mutex::new(()),
         http,
         shutting_down: std::sync::atomic::AtomicBool::new(false),
+        cache,
+        metrics: Metrics::default(),
         outbox_wake: Arc::new(tokio::sync::Notify::new()),
     });
     api::refresh_feed(&state).await;

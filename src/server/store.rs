@@ -572,8 +572,8 @@ impl Store {
         Ok(())
     }
 
-    /// Narrations by status, and the total synthesis seconds.
-    pub async fn counts(&self) -> Result<(Vec<(String, i64)>, f64), ServerError> {
+    /// Narrations by status.
+    pub async fn counts(&self) -> Result<Vec<(String, i64)>, ServerError> {
         let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM narrations GROUP BY status")
             .fetch_all(&self.pool)
             .await?;
@@ -581,10 +581,7 @@ impl Store {
             .iter()
             .map(|r| Ok((r.try_get("status")?, r.try_get("n")?)))
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
-        let synth: Option<f64> = sqlx::query_scalar("SELECT SUM(synth_s) FROM narrations")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok((counts, synth.unwrap_or(0.0)))
+        Ok(counts)
     }
 
     // --- idempotency keys -----------------------------------------------------
