@@ -1434,3 +1434,91 @@ fn republishing_50_unchanged_articles_synthesizes_nothing_and_a_new_job_replays_
     );
     assert!(dir.path().join("data/segments").is_dir());
 }
+
+/// Run the WordPress mu-plugin (examples/wordpress/narrator.php, unchanged) under
+/// the minimal WordPress of tests/data/wordpress/harness.php; the requests it made.
+fn wordpress(php: &Path, s: &Server, tok: &str, scenario: &str) -> Vec<Value> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new(php)
+        .arg(root.join("tests/data/wordpress/harness.php"))
+        .arg(root.join("examples/wordpress/narrator.php"))
+        .arg(scenario)
+        .env("NARRATOR_URL", &s.base)
+        .env("NARRATOR_TOKEN", tok)
+        .env("NARRATOR_ENGINE", "silence")
+        .output()
+        .expect("run php");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "php {scenario}: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+#[test]
+fn the_wordpress_plugin_narrates_published_posts_and_deletes_with_the_post() {
+    let Some(php) = support::tools::require_tool("php") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tok = token(dir.path(), "wordpress");
+    let s = Server::start(dir.path(), &[]);
+    let ext = "wordpress:news.example:42";
+
+    let sent = wordpress(&php, &s, &tok, "publish");
+    // The autosave, the revision, the draft and the page sent nothing; the publish
+    // and the unchanged save after it each sent one POST.
+    let posts: Vec<&Value> = sent.iter().filter(|r| r["method"] == "POST").collect();
+    assert_eq!(posts.len(), 2, "{sent:?}");
+    assert_eq!(sent.len(), 3, "two POSTs and the post meta: {sent:?}");
+    assert_eq!(posts[0]["status"], 202, "{sent:?}");
+    assert_eq!(
+        posts[1]["status"], 200,
+        "an unchanged save is not a new job: {sent:?}"
+    );
+    let id = posts[0]["body"]["id"].as_str().expect("id").to_string();
+    assert_eq!(posts[1]["body"]["id"], id.as_str());
+    assert_eq!(sent[2]["meta"], id.as_str(), "the id is kept in post meta");
+    for other in ["43", "44", "101", "102"] {
+        assert_eq!(
+            count_of(&s, &tok, &format!("wordpress:news.example:{other}")),
+            0
+        );
+    }
+
+    let n = wait_finished(&s, &tok, &id, 60);
+    assert_eq!(n["status"], "done", "{n}");
+    assert_eq!(n["external_id"], ext);
+    assert_eq!(n["title"], "Harbour reopens & ferries return");
+    assert_eq!(n["link"], "https://news.example/harbour-reopens/");
+    assert_eq!(n["metadata"]["wordpress_post_id"], 42);
+    let vtt = client()
+        .get(n["transcript_url"].as_str().expect("vtt"))
+        .send()
+        .expect("vtt")
+        .text()
+        .expect("text");
+    assert!(vtt.contains("Ferries to the islands"), "{vtt}");
+    let feed = feed_when(&s, |f| f.contains(&format!("{id}.mp3")));
+    assert!(
+        feed.contains("https://news.example/harbour-reopens/"),
+        "{feed}"
+    );
+    assert!(feed.contains("Ana Ruiz"), "{feed}");
+
+    let sent = wordpress(&php, &s, &tok, "delete");
+    let methods: Vec<&str> = sent.iter().filter_map(|r| r["method"].as_str()).collect();
+    assert_eq!(methods, ["GET", "DELETE"], "{sent:?}");
+    assert_eq!(sent[1]["status"], 204);
+    let gone = get(&s, &tok, &format!("/v1/narrations/{id}"));
+    assert_eq!(
+        (gone["deleted"].as_bool(), gone["audio_url"].is_null()),
+        (Some(true), true)
+    );
+    feed_when(&s, |f| !f.contains(&format!("{id}.mp3")));
+}

@@ -163,6 +163,7 @@ pub fn view(st: &AppState, n: &Narration) -> Value {
         "status": n.status.as_str(),
         "progress": {"segments_done": n.segments_done, "segments_total": n.segments_total},
         "title": n.title,
+        "link": n.link,
         "audio_url": f.as_ref().map(|f| &f.0),
         "transcript_url": f.as_ref().map(|f| &f.1),
         "timing_url": f.as_ref().map(|f| &f.2),
@@ -212,6 +213,8 @@ struct CreateBody {
     engine: Option<String>,
     format: Option<String>,
     callback_url: Option<String>,
+    /// The article's page (the feed item's link).
+    link: Option<String>,
     metadata: Option<Value>,
     /// Not public: never in the feed.
     #[serde(default = "yes")]
@@ -228,6 +231,7 @@ pub struct Spec {
     pub request: NarrationRequest,
     pub public: bool,
     pub callback_url: Option<String>,
+    pub link: Option<String>,
     pub metadata: Option<Value>,
 }
 
@@ -295,14 +299,16 @@ fn spec_from_body(body: &[u8], config: &crate::config::Config) -> Result<Spec, P
             "external_id must not be empty",
         ));
     }
-    if let Some(u) = &b.callback_url {
-        match url::Url::parse(u) {
-            Ok(p) if matches!(p.scheme(), "http" | "https") => {}
-            _ => {
-                return Err(Problem::invalid(
-                    "/callback_url",
-                    "callback_url must be an http(s) URL",
-                ))
+    for (field, value) in [("callback_url", &b.callback_url), ("link", &b.link)] {
+        if let Some(u) = value {
+            match url::Url::parse(u) {
+                Ok(p) if matches!(p.scheme(), "http" | "https") => {}
+                _ => {
+                    return Err(Problem::invalid(
+                        format!("/{field}"),
+                        format!("{field} must be an http(s) URL"),
+                    ))
+                }
             }
         }
     }
@@ -330,6 +336,7 @@ fn spec_from_body(body: &[u8], config: &crate::config::Config) -> Result<Spec, P
         request: req,
         public: b.public,
         callback_url: b.callback_url,
+        link: b.link,
         metadata: b.metadata,
     })
 }
@@ -437,7 +444,7 @@ pub async fn create_narration(
             latest.public == spec.public && latest.callback_url == spec.callback_url;
         let active_or_done = !matches!(latest.status, Status::Failed | Status::Canceled);
         if latest.request == request_json && same_settings && active_or_done {
-            return Ok((StatusCode::OK, latest.clone()));
+            return Ok((StatusCode::OK, relinked(st, latest, &spec).await?));
         }
         // The same spoken text, voice and settings from a changed source (markup,
         // an edit that normalizes the same): no new synthesis.
@@ -445,7 +452,7 @@ pub async fn create_narration(
             *id == latest.id && latest.content_hash.as_deref() == Some(h.as_str())
         });
         if unchanged && same_settings && latest.status == Status::Done {
-            return Ok((StatusCode::OK, latest.clone()));
+            return Ok((StatusCode::OK, relinked(st, latest, &spec).await?));
         }
     }
     let id = format!("nar_{}", uuid::Uuid::new_v4().simple());
@@ -456,6 +463,7 @@ pub async fn create_narration(
         request: &request_json,
         public: spec.public,
         callback_url: spec.callback_url.as_deref(),
+        link: spec.link.as_deref(),
         metadata: metadata.as_deref(),
         title: spec.request.metadata.title.as_deref(),
     };
@@ -516,6 +524,23 @@ fn body_problem(st: &AppState) -> impl FnOnce(BytesRejection) -> Problem + '_ {
                 e.body_text(),
             )
         }
+    }
+}
+
+/// `n`, with the link `spec` gives if that changed (a moved article needs no new
+/// audio; its feed item follows).
+async fn relinked(st: &AppState, n: &Narration, spec: &Spec) -> Result<Narration, Problem> {
+    match &spec.link {
+        Some(link) if n.link.as_ref() != Some(link) => {
+            st.store.set_link(&n.id, link).await?;
+            if n.status == Status::Done {
+                refresh_feed(st).await;
+            }
+            let mut n = n.clone();
+            n.link = Some(link.clone());
+            Ok(n)
+        }
+        _ => Ok(n.clone()),
     }
 }
 
@@ -682,6 +707,7 @@ async fn ghost_hook(
                 request: req,
                 public: post.public,
                 callback_url: None,
+                link: post.url.clone(),
                 metadata: post.url.map(|u| json!({"url": u})),
             };
             let (status, n) = create_narration(&st, spec).await?;

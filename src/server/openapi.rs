@@ -189,6 +189,7 @@ pub fn document() -> Value {
                         "engine": {"type": "string"},
                         "format": {"type": "string", "enum": ["mp3", "wav", "opus"]},
                         "callback_url": {"type": "string", "format": "uri"},
+                        "link": {"type": "string", "format": "uri", "description": "The article's page: the feed item's link"},
                         "metadata": {},
                         "public": {"type": "boolean", "default": true}
                     }
@@ -206,6 +207,7 @@ pub fn document() -> Value {
                             "segments_total": {"type": ["integer", "null"]}
                         }},
                         "title": {"type": ["string", "null"]},
+                        "link": {"type": ["string", "null"]},
                         "audio_url": {"type": ["string", "null"]},
                         "transcript_url": {"type": ["string", "null"], "description": "WebVTT"},
                         "timing_url": {"type": ["string", "null"], "description": "JSON timing map"},

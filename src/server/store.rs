@@ -231,6 +231,7 @@ pub struct NewNarration<'a> {
     pub request: &'a str,
     pub public: bool,
     pub callback_url: Option<&'a str>,
+    pub link: Option<&'a str>,
     pub metadata: Option<&'a str>,
     pub title: Option<&'a str>,
 }
@@ -346,9 +347,9 @@ impl Store {
         let t = now();
         sqlx::query(
             "INSERT INTO narrations (id, external_id, revision, status, request, public,
-               callback_url, metadata, title, created_at, updated_at)
+               callback_url, link, metadata, title, created_at, updated_at)
              VALUES (?, ?, (SELECT COALESCE(MAX(revision), 0) + 1 FROM narrations
-               WHERE external_id = ?), 'queued', ?, ?, ?, ?, ?, ?, ?)",
+               WHERE external_id = ?), 'queued', ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(n.id)
         .bind(n.external_id)
@@ -356,6 +357,7 @@ impl Store {
         .bind(n.request)
         .bind(n.public as i64)
         .bind(n.callback_url)
+        .bind(n.link)
         .bind(n.metadata)
         .bind(n.title)
         .bind(t)
@@ -390,13 +392,14 @@ impl Store {
     /// the edit rides on the job already queued. False when a worker took it first.
     pub async fn update_queued(&self, id: &str, n: &NewNarration<'_>) -> Result<bool, ServerError> {
         let r = sqlx::query(
-            "UPDATE narrations SET request = ?, public = ?, callback_url = ?, metadata = ?,
-               title = ?, updated_at = ?
+            "UPDATE narrations SET request = ?, public = ?, callback_url = ?, link = ?,
+               metadata = ?, title = ?, updated_at = ?
              WHERE id = ? AND status = 'queued' AND deleted = 0",
         )
         .bind(n.request)
         .bind(n.public as i64)
         .bind(n.callback_url)
+        .bind(n.link)
         .bind(n.metadata)
         .bind(n.title)
         .bind(now())
@@ -404,6 +407,16 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(r.rows_affected() > 0)
+    }
+
+    pub async fn set_link(&self, id: &str, link: &str) -> Result<(), ServerError> {
+        sqlx::query("UPDATE narrations SET link = ?, updated_at = ? WHERE id = ?")
+            .bind(link)
+            .bind(now())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// Revisions of `external_id` other than `except` still queued or running.
@@ -507,7 +520,8 @@ impl Store {
         let r = sqlx::query(
             "UPDATE narrations SET status = 'done', content_hash = ?, segments_done = ?,
                segments_total = ?, duration_s = ?, bytes = ?, synth_s = ?, audio_file = ?,
-               title = COALESCE(?, title), author = ?, published = ?, link = ?, language = ?,
+               title = COALESCE(?, title), author = ?, published = ?, link = COALESCE(link, ?),
+               language = ?,
                error = NULL, updated_at = ?
              WHERE id = ? AND status IN ('queued', 'running')",
         )
