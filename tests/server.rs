@@ -47,6 +47,10 @@ impl Server {
     }
 
     fn start_on(dir: &Path, port: u16, args: Vec<String>) -> Server {
+        Self::start_env(dir, port, args, &[])
+    }
+
+    fn start_env(dir: &Path, port: u16, args: Vec<String>, env: &[(&str, String)]) -> Server {
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -58,6 +62,7 @@ impl Server {
             .arg(dir.join("data"))
             .args(&args)
             .env("NARRATOR_LOG", "narrator=info")
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
@@ -520,9 +525,24 @@ fn reposts_are_idempotent_edits_make_revisions_and_delete_removes_everything() {
         .expect("delete");
     assert_eq!(del.status(), 204);
     assert_eq!(c.get(&audio).send().expect("audio").status(), 404);
-    let gone = get(&s, &tok, &format!("/v1/narrations/{r4_id}"));
-    assert_eq!(gone["deleted"], true);
-    assert_eq!(gone["audio_url"], Value::Null);
+    let gone = c
+        .get(s.url(&format!("/v1/narrations/{r4_id}")))
+        .bearer_auth(&tok)
+        .send()
+        .expect("get");
+    assert_problem(gone, 404, "not-found");
+    let listed = get(&s, &tok, "/v1/narrations?external_id=post-7");
+    assert!(
+        !listed.to_string().contains(&r4_id),
+        "a deleted narration is not listed: {listed}"
+    );
+    // DELETE is idempotent.
+    let again = c
+        .delete(s.url(&format!("/v1/narrations/{r4_id}")))
+        .bearer_auth(&tok)
+        .send()
+        .expect("delete");
+    assert_eq!(again.status(), 204);
     let feed = c
         .get(s.url("/feed.xml"))
         .send()
@@ -1515,10 +1535,178 @@ fn the_wordpress_plugin_narrates_published_posts_and_deletes_with_the_post() {
     let methods: Vec<&str> = sent.iter().filter_map(|r| r["method"].as_str()).collect();
     assert_eq!(methods, ["GET", "DELETE"], "{sent:?}");
     assert_eq!(sent[1]["status"], 204);
-    let gone = get(&s, &tok, &format!("/v1/narrations/{id}"));
-    assert_eq!(
-        (gone["deleted"].as_bool(), gone["audio_url"].is_null()),
-        (Some(true), true)
-    );
+    let gone = client()
+        .get(s.url(&format!("/v1/narrations/{id}")))
+        .bearer_auth(&tok)
+        .send()
+        .expect("get");
+    assert_problem(gone, 404, "not-found");
+    assert_eq!(count_of(&s, &tok, ext), 0);
     feed_when(&s, |f| !f.contains(&format!("{id}.mp3")));
+}
+
+/// A loopback "proxy" that accepts and drops every connection: with HTTP(S)_PROXY
+/// pointing at it, nothing the server is asked to fetch or call back leaves
+/// 127.0.0.1 (schemathesis generates callback and article URLs on any host).
+fn dead_end_proxy() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            drop(conn);
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[test]
+fn schemathesis_finds_no_failure_with_all_checks() {
+    let Some(venv) = support::tools::venv_with_modules(&["schemathesis"]) else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tok = token(dir.path(), "schemathesis");
+    let proxy = dead_end_proxy();
+    let env = [
+        ("HTTP_PROXY", proxy.clone()),
+        ("HTTPS_PROXY", proxy.clone()),
+        ("ALL_PROXY", proxy),
+        ("NO_PROXY", String::new()),
+    ];
+    let args = [
+        "--rate-limit",
+        "10000000",
+        "--webhook-secret",
+        WHSEC,
+        "--ghost-secret",
+        "ghost-secret",
+        "--callback-attempts",
+        "1",
+    ];
+    let s = Server::start_env(
+        dir.path(),
+        free_port(),
+        args.iter().map(|a| a.to_string()).collect(),
+        &env,
+    );
+    // Bounded: 10 examples per operation and a 90 s budget for the phases that
+    // repeat; one worker, so one scenario's DELETE cannot pull a narration from
+    // under another's GET.
+    let out = Command::new(venv.join("bin").join("schemathesis"))
+        .current_dir(dir.path())
+        .arg("--config-file")
+        .arg(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/schemathesis/schemathesis.toml"),
+        )
+        .args(["run", &s.url("/openapi.json"), "--checks", "all"])
+        .args(["--max-examples", "10", "--max-time", "90", "--workers", "1"])
+        .args(["--request-timeout", "30", "--no-color"])
+        .arg("--header")
+        .arg(format!("Authorization: Bearer {tok}"))
+        .env("NO_PROXY", "127.0.0.1")
+        .output()
+        .expect("run schemathesis");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "schemathesis failed ({}):\n{report}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Every operation of the document was tested ("Selected: N/N", "Tested: N").
+    let count = |label: &str| {
+        report
+            .lines()
+            .find_map(|l| l.trim().strip_prefix(label))
+            .and_then(|rest| rest.trim().split('/').next()?.trim().parse::<u32>().ok())
+    };
+    let selected = count("Selected:");
+    assert!(selected.is_some_and(|n| n >= 10), "{report}");
+    assert_eq!(count("Tested:"), selected, "{report}");
+    // Still serving after all that.
+    assert_eq!(
+        client()
+            .get(s.url("/healthz"))
+            .send()
+            .expect("health")
+            .status(),
+        200
+    );
+}
+
+/// What schemathesis found, one case each: the answers now match /openapi.json.
+#[test]
+fn requests_outside_the_schema_are_refused_as_it_says() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tok = token(dir.path(), "cms");
+    let s = Server::start(dir.path(), &["--ghost-secret", "g"]);
+    let c = client();
+    let create = |body: Value| {
+        c.post(s.url("/v1/narrations"))
+            .bearer_auth(&tok)
+            .json(&body)
+            .send()
+            .expect("post")
+    };
+    let cases = [
+        // A null beside a source is a second source (maxProperties 1).
+        (
+            json!({"source": {"html": "<p>x</p>", "text": null}, "external_id": "a"}),
+            "/source",
+        ),
+        (
+            json!({"source": {"text": ""}, "external_id": "a"}),
+            "/source/text",
+        ),
+        (
+            json!({"source": {"text": 5}, "external_id": "a"}),
+            "/source/text",
+        ),
+        // Engines and voices this server does not run are not in the schema's enum.
+        (
+            json!({"source": {"text": "x"}, "external_id": "a", "engine": "openai"}),
+            "/engine",
+        ),
+        (
+            json!({"source": {"text": "x"}, "external_id": "a", "voice": "nope"}),
+            "/voice",
+        ),
+        (
+            json!({"source": {"text": "x"}, "external_id": "a", "link": "ftp://x"}),
+            "/link",
+        ),
+    ];
+    for (body, field) in cases {
+        let p = assert_problem(create(body.clone()), 422, "invalid-request");
+        assert_eq!(p["field"], field, "{body}: {p}");
+    }
+    // Nulls for optional fields are the same as leaving them out.
+    let r = create(
+        json!({"source": {"text": "Fine."}, "external_id": "b", "engine": "silence",
+        "callback_url": null, "title": null, "format": null}),
+    );
+    assert_eq!(r.status(), 202);
+    for q in ["limit=0", "limit=201", "cursor=abc"] {
+        let r = c
+            .get(s.url(&format!("/v1/narrations?{q}")))
+            .bearer_auth(&tok)
+            .send()
+            .expect("list");
+        assert_problem(r, 422, "invalid-request");
+    }
+    let r = c
+        .post(s.url("/v1/hooks/ghost?event=post.published&event=post.deleted"))
+        .body("{}")
+        .send()
+        .expect("ghost");
+    assert_problem(r, 422, "invalid-request");
+    let doc: Value = json_of(c.get(s.url("/openapi.json")).send().expect("doc"));
+    let engines = &doc["components"]["schemas"]["CreateNarration"]["properties"]["engine"]["enum"];
+    assert!(
+        engines
+            .as_array()
+            .is_some_and(|e| e.contains(&json!("silence"))),
+        "{engines}"
+    );
+    assert!(!engines.to_string().contains("openai"), "{engines}");
 }

@@ -192,13 +192,23 @@ fn json_response(status: StatusCode, body: Value) -> Response {
 
 // --- create -----------------------------------------------------------------------
 
+/// The `source` object: each key is kept as given (a `null` counts as given, so
+/// `{"html": "…", "text": null}` is two sources, not one).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SourceBody {
-    url: Option<String>,
-    html: Option<String>,
-    text: Option<String>,
-    markdown: Option<String>,
+    #[serde(default, deserialize_with = "given")]
+    url: Option<Value>,
+    #[serde(default, deserialize_with = "given")]
+    html: Option<Value>,
+    #[serde(default, deserialize_with = "given")]
+    text: Option<Value>,
+    #[serde(default, deserialize_with = "given")]
+    markdown: Option<Value>,
+}
+
+fn given<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
 }
 
 #[derive(Debug, Deserialize)]
@@ -255,7 +265,8 @@ fn problem_from_serde(e: serde_path_to_error::Error<serde_json::Error>) -> Probl
     Problem::invalid(pointer, format!("{path}: {msg}"))
 }
 
-fn spec_from_body(body: &[u8], config: &crate::config::Config) -> Result<Spec, Problem> {
+fn spec_from_body(body: &[u8], st: &AppState) -> Result<Spec, Problem> {
+    let config = &st.config;
     let mut de = serde_json::Deserializer::from_slice(body);
     let b: CreateBody = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         if e.inner().is_syntax() || e.inner().is_eof() {
@@ -270,7 +281,7 @@ fn spec_from_body(body: &[u8], config: &crate::config::Config) -> Result<Spec, P
         }
     })?;
     let s = b.source;
-    let given: Vec<(&str, String)> = [
+    let given: Vec<(&str, Value)> = [
         ("url", s.url),
         ("html", s.html),
         ("text", s.text),
@@ -280,12 +291,26 @@ fn spec_from_body(body: &[u8], config: &crate::config::Config) -> Result<Spec, P
     .filter_map(|(k, v)| v.map(|v| (k, v)))
     .collect();
     let source = match given.as_slice() {
-        [(kind, v)] => match *kind {
-            "url" => Source::Url(v.clone()),
-            "html" => Source::Html(v.clone()),
-            "text" => Source::Text(v.clone()),
-            _ => Source::Markdown(v.clone()),
-        },
+        [(kind, v)] => {
+            let Value::String(v) = v else {
+                return Err(Problem::invalid(
+                    format!("/source/{kind}"),
+                    format!("source.{kind} must be a string"),
+                ));
+            };
+            if v.is_empty() {
+                return Err(Problem::invalid(
+                    format!("/source/{kind}"),
+                    format!("source.{kind} must not be empty"),
+                ));
+            }
+            match *kind {
+                "url" => Source::Url(v.clone()),
+                "html" => Source::Html(v.clone()),
+                "text" => Source::Text(v.clone()),
+                _ => Source::Markdown(v.clone()),
+            }
+        }
         _ => {
             return Err(Problem::invalid(
                 "/source",
@@ -312,16 +337,36 @@ fn spec_from_body(body: &[u8], config: &crate::config::Config) -> Result<Spec, P
             }
         }
     }
+    // Only what this server runs (the lists /openapi.json gives): an engine that
+    // needs a URL or key it was not started with fails here, not in a job.
+    let (engines, voices) = &st.runnable;
+    if let Some(e) = b.engine.as_ref().filter(|e| !engines.contains(e)) {
+        return Err(Problem::invalid(
+            "/engine",
+            format!(
+                "engine '{e}' does not run on this server (it runs: {})",
+                engines.join(", ")
+            ),
+        ));
+    }
+    if let Some(v) = b.voice.as_ref().filter(|v| !voices.contains(v)) {
+        return Err(Problem::invalid(
+            "/voice",
+            format!(
+                "voice '{v}' is not installed on this server (it has: {})",
+                voices.join(", ")
+            ),
+        ));
+    }
     let mut req = NarrationRequest::new(source);
     if let Some(e) = &b.engine {
         req.engine =
             Some(plan::parse_engine(e).map_err(|e| Problem::invalid("/engine", e.to_string()))?);
     }
     if let Some(f) = &b.format {
-        let f: AudioFormat = serde_json::from_value(Value::String(f.clone())).map_err(|_| {
-            Problem::invalid("/format", format!("format '{f}' is not wav, mp3 or opus"))
-        })?;
-        req.format = Some(f);
+        req.format = Some(
+            AudioFormat::from_name(f).map_err(|e| Problem::invalid("/format", e.to_string()))?,
+        );
     }
     req.voice = b.voice;
     req.metadata = MetadataRequest {
@@ -569,7 +614,7 @@ async fn create(
             }
         }
     }
-    let spec = spec_from_body(&body, &st.config)?;
+    let spec = spec_from_body(&body, &st)?;
     let (status, n) = create_narration(&st, spec).await?;
     if let Some(key) = &key {
         st.store
@@ -591,6 +636,9 @@ async fn show(State(st): Shared, UrlPath(id): UrlPath<String>) -> Result<Respons
         .get(&id)
         .await?
         .ok_or_else(|| Problem::not_found(format!("no narration '{id}'")))?;
+    if n.removed {
+        return Err(Problem::not_found(format!("narration '{id}' was deleted")));
+    }
     Ok(json_response(StatusCode::OK, view(&st, &n)))
 }
 
@@ -627,7 +675,10 @@ async fn list(
                 .map_err(|_| Problem::invalid("cursor", "not a cursor"))
         })
         .transpose()?;
-    let limit = q.limit.unwrap_or(50).clamp(1, 200);
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(Problem::invalid("limit", "limit must be 1 to 200"));
+    }
     let items = st
         .store
         .list(status, q.external_id.as_deref(), before, limit + 1)
@@ -649,15 +700,18 @@ async fn list(
 /// Cancel, remove the files and take the narration out of the feed.
 pub async fn delete_narration(st: &AppState, id: &str) -> Result<(), ServerError> {
     cancel(st, id, "deleted").await?;
-    st.store.delete(id).await?;
+    st.store.remove(id).await?;
     worker::remove_media(&st.media_dir, id);
     refresh_feed(st).await;
     Ok(())
 }
 
 async fn remove(State(st): Shared, UrlPath(id): UrlPath<String>) -> Result<Response, Problem> {
-    if st.store.get(&id).await?.is_none() {
-        return Err(Problem::not_found(format!("no narration '{id}'")));
+    match st.store.get(&id).await? {
+        None => return Err(Problem::not_found(format!("no narration '{id}'"))),
+        // DELETE is idempotent: deleting it again changes nothing.
+        Some(n) if n.removed => return Ok(StatusCode::NO_CONTENT.into_response()),
+        Some(_) => {}
     }
     delete_narration(&st, &id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -672,7 +726,7 @@ struct GhostQuery {
 
 async fn ghost_hook(
     State(st): Shared,
-    Query(q): Query<GhostQuery>,
+    q: Result<Query<GhostQuery>, axum::extract::rejection::QueryRejection>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
@@ -681,6 +735,7 @@ async fn ghost_hook(
             "Ghost hooks are off: start the server with --ghost-secret",
         ));
     };
+    let Query(q) = q.map_err(|e| Problem::invalid("event", e.body_text()))?;
     let body = body.map_err(|_| Problem::too_large("the body is too large"))?;
     let now_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -770,7 +825,7 @@ async fn standard_hook(
             ))),
         };
     }
-    let made = match spec_from_body(&body, &st.config) {
+    let made = match spec_from_body(&body, &st) {
         Ok(spec) => create_narration(&st, spec).await,
         Err(p) => Err(p),
     };
@@ -1122,6 +1177,11 @@ async fn metrics(State(st): Shared) -> Result<Response, Problem> {
         .into_response())
 }
 
-async fn openapi() -> Response {
-    json_response(StatusCode::OK, super::openapi::document())
+async fn openapi(State(st): Shared) -> Response {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        st.openapi.clone(),
+    )
+        .into_response()
 }

@@ -146,6 +146,10 @@ pub struct AppState {
     /// The segment cache every worker's render reads and fills.
     pub cache: Option<SegmentCache>,
     pub metrics: Metrics,
+    /// `/openapi.json`, made at start (it lists the engines and voices that run).
+    pub openapi: String,
+    /// The engines and voices a create may name: those that run here.
+    pub runnable: (Vec<String>, Vec<String>),
 }
 
 /// Counters for `/metrics`, since this process started (Prometheus counters may
@@ -225,6 +229,18 @@ pub async fn serve(
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| ServerError::Invalid(e.to_string()))?;
+    let runnable = {
+        let (config, catalog) = (config.clone(), catalog.clone());
+        tokio::task::spawn_blocking(move || runnable(&config, &catalog))
+            .await
+            .map_err(|e| ServerError::Invalid(e.to_string()))?
+    };
+    tracing::info!(
+        "engines: {}; voices: {}",
+        runnable.0.join(", "),
+        runnable.1.join(", ")
+    );
+    let openapi = openapi::document(&runnable.0, &runnable.1).to_string();
     let cache_cap = config
         .cache_max_bytes
         .unwrap_or(crate::cache::DEFAULT_MAX_BYTES);
@@ -248,6 +264,8 @@ pub async fn serve(
         shutting_down: std::sync::atomic::AtomicBool::new(false),
         cache,
         metrics: Metrics::default(),
+        openapi,
+        runnable,
         outbox_wake: Arc::new(tokio::sync::Notify::new()),
     });
     api::refresh_feed(&state).await;
@@ -307,6 +325,40 @@ pub async fn serve(
         let _ = tokio::time::timeout(Duration::from_secs(10), w).await;
     }
     Ok(())
+}
+
+/// The engines and the installed voices a create naming only that engine or voice
+/// can narrate with, in this build and config: the plan resolves and its engine
+/// builds (an engine that needs a URL, a key or a model it was not given is left
+/// out; building checks them, as at the start of every render).
+fn runnable(config: &Config, catalog: &Catalog) -> (Vec<String>, Vec<String>) {
+    use crate::plan::{NarrationRequest, Plan, Source};
+    let probe = NarrationRequest::new(Source::Text("Probe.".into()));
+    let engines = crate::engine::registry()
+        .into_iter()
+        .filter(|kind| {
+            let mut req = probe.clone();
+            req.engine = Some(*kind);
+            Plan::resolve(&req, config, catalog)
+                .and_then(|p| p.prepare())
+                .is_ok()
+        })
+        .map(|kind| kind.name().to_string())
+        .collect();
+    let voices = catalog
+        .list()
+        .into_iter()
+        .filter(|v| v.installed)
+        .filter(|v| {
+            let mut req = probe.clone();
+            req.voice = Some(v.id.clone());
+            Plan::resolve(&req, config, catalog)
+                .and_then(|p| p.prepare())
+                .is_ok()
+        })
+        .map(|v| v.id)
+        .collect();
+    (engines, voices)
 }
 
 /// The queue's handler: one narration job.

@@ -47,6 +47,7 @@ const SCHEMA: &[&str] = &[
         language TEXT,
         error TEXT,
         deleted INTEGER NOT NULL DEFAULT 0,
+        removed INTEGER NOT NULL DEFAULT 0,
         created_at INTEGER NOT NULL,
         updated_at INTEGER NOT NULL
     )",
@@ -120,6 +121,20 @@ pub async fn open(data_dir: &Path) -> Result<SqlitePool, ServerError> {
     for stmt in SCHEMA {
         sqlx::query(*stmt).execute(&pool).await?;
     }
+    // Columns added after the table first shipped (a data dir made by an older build).
+    for (column, add) in [(
+        "removed",
+        "ALTER TABLE narrations ADD COLUMN removed INTEGER NOT NULL DEFAULT 0",
+    )] {
+        let has: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM pragma_table_info('narrations') WHERE name = ?")
+                .bind(column)
+                .fetch_optional(&pool)
+                .await?;
+        if has.is_none() {
+            sqlx::query(add).execute(&pool).await?;
+        }
+    }
     Ok(pool)
 }
 
@@ -189,6 +204,9 @@ pub struct Narration {
     pub language: Option<String>,
     pub error: Option<String>,
     pub deleted: bool,
+    /// Deleted by a client (DELETE, a CMS's unpublish): gone from the API too, as
+    /// opposed to a revision replaced by a newer one, which stays readable.
+    pub removed: bool,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -219,6 +237,7 @@ fn narration_from(row: &sqlx::sqlite::SqliteRow) -> Result<Narration, sqlx::Erro
         language: row.try_get("language")?,
         error: row.try_get("error")?,
         deleted: row.try_get::<i64, _>("deleted")? != 0,
+        removed: row.try_get::<i64, _>("removed")? != 0,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
     })
@@ -465,7 +484,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT * FROM narrations
              WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR external_id = ?2)
-               AND (?3 IS NULL OR seq < ?3)
+               AND (?3 IS NULL OR seq < ?3) AND removed = 0
              ORDER BY seq DESC LIMIT ?4",
         )
         .bind(status.map(Status::as_str))
@@ -583,6 +602,16 @@ impl Store {
         .bind(id)
         .execute(&self.pool)
         .await?;
+        Ok(())
+    }
+
+    /// What a client's DELETE does: [`Self::delete`], and out of the API.
+    pub async fn remove(&self, id: &str) -> Result<(), ServerError> {
+        self.delete(id).await?;
+        sqlx::query("UPDATE narrations SET removed = 1 WHERE id = ?")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 

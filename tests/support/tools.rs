@@ -44,7 +44,7 @@ fn install_hint(tool: &str) -> String {
         "lame" | "sox" => format!("install the Debian package {tool} (bash .ci/setup does)"),
         "php" => "install the Debian package php-cli (bash .ci/setup does)".to_string(),
         _ => "bash .ci/setup creates .venv with piper-tts, the en_US-joe-medium voice, \
-              onnxruntime and local-tts-studio; or set NARRATOR_VENV to such a venv"
+              onnxruntime, local-tts-studio and schemathesis; or set NARRATOR_VENV to such a venv"
             .to_string(),
     }
 }
