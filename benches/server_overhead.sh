@@ -22,7 +22,7 @@ cargo build --quiet --release --features server --bin narrator
 BIN="${CARGO_TARGET_DIR:-target}/release/narrator"
 PORT=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 TOKEN=$("$BIN" token create --data-dir "$OUT/srv" --name bench 2>/dev/null)
-"$BIN" serve --listen "127.0.0.1:$PORT" --data-dir "$OUT/srv" --workers 1 --no-cache 2>"$OUT/server.log" &
+"$BIN" serve --listen "127.0.0.1:$PORT" --data-dir "$OUT/srv" --workers 1 --no-cache --rate-limit 1000000 2>"$OUT/server.log" &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$OUT"' EXIT
 
