@@ -124,7 +124,9 @@ enum Command {
     #[cfg(feature = "server")]
     #[command(
         after_help = "Examples:\n  narrator token create --data-dir ./srv --name cms\n  \
-        narrator serve --listen 127.0.0.1:8080 --data-dir ./srv --workers 2"
+        narrator serve --listen 127.0.0.1:8080 --data-dir ./srv --workers 2\n  \
+        NARRATOR_HOOK_SECRET=whsec_... narrator serve --data-dir ./srv   \
+        # signed POST /v1/hooks/standard"
     )]
     Serve(Box<ServeArgs>),
     /// API tokens of a server's data dir.
