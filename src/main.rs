@@ -124,7 +124,9 @@ enum Command {
     #[cfg(feature = "server")]
     #[command(
         after_help = "Examples:\n  narrator token create --data-dir ./srv --name cms\n  \
-        narrator serve --listen 127.0.0.1:8080 --data-dir ./srv --workers 2"
+        narrator serve --listen 127.0.0.1:8080 --data-dir ./srv --workers 2\n  \
+        NARRATOR_HOOK_SECRET=whsec_... narrator serve --data-dir ./srv   \
+        # signed POST /v1/hooks/standard"
     )]
     Serve(Box<ServeArgs>),
     /// API tokens of a server's data dir.
@@ -472,6 +474,18 @@ struct ServeArgs {
         value_name = "SECRET"
     )]
     webhook_secret: Option<String>,
+    /// Verifies inbound Standard-Webhooks calls on /v1/hooks/standard (whsec_…);
+    /// default: the --webhook-secret, so one key is shared with the CMS both ways.
+    #[arg(
+        long,
+        env = "NARRATOR_HOOK_SECRET",
+        hide_env_values = true,
+        value_name = "SECRET"
+    )]
+    hook_secret: Option<String>,
+    /// Edits of one article closer together than this become one job (default 2000).
+    #[arg(long, value_name = "MS")]
+    coalesce_ms: Option<u64>,
     /// Verifies Ghost's X-Ghost-Signature (the secret Ghost shows for the webhook).
     #[arg(
         long,
@@ -486,6 +500,12 @@ struct ServeArgs {
     /// Largest request body in bytes (default 2 MiB).
     #[arg(long, value_name = "BYTES")]
     max_body_bytes: Option<usize>,
+    /// The workers' segment cache (default: DIR/segments in the data dir).
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    cache_dir: Option<PathBuf>,
+    /// Synthesize every segment; no segment cache.
+    #[arg(long)]
+    no_cache: bool,
     /// Callback delivery attempts (default 8).
     #[arg(long, value_name = "N")]
     callback_attempts: Option<u32>,
@@ -601,6 +621,18 @@ fn serve_cmd(args: ServeArgs, config: &Config) -> Result<()> {
         .map(WebhookSecret::parse)
         .transpose()
         .map_err(|e| usage(anyhow!("--webhook-secret: {e}")))?;
+    opts.hook_secret = match args.hook_secret.as_deref().filter(|h| !h.is_empty()) {
+        Some(h) => Some(WebhookSecret::parse(h).map_err(|e| usage(anyhow!("--hook-secret: {e}")))?),
+        None => opts.webhook_secret.clone(),
+    };
+    if args.no_cache {
+        opts.cache_dir = None;
+    } else if let Some(dir) = args.cache_dir {
+        opts.cache_dir = Some(dir);
+    }
+    if let Some(ms) = args.coalesce_ms {
+        opts.coalesce_window = std::time::Duration::from_millis(ms);
+    }
     opts.ghost_secret = args.ghost_secret.filter(|g| !g.is_empty());
     if let Some(r) = args.rate_limit.or(s.rate_limit_per_minute) {
         opts.rate_limit_per_minute = r;

@@ -47,6 +47,10 @@ impl Server {
     }
 
     fn start_on(dir: &Path, port: u16, args: Vec<String>) -> Server {
+        Self::start_env(dir, port, args, &[])
+    }
+
+    fn start_env(dir: &Path, port: u16, args: Vec<String>, env: &[(&str, String)]) -> Server {
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -58,6 +62,7 @@ impl Server {
             .arg(dir.join("data"))
             .args(&args)
             .env("NARRATOR_LOG", "narrator=info")
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
@@ -520,9 +525,24 @@ fn reposts_are_idempotent_edits_make_revisions_and_delete_removes_everything() {
         .expect("delete");
     assert_eq!(del.status(), 204);
     assert_eq!(c.get(&audio).send().expect("audio").status(), 404);
-    let gone = get(&s, &tok, &format!("/v1/narrations/{r4_id}"));
-    assert_eq!(gone["deleted"], true);
-    assert_eq!(gone["audio_url"], Value::Null);
+    let gone = c
+        .get(s.url(&format!("/v1/narrations/{r4_id}")))
+        .bearer_auth(&tok)
+        .send()
+        .expect("get");
+    assert_problem(gone, 404, "not-found");
+    let listed = get(&s, &tok, "/v1/narrations?external_id=post-7");
+    assert!(
+        !listed.to_string().contains(&r4_id),
+        "a deleted narration is not listed: {listed}"
+    );
+    // DELETE is idempotent.
+    let again = c
+        .delete(s.url(&format!("/v1/narrations/{r4_id}")))
+        .bearer_auth(&tok)
+        .send()
+        .expect("delete");
+    assert_eq!(again.status(), 204);
     let feed = c
         .get(s.url("/feed.xml"))
         .send()
@@ -1108,4 +1128,585 @@ fn a_callback_still_owed_when_the_server_dies_is_delivered_after_the_restart() {
         "delivered once accepted: {}",
         s.log()
     );
+}
+
+/// `webhook-signature` for a Standard-Webhooks call, computed here from the spec
+/// (HMAC-SHA256 of "id.timestamp.body" under the whsec_ key bytes), not by the server's code.
+fn standard_signature(secret: &str, msg_id: &str, ts: i64, body: &[u8]) -> String {
+    let key = base64::engine::general_purpose::STANDARD
+        .decode(secret.trim_start_matches("whsec_"))
+        .expect("key");
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).expect("key");
+    mac.update(format!("{msg_id}.{ts}.").as_bytes());
+    mac.update(body);
+    format!(
+        "v1,{}",
+        base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    )
+}
+
+fn now_s() -> i64 {
+    now_ms() / 1000
+}
+
+/// POST a Standard-Webhooks call: `sig` None signs it correctly with `secret`.
+fn standard_hook(
+    s: &Server,
+    secret: &str,
+    msg_id: &str,
+    ts: i64,
+    body: &Value,
+    sig: Option<&str>,
+) -> Response {
+    let raw = body.to_string();
+    let sig = sig
+        .map(str::to_string)
+        .unwrap_or_else(|| standard_signature(secret, msg_id, ts, raw.as_bytes()));
+    client()
+        .post(s.url("/v1/hooks/standard"))
+        .header("content-type", "application/json")
+        .header("webhook-id", msg_id)
+        .header("webhook-timestamp", ts.to_string())
+        .header("webhook-signature", sig)
+        .body(raw)
+        .send()
+        .expect("hook")
+}
+
+fn count_of(s: &Server, tok: &str, external_id: &str) -> usize {
+    get(s, tok, &format!("/v1/narrations?external_id={external_id}"))["items"]
+        .as_array()
+        .map_or(0, Vec::len)
+}
+
+#[test]
+fn standard_webhooks_hooks_need_a_fresh_good_signature_and_a_replay_is_queued_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tok = token(dir.path(), "cms");
+    let hook_secret = "whsec_c2VjcmV0LWtleS1mb3ItdGhlLWNtcy1ob29rcw==";
+    let s = Server::start(
+        dir.path(),
+        &["--hook-secret", hook_secret, "--webhook-secret", WHSEC],
+    );
+    let body = silence(STORY, "sw:1");
+
+    // Wrong key (the callback key is not the hook key here), a tampered body, a stale
+    // or future timestamp, missing headers: 401, nothing queued.
+    let wrong = standard_signature(WHSEC, "msg_1", now_s(), body.to_string().as_bytes());
+    let p = assert_problem(
+        standard_hook(&s, hook_secret, "msg_1", now_s(), &body, Some(&wrong)),
+        401,
+        "unauthorized",
+    );
+    assert!(
+        p["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("signature")),
+        "{p}"
+    );
+    let signed_other = standard_signature(
+        hook_secret,
+        "msg_1",
+        now_s(),
+        silence("Another text.", "sw:1").to_string().as_bytes(),
+    );
+    assert_problem(
+        standard_hook(
+            &s,
+            hook_secret,
+            "msg_1",
+            now_s(),
+            &body,
+            Some(&signed_other),
+        ),
+        401,
+        "unauthorized",
+    );
+    for ts in [now_s() - 6 * 60, now_s() + 6 * 60] {
+        let p = assert_problem(
+            standard_hook(&s, hook_secret, "msg_1", ts, &body, None),
+            401,
+            "unauthorized",
+        );
+        assert!(
+            p["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("timestamp")),
+            "{p}"
+        );
+    }
+    let bare = client()
+        .post(s.url("/v1/hooks/standard"))
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .expect("hook");
+    assert_problem(bare, 401, "unauthorized");
+    assert_eq!(
+        count_of(&s, &tok, "sw:1"),
+        0,
+        "a refused call queues nothing"
+    );
+
+    // Good: queued without a bearer token, within the tolerance window (4 min old).
+    let r = standard_hook(&s, hook_secret, "msg_1", now_s() - 4 * 60, &body, None);
+    assert_eq!(r.status(), 202);
+    let n = json_of(r);
+    let id = n["id"].as_str().expect("id").to_string();
+    assert_eq!(n["status"], "queued");
+    // The sender's retry of the same message (same id, new timestamp, new
+    // signature) is answered with that narration; nothing new is queued.
+    let r = standard_hook(&s, hook_secret, "msg_1", now_s(), &body, None);
+    assert_eq!(r.status(), 200);
+    assert_eq!(json_of(r)["id"], id.as_str());
+    // Even when the body changed: the id says it is the same message.
+    let r = standard_hook(
+        &s,
+        hook_secret,
+        "msg_1",
+        now_s(),
+        &silence("Changed text.", "sw:1"),
+        None,
+    );
+    assert_eq!(
+        (r.status().as_u16(), json_of(r)["id"].clone()),
+        (200, json!(id))
+    );
+    assert_eq!(count_of(&s, &tok, "sw:1"), 1);
+    assert_eq!(wait_finished(&s, &tok, &id, 60)["status"], "done");
+
+    // A signed body that is not a narration request: 422 naming the field, and
+    // its redelivery is looked at again (not taken for processed).
+    let bad = json!({"source": {"text": "x"}});
+    for _ in 0..2 {
+        let p = assert_problem(
+            standard_hook(&s, hook_secret, "msg_bad", now_s(), &bad, None),
+            422,
+            "invalid-request",
+        );
+        assert_eq!(p["field"], "/external_id", "{p}");
+    }
+    // A new message with a fixed body: narrated.
+    let mut fixed = bad.clone();
+    fixed["external_id"] = json!("sw:2");
+    fixed["engine"] = json!("silence");
+    let r = standard_hook(&s, hook_secret, "msg_bad", now_s(), &fixed, None);
+    assert_eq!(r.status(), 202);
+    drop(s);
+
+    // Without --hook-secret, the callback key verifies hooks too.
+    let dir2 = tempfile::tempdir().expect("tempdir");
+    let s = Server::start(dir2.path(), &["--webhook-secret", WHSEC]);
+    let r = standard_hook(&s, WHSEC, "msg_x", now_s(), &silence(STORY, "sw:3"), None);
+    assert_eq!(r.status(), 202);
+    drop(s);
+    // And with neither, hooks are off.
+    let dir3 = tempfile::tempdir().expect("tempdir");
+    let s = Server::start(dir3.path(), &[]);
+    assert_problem(
+        standard_hook(&s, WHSEC, "msg_y", now_s(), &silence(STORY, "sw:4"), None),
+        403,
+        "forbidden",
+    );
+}
+
+#[test]
+fn a_burst_of_edits_is_one_job_and_renders_the_last_edit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tok = token(dir.path(), "cms");
+    let s = Server::start(dir.path(), &["--workers", "1", "--coalesce-ms", "1500"]);
+    let edits = ["May", "June", "July", "August"];
+    let ids: Vec<String> = edits
+        .iter()
+        .map(|month| {
+            let (status, n) = post(&s, &tok, &silence(&STORY.replace("May", month), "burst"));
+            assert_eq!(status, 202, "{n}");
+            n["id"].as_str().expect("id").to_string()
+        })
+        .collect();
+    // The first event starts at once (a worker may already run it); the second
+    // waits out the window, and every later one lands in that queued revision.
+    assert_eq!(ids[1], ids[2]);
+    assert_eq!(ids[2], ids[3]);
+    let last = wait_finished(&s, &tok, &ids[3], 60);
+    assert_eq!(last["status"], "done", "{last}");
+    let first = wait_finished(&s, &tok, &ids[0], 60);
+    if ids[0] != ids[1] {
+        // A worker took the first one before the second event: it was canceled.
+        assert_eq!(first["status"], "canceled", "{first}");
+    }
+    let all = get(&s, &tok, "/v1/narrations?external_id=burst");
+    let items = all["items"].as_array().expect("items");
+    assert!(items.len() <= 2, "{all}");
+    assert_eq!(
+        items.iter().filter(|n| n["status"] == "done").count(),
+        1,
+        "{all}"
+    );
+    // What was rendered is the last edit.
+    let vtt = client()
+        .get(last["transcript_url"].as_str().expect("vtt"))
+        .send()
+        .expect("vtt")
+        .text()
+        .expect("text");
+    assert!(vtt.contains("August"), "{vtt}");
+    assert!(!vtt.contains("July"), "{vtt}");
+
+    // Later, outside the window and with the revision done, an edit is a new
+    // revision that starts at once.
+    std::thread::sleep(Duration::from_millis(1600));
+    let (status, n) = post(&s, &tok, &silence(&STORY.replace("May", "March"), "burst"));
+    assert_eq!(status, 202);
+    assert_ne!(n["id"], last["id"]);
+    assert_eq!(
+        wait_finished(&s, &tok, n["id"].as_str().expect("id"), 60)["status"],
+        "done"
+    );
+}
+
+/// The value of an unlabelled metric in `/metrics`.
+fn metric(s: &Server, name: &str) -> f64 {
+    let text = client()
+        .get(s.url("/metrics"))
+        .send()
+        .expect("metrics")
+        .text()
+        .expect("text");
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in {text}"))
+}
+
+/// (renders, cache hits, cache misses, synthesis seconds).
+fn synthesis_counters(s: &Server) -> (f64, f64, f64, f64) {
+    (
+        metric(s, "narrator_renders_total"),
+        metric(s, "narrator_cache_hits_total"),
+        metric(s, "narrator_cache_misses_total"),
+        metric(s, "narrator_synthesis_seconds_total"),
+    )
+}
+
+#[test]
+fn republishing_50_unchanged_articles_synthesizes_nothing_and_a_new_job_replays_the_cache() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tok = token(dir.path(), "cms");
+    let s = Server::start(dir.path(), &["--workers", "2", "--rate-limit", "100000"]);
+    assert_eq!(synthesis_counters(&s), (0.0, 0.0, 0.0, 0.0));
+    let article = |i: usize| {
+        silence(
+            &format!("Harbour story {i}.\n\nThe harbour of town {i} reopened on Monday.\n\nShips number {i} came in."),
+            &format!("art-{i}"),
+        )
+    };
+    let ids: Vec<String> = (0..50)
+        .map(|i| {
+            let (status, n) = post(&s, &tok, &article(i));
+            assert_eq!(status, 202, "{n}");
+            n["id"].as_str().expect("id").to_string()
+        })
+        .collect();
+    for id in &ids {
+        assert_eq!(wait_finished(&s, &tok, id, 120)["status"], "done");
+    }
+    let first = synthesis_counters(&s);
+    assert_eq!(first.0, 50.0, "one render per article: {first:?}");
+    assert!(
+        first.2 >= 150.0,
+        "every article's 3 paragraphs synthesized: {first:?}"
+    );
+
+    // The same 50 again: the same narrations, no render, nothing synthesized.
+    for (i, id) in ids.iter().enumerate() {
+        let (status, n) = post(&s, &tok, &article(i));
+        assert_eq!((status, n["id"].as_str()), (200, Some(id.as_str())), "{n}");
+    }
+    assert_eq!(synthesis_counters(&s), first);
+    assert_eq!(metric(&s, "narrator_queue_depth"), 0.0);
+
+    // A narration deleted and published again is a new job, but its segments come
+    // from the cache: nothing more is synthesized.
+    let del = client()
+        .delete(s.url(&format!("/v1/narrations/{}", ids[7])))
+        .bearer_auth(&tok)
+        .send()
+        .expect("delete");
+    assert_eq!(del.status(), 204);
+    let (status, again) = post(&s, &tok, &article(7));
+    assert_eq!(status, 202, "{again}");
+    let again = wait_finished(&s, &tok, again["id"].as_str().expect("id"), 60);
+    assert_eq!(again["status"], "done");
+    let segments = again["progress"]["segments_total"]
+        .as_f64()
+        .expect("segments");
+    let after = synthesis_counters(&s);
+    assert_eq!(after.0, first.0 + 1.0, "{after:?}");
+    assert_eq!(
+        after.1,
+        first.1 + segments,
+        "every segment a hit: {after:?}"
+    );
+    assert_eq!(
+        (after.2, after.3),
+        (first.2, first.3),
+        "no synthesis: {after:?}"
+    );
+    assert!(dir.path().join("data/segments").is_dir());
+}
+
+/// Run the WordPress mu-plugin (examples/wordpress/narrator.php, unchanged) under
+/// the minimal WordPress of tests/data/wordpress/harness.php; the requests it made.
+fn wordpress(php: &Path, s: &Server, tok: &str, scenario: &str) -> Vec<Value> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new(php)
+        .arg(root.join("tests/data/wordpress/harness.php"))
+        .arg(root.join("examples/wordpress/narrator.php"))
+        .arg(scenario)
+        .env("NARRATOR_URL", &s.base)
+        .env("NARRATOR_TOKEN", tok)
+        .env("NARRATOR_ENGINE", "silence")
+        .output()
+        .expect("run php");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "php {scenario}: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+#[test]
+fn the_wordpress_plugin_narrates_published_posts_and_deletes_with_the_post() {
+    let Some(php) = support::tools::require_tool("php") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tok = token(dir.path(), "wordpress");
+    let s = Server::start(dir.path(), &[]);
+    let ext = "wordpress:news.example:42";
+
+    let sent = wordpress(&php, &s, &tok, "publish");
+    // The autosave, the revision, the draft and the page sent nothing; the publish
+    // and the unchanged save after it each sent one POST.
+    let posts: Vec<&Value> = sent.iter().filter(|r| r["method"] == "POST").collect();
+    assert_eq!(posts.len(), 2, "{sent:?}");
+    assert_eq!(sent.len(), 3, "two POSTs and the post meta: {sent:?}");
+    assert_eq!(posts[0]["status"], 202, "{sent:?}");
+    assert_eq!(
+        posts[1]["status"], 200,
+        "an unchanged save is not a new job: {sent:?}"
+    );
+    let id = posts[0]["body"]["id"].as_str().expect("id").to_string();
+    assert_eq!(posts[1]["body"]["id"], id.as_str());
+    assert_eq!(sent[2]["meta"], id.as_str(), "the id is kept in post meta");
+    for other in ["43", "44", "101", "102"] {
+        assert_eq!(
+            count_of(&s, &tok, &format!("wordpress:news.example:{other}")),
+            0
+        );
+    }
+
+    let n = wait_finished(&s, &tok, &id, 60);
+    assert_eq!(n["status"], "done", "{n}");
+    assert_eq!(n["external_id"], ext);
+    assert_eq!(n["title"], "Harbour reopens & ferries return");
+    assert_eq!(n["link"], "https://news.example/harbour-reopens/");
+    assert_eq!(n["metadata"]["wordpress_post_id"], 42);
+    let vtt = client()
+        .get(n["transcript_url"].as_str().expect("vtt"))
+        .send()
+        .expect("vtt")
+        .text()
+        .expect("text");
+    assert!(vtt.contains("Ferries to the islands"), "{vtt}");
+    let feed = feed_when(&s, |f| f.contains(&format!("{id}.mp3")));
+    assert!(
+        feed.contains("https://news.example/harbour-reopens/"),
+        "{feed}"
+    );
+    assert!(feed.contains("Ana Ruiz"), "{feed}");
+
+    let sent = wordpress(&php, &s, &tok, "delete");
+    let methods: Vec<&str> = sent.iter().filter_map(|r| r["method"].as_str()).collect();
+    assert_eq!(methods, ["GET", "DELETE"], "{sent:?}");
+    assert_eq!(sent[1]["status"], 204);
+    let gone = client()
+        .get(s.url(&format!("/v1/narrations/{id}")))
+        .bearer_auth(&tok)
+        .send()
+        .expect("get");
+    assert_problem(gone, 404, "not-found");
+    assert_eq!(count_of(&s, &tok, ext), 0);
+    feed_when(&s, |f| !f.contains(&format!("{id}.mp3")));
+}
+
+/// A loopback "proxy" that accepts and drops every connection: with HTTP(S)_PROXY
+/// pointing at it, nothing the server is asked to fetch or call back leaves
+/// 127.0.0.1 (schemathesis generates callback and article URLs on any host).
+fn dead_end_proxy() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            drop(conn);
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[test]
+fn schemathesis_finds_no_failure_with_all_checks() {
+    let Some(venv) = support::tools::venv_with_modules(&["schemathesis"]) else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tok = token(dir.path(), "schemathesis");
+    let proxy = dead_end_proxy();
+    let env = [
+        ("HTTP_PROXY", proxy.clone()),
+        ("HTTPS_PROXY", proxy.clone()),
+        ("ALL_PROXY", proxy),
+        ("NO_PROXY", String::new()),
+    ];
+    let args = [
+        "--rate-limit",
+        "10000000",
+        "--webhook-secret",
+        WHSEC,
+        "--ghost-secret",
+        "ghost-secret",
+        "--callback-attempts",
+        "1",
+    ];
+    let s = Server::start_env(
+        dir.path(),
+        free_port(),
+        args.iter().map(|a| a.to_string()).collect(),
+        &env,
+    );
+    // Bounded: 10 examples per operation and a 90 s budget for the phases that
+    // repeat; one worker, so one scenario's DELETE cannot pull a narration from
+    // under another's GET.
+    let out = Command::new(venv.join("bin").join("schemathesis"))
+        .current_dir(dir.path())
+        .arg("--config-file")
+        .arg(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/schemathesis/schemathesis.toml"),
+        )
+        .args(["run", &s.url("/openapi.json"), "--checks", "all"])
+        .args(["--max-examples", "10", "--max-time", "90", "--workers", "1"])
+        .args(["--request-timeout", "30", "--no-color"])
+        .arg("--header")
+        .arg(format!("Authorization: Bearer {tok}"))
+        .env("NO_PROXY", "127.0.0.1")
+        .output()
+        .expect("run schemathesis");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "schemathesis failed ({}):\n{report}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Every operation of the document was tested ("Selected: N/N", "Tested: N").
+    let count = |label: &str| {
+        report
+            .lines()
+            .find_map(|l| l.trim().strip_prefix(label))
+            .and_then(|rest| rest.trim().split('/').next()?.trim().parse::<u32>().ok())
+    };
+    let selected = count("Selected:");
+    assert!(selected.is_some_and(|n| n >= 10), "{report}");
+    assert_eq!(count("Tested:"), selected, "{report}");
+    // Still serving after all that.
+    assert_eq!(
+        client()
+            .get(s.url("/healthz"))
+            .send()
+            .expect("health")
+            .status(),
+        200
+    );
+}
+
+/// What schemathesis found, one case each: the answers now match /openapi.json.
+#[test]
+fn requests_outside_the_schema_are_refused_as_it_says() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tok = token(dir.path(), "cms");
+    let s = Server::start(dir.path(), &["--ghost-secret", "g"]);
+    let c = client();
+    let create = |body: Value| {
+        c.post(s.url("/v1/narrations"))
+            .bearer_auth(&tok)
+            .json(&body)
+            .send()
+            .expect("post")
+    };
+    let cases = [
+        // A null beside a source is a second source (maxProperties 1).
+        (
+            json!({"source": {"html": "<p>x</p>", "text": null}, "external_id": "a"}),
+            "/source",
+        ),
+        (
+            json!({"source": {"text": ""}, "external_id": "a"}),
+            "/source/text",
+        ),
+        (
+            json!({"source": {"text": 5}, "external_id": "a"}),
+            "/source/text",
+        ),
+        // Engines and voices this server does not run are not in the schema's enum.
+        (
+            json!({"source": {"text": "x"}, "external_id": "a", "engine": "openai"}),
+            "/engine",
+        ),
+        (
+            json!({"source": {"text": "x"}, "external_id": "a", "voice": "nope"}),
+            "/voice",
+        ),
+        (
+            json!({"source": {"text": "x"}, "external_id": "a", "link": "ftp://x"}),
+            "/link",
+        ),
+    ];
+    for (body, field) in cases {
+        let p = assert_problem(create(body.clone()), 422, "invalid-request");
+        assert_eq!(p["field"], field, "{body}: {p}");
+    }
+    // Nulls for optional fields are the same as leaving them out.
+    let r = create(
+        json!({"source": {"text": "Fine."}, "external_id": "b", "engine": "silence",
+        "callback_url": null, "title": null, "format": null}),
+    );
+    assert_eq!(r.status(), 202);
+    for q in ["limit=0", "limit=201", "cursor=abc"] {
+        let r = c
+            .get(s.url(&format!("/v1/narrations?{q}")))
+            .bearer_auth(&tok)
+            .send()
+            .expect("list");
+        assert_problem(r, 422, "invalid-request");
+    }
+    let r = c
+        .post(s.url("/v1/hooks/ghost?event=post.published&event=post.deleted"))
+        .body("{}")
+        .send()
+        .expect("ghost");
+    assert_problem(r, 422, "invalid-request");
+    let doc: Value = json_of(c.get(s.url("/openapi.json")).send().expect("doc"));
+    let engines = &doc["components"]["schemas"]["CreateNarration"]["properties"]["engine"]["enum"];
+    assert!(
+        engines
+            .as_array()
+            .is_some_and(|e| e.contains(&json!("silence"))),
+        "{engines}"
+    );
+    assert!(!engines.to_string().contains("openai"), "{engines}");
 }

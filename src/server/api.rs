@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use apalis::prelude::{TaskBuilder, TaskSink};
 use axum::body::{Body, Bytes};
@@ -28,6 +28,7 @@ use crate::publish::feed;
 use super::ghost::{self, GhostAction};
 use super::problem::Problem;
 use super::store::{sha256_hex, Narration, NewNarration, Status};
+use super::webhook::InboundHeaders;
 use super::worker::{self, NarrationJob};
 use super::{AppState, ServerError};
 
@@ -39,7 +40,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/narrations/{id}", get(show).delete(remove))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
     // Ghost cannot send a bearer token: its hook is authenticated by its signature.
-    let hooks = Router::new().route("/v1/hooks/ghost", post(ghost_hook));
+    // Nor can a Standard-Webhooks sender: its calls are signed.
+    let hooks = Router::new()
+        .route("/v1/hooks/ghost", post(ghost_hook))
+        .route("/v1/hooks/standard", post(standard_hook));
     let media = Router::new()
         .route("/media/{file}", get(media))
         .layer(CorsLayer::permissive());
@@ -160,6 +164,7 @@ pub fn view(st: &AppState, n: &Narration) -> Value {
         "status": n.status.as_str(),
         "progress": {"segments_done": n.segments_done, "segments_total": n.segments_total},
         "title": n.title,
+        "link": n.link,
         "audio_url": f.as_ref().map(|f| &f.0),
         "transcript_url": f.as_ref().map(|f| &f.1),
         "timing_url": f.as_ref().map(|f| &f.2),
@@ -188,13 +193,23 @@ fn json_response(status: StatusCode, body: Value) -> Response {
 
 // --- create -----------------------------------------------------------------------
 
+/// The `source` object: each key is kept as given (a `null` counts as given, so
+/// `{"html": "…", "text": null}` is two sources, not one).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SourceBody {
-    url: Option<String>,
-    html: Option<String>,
-    text: Option<String>,
-    markdown: Option<String>,
+    #[serde(default, deserialize_with = "given")]
+    url: Option<Value>,
+    #[serde(default, deserialize_with = "given")]
+    html: Option<Value>,
+    #[serde(default, deserialize_with = "given")]
+    text: Option<Value>,
+    #[serde(default, deserialize_with = "given")]
+    markdown: Option<Value>,
+}
+
+fn given<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
 }
 
 #[derive(Debug, Deserialize)]
@@ -209,6 +224,8 @@ struct CreateBody {
     engine: Option<String>,
     format: Option<String>,
     callback_url: Option<String>,
+    /// The article's page (the feed item's link).
+    link: Option<String>,
     metadata: Option<Value>,
     /// Not public: never in the feed.
     #[serde(default = "yes")]
@@ -225,6 +242,7 @@ pub struct Spec {
     pub request: NarrationRequest,
     pub public: bool,
     pub callback_url: Option<String>,
+    pub link: Option<String>,
     pub metadata: Option<Value>,
 }
 
@@ -248,7 +266,8 @@ fn problem_from_serde(e: serde_path_to_error::Error<serde_json::Error>) -> Probl
     Problem::invalid(pointer, format!("{path}: {msg}"))
 }
 
-fn spec_from_body(body: &[u8], config: &crate::config::Config) -> Result<Spec, Problem> {
+fn spec_from_body(body: &[u8], st: &AppState) -> Result<Spec, Problem> {
+    let config = &st.config;
     let mut de = serde_json::Deserializer::from_slice(body);
     let b: CreateBody = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         if e.inner().is_syntax() || e.inner().is_eof() {
@@ -263,7 +282,7 @@ fn spec_from_body(body: &[u8], config: &crate::config::Config) -> Result<Spec, P
         }
     })?;
     let s = b.source;
-    let given: Vec<(&str, String)> = [
+    let given: Vec<(&str, Value)> = [
         ("url", s.url),
         ("html", s.html),
         ("text", s.text),
@@ -273,12 +292,26 @@ fn spec_from_body(body: &[u8], config: &crate::config::Config) -> Result<Spec, P
     .filter_map(|(k, v)| v.map(|v| (k, v)))
     .collect();
     let source = match given.as_slice() {
-        [(kind, v)] => match *kind {
-            "url" => Source::Url(v.clone()),
-            "html" => Source::Html(v.clone()),
-            "text" => Source::Text(v.clone()),
-            _ => Source::Markdown(v.clone()),
-        },
+        [(kind, v)] => {
+            let Value::String(v) = v else {
+                return Err(Problem::invalid(
+                    format!("/source/{kind}"),
+                    format!("source.{kind} must be a string"),
+                ));
+            };
+            if v.is_empty() {
+                return Err(Problem::invalid(
+                    format!("/source/{kind}"),
+                    format!("source.{kind} must not be empty"),
+                ));
+            }
+            match *kind {
+                "url" => Source::Url(v.clone()),
+                "html" => Source::Html(v.clone()),
+                "text" => Source::Text(v.clone()),
+                _ => Source::Markdown(v.clone()),
+            }
+        }
         _ => {
             return Err(Problem::invalid(
                 "/source",
@@ -292,16 +325,39 @@ fn spec_from_body(body: &[u8], config: &crate::config::Config) -> Result<Spec, P
             "external_id must not be empty",
         ));
     }
-    if let Some(u) = &b.callback_url {
-        match url::Url::parse(u) {
-            Ok(p) if matches!(p.scheme(), "http" | "https") => {}
-            _ => {
-                return Err(Problem::invalid(
-                    "/callback_url",
-                    "callback_url must be an http(s) URL",
-                ))
+    for (field, value) in [("callback_url", &b.callback_url), ("link", &b.link)] {
+        if let Some(u) = value {
+            match url::Url::parse(u) {
+                Ok(p) if matches!(p.scheme(), "http" | "https") => {}
+                _ => {
+                    return Err(Problem::invalid(
+                        format!("/{field}"),
+                        format!("{field} must be an http(s) URL"),
+                    ))
+                }
             }
         }
+    }
+    // Only what this server runs (the lists /openapi.json gives): an engine that
+    // needs a URL or key it was not started with fails here, not in a job.
+    let (engines, voices) = &st.runnable;
+    if let Some(e) = b.engine.as_ref().filter(|e| !engines.contains(e)) {
+        return Err(Problem::invalid(
+            "/engine",
+            format!(
+                "engine '{e}' does not run on this server (it runs: {})",
+                engines.join(", ")
+            ),
+        ));
+    }
+    if let Some(v) = b.voice.as_ref().filter(|v| !voices.contains(v)) {
+        return Err(Problem::invalid(
+            "/voice",
+            format!(
+                "voice '{v}' is not installed on this server (it has: {})",
+                voices.join(", ")
+            ),
+        ));
     }
     let mut req = NarrationRequest::new(source);
     if let Some(e) = &b.engine {
@@ -309,10 +365,9 @@ fn spec_from_body(body: &[u8], config: &crate::config::Config) -> Result<Spec, P
             Some(plan::parse_engine(e).map_err(|e| Problem::invalid("/engine", e.to_string()))?);
     }
     if let Some(f) = &b.format {
-        let f: AudioFormat = serde_json::from_value(Value::String(f.clone())).map_err(|_| {
-            Problem::invalid("/format", format!("format '{f}' is not wav, mp3 or opus"))
-        })?;
-        req.format = Some(f);
+        req.format = Some(
+            AudioFormat::from_name(f).map_err(|e| Problem::invalid("/format", e.to_string()))?,
+        );
     }
     req.voice = b.voice;
     req.metadata = MetadataRequest {
@@ -327,6 +382,7 @@ fn spec_from_body(body: &[u8], config: &crate::config::Config) -> Result<Spec, P
         request: req,
         public: b.public,
         callback_url: b.callback_url,
+        link: b.link,
         metadata: b.metadata,
     })
 }
@@ -343,18 +399,28 @@ fn plan_field(e: &PlanError) -> &'static str {
     }
 }
 
-/// Queue a job for narration `id`.
+/// Queue a job for narration `id`, to start no sooner than `delay` from now.
 pub async fn enqueue(
     st: &AppState,
     id: &str,
     request: NarrationRequest,
+    delay: Duration,
 ) -> Result<(), ServerError> {
-    let task = TaskBuilder::new(NarrationJob {
+    let mut task = TaskBuilder::new(NarrationJob {
         narration_id: id.to_string(),
         request,
     })
-    .max_attempts(5)
-    .build();
+    .max_attempts(5);
+    if !delay.is_zero() {
+        // The queue schedules in whole seconds: round up, so the job never starts
+        // before the delay is over.
+        let at = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            + delay;
+        task = task.run_at_timestamp(at.as_secs() + u64::from(at.subsec_nanos() > 0));
+    }
+    let task = task.build();
     st.queue
         .clone()
         .push_task(task)
@@ -418,12 +484,13 @@ pub async fn create_narration(
     }
 
     let _one_at_a_time = st.create_lock.lock().await;
-    if let Some(latest) = st.store.latest(&spec.external_id).await? {
+    let latest = st.store.latest(&spec.external_id).await?;
+    if let Some(latest) = &latest {
         let same_settings =
             latest.public == spec.public && latest.callback_url == spec.callback_url;
         let active_or_done = !matches!(latest.status, Status::Failed | Status::Canceled);
         if latest.request == request_json && same_settings && active_or_done {
-            return Ok((StatusCode::OK, latest));
+            return Ok((StatusCode::OK, relinked(st, latest, &spec).await?));
         }
         // The same spoken text, voice and settings from a changed source (markup,
         // an edit that normalizes the same): no new synthesis.
@@ -431,26 +498,54 @@ pub async fn create_narration(
             *id == latest.id && latest.content_hash.as_deref() == Some(h.as_str())
         });
         if unchanged && same_settings && latest.status == Status::Done {
-            return Ok((StatusCode::OK, latest));
+            return Ok((StatusCode::OK, relinked(st, latest, &spec).await?));
         }
     }
     let id = format!("nar_{}", uuid::Uuid::new_v4().simple());
     let metadata = spec.metadata.as_ref().map(Value::to_string);
-    st.store
-        .insert(&NewNarration {
-            id: &id,
-            external_id: &spec.external_id,
-            request: &request_json,
-            public: spec.public,
-            callback_url: spec.callback_url.as_deref(),
-            metadata: metadata.as_deref(),
-            title: spec.request.metadata.title.as_deref(),
-        })
-        .await?;
+    let row = NewNarration {
+        id: &id,
+        external_id: &spec.external_id,
+        request: &request_json,
+        public: spec.public,
+        callback_url: spec.callback_url.as_deref(),
+        link: spec.link.as_deref(),
+        metadata: metadata.as_deref(),
+        title: spec.request.metadata.title.as_deref(),
+    };
+    // Coalescing: an edit of an article whose newest revision no worker has taken
+    // yet goes into that revision (its queued job renders the newest request).
+    if let Some(queued) = latest.as_ref().filter(|l| l.status == Status::Queued) {
+        if st.store.update_queued(&queued.id, &row).await? {
+            for older in st.store.active_of(&spec.external_id, &queued.id).await? {
+                cancel(
+                    st,
+                    &older.id,
+                    &format!("replaced by revision {}", queued.id),
+                )
+                .await?;
+            }
+            let n = st
+                .store
+                .get(&queued.id)
+                .await?
+                .ok_or_else(|| Problem::internal("the queued narration is gone"))?;
+            return Ok((StatusCode::ACCEPTED, n));
+        }
+    }
+    st.store.insert(&row).await?;
     for older in st.store.active_of(&spec.external_id, &id).await? {
         cancel(st, &older.id, &format!("replaced by revision {id}")).await?;
     }
-    enqueue(st, &id, spec.request).await?;
+    // The second event of a burst waits out the window, so the rest of the burst
+    // lands in its queued revision instead of canceling render after render.
+    let window = st.options.coalesce_window;
+    let in_burst = latest.as_ref().is_some_and(|l| {
+        let age_s = super::store::now().saturating_sub(l.created_at);
+        u128::from(age_s.max(0) as u64) * 1000 < window.as_millis()
+    });
+    let delay = if in_burst { window } else { Duration::ZERO };
+    enqueue(st, &id, spec.request, delay).await?;
     let n = st
         .store
         .get(&id)
@@ -459,13 +554,9 @@ pub async fn create_narration(
     Ok((StatusCode::ACCEPTED, n))
 }
 
-async fn create(
-    State(st): Shared,
-    Extension(token): Extension<TokenName>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, Problem> {
-    let body = body.map_err(|e| {
+/// A body that could not be read, as a problem.
+fn body_problem(st: &AppState) -> impl FnOnce(BytesRejection) -> Problem + '_ {
+    move |e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             Problem::too_large(format!(
                 "the body is over {} bytes",
@@ -479,7 +570,33 @@ async fn create(
                 e.body_text(),
             )
         }
-    })?;
+    }
+}
+
+/// `n`, with the link `spec` gives if that changed (a moved article needs no new
+/// audio; its feed item follows).
+async fn relinked(st: &AppState, n: &Narration, spec: &Spec) -> Result<Narration, Problem> {
+    match &spec.link {
+        Some(link) if n.link.as_ref() != Some(link) => {
+            st.store.set_link(&n.id, link).await?;
+            if n.status == Status::Done {
+                refresh_feed(st).await;
+            }
+            let mut n = n.clone();
+            n.link = Some(link.clone());
+            Ok(n)
+        }
+        _ => Ok(n.clone()),
+    }
+}
+
+async fn create(
+    State(st): Shared,
+    Extension(token): Extension<TokenName>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    let body = body.map_err(body_problem(&st))?;
     let key = headers
         .get("idempotency-key")
         .map(|v| v.to_str().map(str::to_string))
@@ -498,7 +615,7 @@ async fn create(
             }
         }
     }
-    let spec = spec_from_body(&body, &st.config)?;
+    let spec = spec_from_body(&body, &st)?;
     let (status, n) = create_narration(&st, spec).await?;
     if let Some(key) = &key {
         st.store
@@ -520,6 +637,9 @@ async fn show(State(st): Shared, UrlPath(id): UrlPath<String>) -> Result<Respons
         .get(&id)
         .await?
         .ok_or_else(|| Problem::not_found(format!("no narration '{id}'")))?;
+    if n.removed {
+        return Err(Problem::not_found(format!("narration '{id}' was deleted")));
+    }
     Ok(json_response(StatusCode::OK, view(&st, &n)))
 }
 
@@ -556,7 +676,10 @@ async fn list(
                 .map_err(|_| Problem::invalid("cursor", "not a cursor"))
         })
         .transpose()?;
-    let limit = q.limit.unwrap_or(50).clamp(1, 200);
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(Problem::invalid("limit", "limit must be 1 to 200"));
+    }
     let items = st
         .store
         .list(status, q.external_id.as_deref(), before, limit + 1)
@@ -578,15 +701,18 @@ async fn list(
 /// Cancel, remove the files and take the narration out of the feed.
 pub async fn delete_narration(st: &AppState, id: &str) -> Result<(), ServerError> {
     cancel(st, id, "deleted").await?;
-    st.store.delete(id).await?;
+    st.store.remove(id).await?;
     worker::remove_media(&st.media_dir, id);
     refresh_feed(st).await;
     Ok(())
 }
 
 async fn remove(State(st): Shared, UrlPath(id): UrlPath<String>) -> Result<Response, Problem> {
-    if st.store.get(&id).await?.is_none() {
-        return Err(Problem::not_found(format!("no narration '{id}'")));
+    match st.store.get(&id).await? {
+        None => return Err(Problem::not_found(format!("no narration '{id}'"))),
+        // DELETE is idempotent: deleting it again changes nothing.
+        Some(n) if n.removed => return Ok(StatusCode::NO_CONTENT.into_response()),
+        Some(_) => {}
     }
     delete_narration(&st, &id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -601,7 +727,7 @@ struct GhostQuery {
 
 async fn ghost_hook(
     State(st): Shared,
-    Query(q): Query<GhostQuery>,
+    q: Result<Query<GhostQuery>, axum::extract::rejection::QueryRejection>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
@@ -610,6 +736,7 @@ async fn ghost_hook(
             "Ghost hooks are off: start the server with --ghost-secret",
         ));
     };
+    let Query(q) = q.map_err(|e| Problem::invalid("event", e.body_text()))?;
     let body = body.map_err(|_| Problem::too_large("the body is too large"))?;
     let now_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -636,6 +763,7 @@ async fn ghost_hook(
                 request: req,
                 public: post.public,
                 callback_url: None,
+                link: post.url.clone(),
                 metadata: post.url.map(|u| json!({"url": u})),
             };
             let (status, n) = create_narration(&st, spec).await?;
@@ -653,6 +781,69 @@ async fn ghost_hook(
             Ok(json_response(StatusCode::OK, json!({"removed": removed})))
         }
         GhostAction::Ignore(why) => Ok(json_response(StatusCode::OK, json!({"ignored": why}))),
+    }
+}
+
+// --- Standard Webhooks in -------------------------------------------------------------
+
+/// `POST /v1/hooks/standard`: the body of `POST /v1/narrations`, signed the Standard
+/// Webhooks way instead of a bearer token. A message id seen before is answered
+/// with the narration it made, never queued again.
+async fn standard_hook(
+    State(st): Shared,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    let Some(secret) = st.options.hook_secret.clone() else {
+        return Err(Problem::forbidden(
+            "Standard-Webhooks hooks are off: start the server with --hook-secret \
+             (or --webhook-secret)",
+        ));
+    };
+    let body = body.map_err(body_problem(&st))?;
+    let h = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let inbound = InboundHeaders {
+        id: h("webhook-id"),
+        timestamp: h("webhook-timestamp"),
+        signature: h("webhook-signature"),
+    };
+    let msg_id = secret
+        .verify_inbound(inbound, &body, super::store::now())
+        .map_err(|e| Problem::unauthorized(e.to_string()))?
+        .to_string();
+    if !st.store.claim_hook(&msg_id).await? {
+        return match st.store.hook_narration(&msg_id).await? {
+            Some(id) => {
+                let n = st
+                    .store
+                    .get(&id)
+                    .await?
+                    .ok_or_else(|| Problem::internal("a hook's narration is gone"))?;
+                Ok(json_response(StatusCode::OK, view(&st, &n)))
+            }
+            None => Err(Problem::conflict(format!(
+                "message '{msg_id}' is being processed; retry later"
+            ))),
+        };
+    }
+    let made = match spec_from_body(&body, &st) {
+        Ok(spec) => create_narration(&st, spec).await,
+        Err(p) => Err(p),
+    };
+    match made {
+        Ok((status, n)) => {
+            st.store.hook_processed(&msg_id, &n.id).await?;
+            let mut resp = json_response(status, view(&st, &n));
+            if let Ok(loc) = HeaderValue::from_str(&format!("/v1/narrations/{}", n.id)) {
+                resp.headers_mut().insert(header::LOCATION, loc);
+            }
+            Ok(resp)
+        }
+        Err(p) => {
+            // Not processed: a redelivery is looked at again (and answered alike).
+            st.store.release_hook(&msg_id).await?;
+            Err(p)
+        }
     }
 }
 
@@ -924,7 +1115,7 @@ async fn metrics(State(st): Shared) -> Result<Response, Problem> {
     .fetch_one(&st.store.pool)
     .await
     .map_err(Problem::internal)?;
-    let (counts, synth) = st.store.counts().await?;
+    let counts = st.store.counts().await?;
     let mut out = String::new();
     out.push_str("# HELP narrator_queue_depth Jobs waiting in the queue.\n");
     out.push_str("# TYPE narrator_queue_depth gauge\n");
@@ -941,9 +1132,35 @@ async fn metrics(State(st): Shared) -> Result<Response, Problem> {
             s.as_str()
         ));
     }
-    out.push_str("# HELP narrator_synthesis_seconds_total Wall seconds spent synthesizing.\n");
-    out.push_str("# TYPE narrator_synthesis_seconds_total counter\n");
-    out.push_str(&format!("narrator_synthesis_seconds_total {synth}\n"));
+    let m = &st.metrics;
+    let load = |c: &std::sync::atomic::AtomicU64| c.load(std::sync::atomic::Ordering::Relaxed);
+    let counters = [
+        (
+            "narrator_renders_total",
+            "Renders started by this process's workers.",
+            load(&m.renders).to_string(),
+        ),
+        (
+            "narrator_cache_hits_total",
+            "Segments replayed from the segment cache.",
+            load(&m.cache_hits).to_string(),
+        ),
+        (
+            "narrator_cache_misses_total",
+            "Segments synthesized by an engine (not in the segment cache).",
+            load(&m.cache_misses).to_string(),
+        ),
+        (
+            "narrator_synthesis_seconds_total",
+            "Engine wall seconds spent synthesizing segments (cache misses only).",
+            format!("{:.6}", load(&m.synthesis_us) as f64 / 1e6),
+        ),
+    ];
+    for (name, help, value) in counters {
+        out.push_str(&format!(
+            "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n"
+        ));
+    }
     out.push_str("# HELP narrator_renders_running Renders running in this process.\n");
     out.push_str("# TYPE narrator_renders_running gauge\n");
     out.push_str(&format!(
@@ -961,6 +1178,11 @@ async fn metrics(State(st): Shared) -> Result<Response, Problem> {
         .into_response())
 }
 
-async fn openapi() -> Response {
-    json_response(StatusCode::OK, super::openapi::document())
+async fn openapi(State(st): Shared) -> Response {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        st.openapi.clone(),
+    )
+        .into_response()
 }

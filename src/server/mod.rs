@@ -26,6 +26,9 @@ use apalis::prelude::*;
 use apalis_sqlite::SqliteStorage;
 use tokio::sync::Mutex;
 
+use std::sync::atomic::AtomicU64;
+
+use crate::cache::SegmentCache;
 use crate::cancel::CancelToken;
 use crate::config::Config;
 use crate::voices::Catalog;
@@ -77,6 +80,13 @@ pub struct ServerOptions {
     /// The URL the server is reached at (feed and media links); default from `listen`.
     pub public_url: Option<url::Url>,
     pub webhook_secret: Option<WebhookSecret>,
+    /// Verifies inbound Standard-Webhooks calls on `/v1/hooks/standard`.
+    pub hook_secret: Option<WebhookSecret>,
+    /// An event for an article whose newest revision was created less than this
+    /// ago starts its job only after this long, so a burst of edits is one job
+    /// (later events of the burst update the queued revision in place). The first
+    /// event of an article is never delayed.
+    pub coalesce_window: Duration,
     /// Ghost's webhook secret (the key bytes as Ghost shows them).
     pub ghost_secret: Option<String>,
     /// Requests per minute per token.
@@ -86,13 +96,15 @@ pub struct ServerOptions {
     /// Queue heartbeat; a worker silent for 3 of them has its jobs re-enqueued.
     pub heartbeat: Duration,
     pub callback_retry: RetryPolicy,
+    /// The workers' segment cache (None: every segment is synthesized). Default
+    /// `<data_dir>/segments`, so a retried or re-published job replays its audio.
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl ServerOptions {
     pub fn new(listen: SocketAddr, data_dir: PathBuf) -> Self {
         Self {
             listen,
-            data_dir,
             workers: std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(1)
@@ -100,11 +112,15 @@ impl ServerOptions {
             allow_private_urls: false,
             public_url: None,
             webhook_secret: None,
+            hook_secret: None,
+            coalesce_window: Duration::from_secs(2),
             ghost_secret: None,
             rate_limit_per_minute: 600,
             max_body_bytes: 2 * 1024 * 1024,
             heartbeat: Duration::from_secs(2),
             callback_retry: RetryPolicy::default(),
+            cache_dir: Some(data_dir.join("segments")),
+            data_dir,
         }
     }
 }
@@ -129,6 +145,27 @@ pub struct AppState {
     pub outbox_wake: Arc<tokio::sync::Notify>,
     /// Set on SIGTERM/ctrl-c: a render canceled now goes back to the queue.
     pub shutting_down: std::sync::atomic::AtomicBool,
+    /// The segment cache every worker's render reads and fills.
+    pub cache: Option<SegmentCache>,
+    pub metrics: Metrics,
+    /// `/openapi.json`, made at start (it lists the engines and voices that run).
+    pub openapi: String,
+    /// The engines and voices a create may name: those that run here.
+    pub runnable: (Vec<String>, Vec<String>),
+}
+
+/// Counters for `/metrics`, since this process started (Prometheus counters may
+/// reset on a restart).
+#[derive(Debug, Default)]
+pub struct Metrics {
+    /// Renders started by this process's workers.
+    pub renders: AtomicU64,
+    /// Segments replayed from the segment cache.
+    pub cache_hits: AtomicU64,
+    /// Segments the engine synthesized (not in the cache).
+    pub cache_misses: AtomicU64,
+    /// Engine wall time of the synthesized segments, microseconds.
+    pub synthesis_us: AtomicU64,
 }
 
 /// A name no other worker process has used: host, pid and a random UUID. A
@@ -194,6 +231,25 @@ pub async fn serve(
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| ServerError::Invalid(e.to_string()))?;
+    let runnable = {
+        let (config, catalog) = (config.clone(), catalog.clone());
+        tokio::task::spawn_blocking(move || runnable(&config, &catalog))
+            .await
+            .map_err(|e| ServerError::Invalid(e.to_string()))?
+    };
+    tracing::info!(
+        "engines: {}; voices: {}",
+        runnable.0.join(", "),
+        runnable.1.join(", ")
+    );
+    let openapi = openapi::document(&runnable.0, &runnable.1).to_string();
+    let cache_cap = config
+        .cache_max_bytes
+        .unwrap_or(crate::cache::DEFAULT_MAX_BYTES);
+    let cache = options
+        .cache_dir
+        .as_ref()
+        .map(|dir| SegmentCache::open(dir, cache_cap));
     let state = Arc::new(AppState {
         rate: api::RateLimiter::new(options.rate_limit_per_minute),
         options: options.clone(),
@@ -208,6 +264,10 @@ pub async fn serve(
         feed_lock: Mutex::new(()),
         http,
         shutting_down: std::sync::atomic::AtomicBool::new(false),
+        cache,
+        metrics: Metrics::default(),
+        openapi,
+        runnable,
         outbox_wake: Arc::new(tokio::sync::Notify::new()),
     });
     api::refresh_feed(&state).await;
@@ -267,6 +327,40 @@ pub async fn serve(
         let _ = tokio::time::timeout(Duration::from_secs(10), w).await;
     }
     Ok(())
+}
+
+/// The engines and the installed voices a create naming only that engine or voice
+/// can narrate with, in this build and config: the plan resolves and its engine
+/// builds (an engine that needs a URL, a key or a model it was not given is left
+/// out; building checks them, as at the start of every render).
+fn runnable(config: &Config, catalog: &Catalog) -> (Vec<String>, Vec<String>) {
+    use crate::plan::{NarrationRequest, Plan, Source};
+    let probe = NarrationRequest::new(Source::Text("Probe.".into()));
+    let engines = crate::engine::registry()
+        .into_iter()
+        .filter(|kind| {
+            let mut req = probe.clone();
+            req.engine = Some(*kind);
+            Plan::resolve(&req, config, catalog)
+                .and_then(|p| p.prepare())
+                .is_ok()
+        })
+        .map(|kind| kind.name().to_string())
+        .collect();
+    let voices = catalog
+        .list()
+        .into_iter()
+        .filter(|v| v.installed)
+        .filter(|v| {
+            let mut req = probe.clone();
+            req.voice = Some(v.id.clone());
+            Plan::resolve(&req, config, catalog)
+                .and_then(|p| p.prepare())
+                .is_ok()
+        })
+        .map(|v| v.id)
+        .collect();
+    (engines, voices)
 }
 
 /// The queue's handler: one narration job.

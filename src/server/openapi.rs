@@ -10,7 +10,34 @@ fn problem_response(description: &str) -> Value {
     })
 }
 
-pub fn document() -> Value {
+/// `T`, or null: optional request fields may be sent as `null` (the same as absent).
+fn nullable(mut schema: Value) -> Value {
+    if let Some(t) = schema
+        .get("type")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+    {
+        schema["type"] = json!([t, "null"]);
+    }
+    if let Some(e) = schema.get_mut("enum").and_then(Value::as_array_mut) {
+        e.push(Value::Null);
+    }
+    schema
+}
+
+/// The formats this build writes.
+fn formats() -> Vec<&'static str> {
+    let mut f = vec!["mp3", "wav"];
+    if cfg!(feature = "opus") {
+        f.push("opus");
+    }
+    f
+}
+
+/// The document, with the engines and voices this server can run (what a create
+/// with that `engine` or `voice` alone resolves to), so every request the schema
+/// allows is one the server takes.
+pub fn document(engines: &[String], voices: &[String]) -> Value {
     let narration_ref = json!({"$ref": "#/components/schemas/Narration"});
     let narration_json = json!({"application/json": {"schema": narration_ref}});
     let mut doc = json!({
@@ -50,7 +77,8 @@ pub fn document() -> Value {
                     "parameters": [
                         {"name": "status", "in": "query", "schema": {"$ref": "#/components/schemas/Status"}},
                         {"name": "external_id", "in": "query", "schema": {"type": "string"}},
-                        {"name": "cursor", "in": "query", "schema": {"type": "string"}},
+                        {"name": "cursor", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]{1,18}$",
+                            "description": "The `next` of the previous page"}},
                         {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}}
                     ],
                     "responses": {
@@ -74,7 +102,7 @@ pub fn document() -> Value {
                     "responses": {
                         "200": {"description": "The narration", "content": narration_json},
                         "401": problem_response("No or a bad token"),
-                        "404": problem_response("No such narration"),
+                        "404": problem_response("No such narration (or it was deleted)"),
                         "429": problem_response("Rate limited")
                     }
                 },
@@ -82,7 +110,7 @@ pub fn document() -> Value {
                     "operationId": "deleteNarration",
                     "summary": "Cancel it, remove its audio and its feed item",
                     "responses": {
-                        "204": {"description": "Deleted"},
+                        "204": {"description": "Deleted (or already deleted)"},
                         "401": problem_response("No or a bad token"),
                         "404": problem_response("No such narration"),
                         "429": problem_response("Rate limited")
@@ -105,7 +133,34 @@ pub fn document() -> Value {
                         "202": {"description": "Queued", "content": narration_json},
                         "401": problem_response("Bad or stale signature"),
                         "403": problem_response("Ghost hooks are not configured"),
-                        "422": problem_response("Not a Ghost post body")
+                        "413": problem_response("Body too large"),
+                        "422": problem_response("Not a Ghost post body, or a bad event")
+                    }
+                }
+            },
+            "/v1/hooks/standard": {
+                "post": {
+                    "operationId": "standardHook",
+                    "summary": "The body of createNarration, signed the Standard Webhooks way \
+                        (HMAC-SHA256 of \"id.timestamp.body\" under the --hook-secret); a \
+                        webhook-id seen before answers 200 with the narration it made",
+                    "security": [],
+                    "parameters": [
+                        {"name": "webhook-id", "in": "header", "required": true, "schema": {"type": "string"}},
+                        {"name": "webhook-timestamp", "in": "header", "required": true, "schema": {"type": "string"}},
+                        {"name": "webhook-signature", "in": "header", "required": true, "schema": {"type": "string"}}
+                    ],
+                    "requestBody": {"required": true, "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/CreateNarration"}}}},
+                    "responses": {
+                        "200": {"description": "A redelivered message, or the unchanged article's narration", "content": narration_json},
+                        "202": {"description": "Queued", "content": narration_json},
+                        "400": problem_response("The body is not JSON"),
+                        "401": problem_response("A missing, bad or stale signature"),
+                        "403": problem_response("Standard-Webhooks hooks are not configured"),
+                        "409": problem_response("The same message is being processed"),
+                        "413": problem_response("Body too large"),
+                        "422": problem_response("A field is wrong (named in `field`)")
                     }
                 }
             },
@@ -149,20 +204,22 @@ pub fn document() -> Value {
                             "type": "object", "additionalProperties": false,
                             "minProperties": 1, "maxProperties": 1,
                             "properties": {
-                                "url": {"type": "string", "format": "uri"},
-                                "html": {"type": "string"},
-                                "text": {"type": "string"},
-                                "markdown": {"type": "string"}
+                                "url": {"type": "string", "format": "uri", "pattern": "^https?://"},
+                                "html": {"type": "string", "minLength": 1},
+                                "text": {"type": "string", "minLength": 1},
+                                "markdown": {"type": "string", "minLength": 1}
                             }
                         },
-                        "external_id": {"type": "string", "minLength": 1},
-                        "title": {"type": "string"},
-                        "author": {"type": "string"},
-                        "published_at": {"type": "string"},
-                        "voice": {"type": "string"},
-                        "engine": {"type": "string"},
-                        "format": {"type": "string", "enum": ["mp3", "wav", "opus"]},
-                        "callback_url": {"type": "string", "format": "uri"},
+                        "external_id": {"type": "string", "minLength": 1, "pattern": "\\S"},
+                        "title": nullable(json!({"type": "string"})),
+                        "author": nullable(json!({"type": "string"})),
+                        "published_at": nullable(json!({"type": "string"})),
+                        "voice": nullable(json!({"type": "string", "enum": voices})),
+                        "engine": nullable(json!({"type": "string", "enum": engines})),
+                        "format": nullable(json!({"type": "string", "enum": formats()})),
+                        "callback_url": nullable(json!({"type": "string", "format": "uri", "pattern": "^https?://"})),
+                        "link": nullable(json!({"type": "string", "format": "uri", "pattern": "^https?://",
+                            "description": "The article's page: the feed item's link"})),
                         "metadata": {},
                         "public": {"type": "boolean", "default": true}
                     }
@@ -180,6 +237,7 @@ pub fn document() -> Value {
                             "segments_total": {"type": ["integer", "null"]}
                         }},
                         "title": {"type": ["string", "null"]},
+                        "link": {"type": ["string", "null"]},
                         "audio_url": {"type": ["string", "null"]},
                         "transcript_url": {"type": ["string", "null"], "description": "WebVTT"},
                         "timing_url": {"type": ["string", "null"], "description": "JSON timing map"},

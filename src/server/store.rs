@@ -47,6 +47,7 @@ const SCHEMA: &[&str] = &[
         language TEXT,
         error TEXT,
         deleted INTEGER NOT NULL DEFAULT 0,
+        removed INTEGER NOT NULL DEFAULT 0,
         created_at INTEGER NOT NULL,
         updated_at INTEGER NOT NULL
     )",
@@ -66,6 +67,13 @@ const SCHEMA: &[&str] = &[
         attempts INTEGER NOT NULL DEFAULT 0,
         next_at_ms INTEGER NOT NULL,
         state TEXT NOT NULL DEFAULT 'pending'
+    )",
+    // Standard-Webhooks messages received (by webhook-id), so a redelivery is not
+    // queued twice; narration_id is NULL while the first delivery is processed.
+    "CREATE TABLE IF NOT EXISTS inbound_hooks (
+        msg_id TEXT PRIMARY KEY,
+        narration_id TEXT,
+        received_at INTEGER NOT NULL
     )",
     "CREATE TABLE IF NOT EXISTS disabled_endpoints (
         url TEXT PRIMARY KEY,
@@ -112,6 +120,20 @@ pub async fn open(data_dir: &Path) -> Result<SqlitePool, ServerError> {
         .await?;
     for stmt in SCHEMA {
         sqlx::query(*stmt).execute(&pool).await?;
+    }
+    // Columns added after the table first shipped (a data dir made by an older build).
+    for (column, add) in [(
+        "removed",
+        "ALTER TABLE narrations ADD COLUMN removed INTEGER NOT NULL DEFAULT 0",
+    )] {
+        let has: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM pragma_table_info('narrations') WHERE name = ?")
+                .bind(column)
+                .fetch_optional(&pool)
+                .await?;
+        if has.is_none() {
+            sqlx::query(add).execute(&pool).await?;
+        }
     }
     Ok(pool)
 }
@@ -182,6 +204,9 @@ pub struct Narration {
     pub language: Option<String>,
     pub error: Option<String>,
     pub deleted: bool,
+    /// Deleted by a client (DELETE, a CMS's unpublish): gone from the API too, as
+    /// opposed to a revision replaced by a newer one, which stays readable.
+    pub removed: bool,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -212,6 +237,7 @@ fn narration_from(row: &sqlx::sqlite::SqliteRow) -> Result<Narration, sqlx::Erro
         language: row.try_get("language")?,
         error: row.try_get("error")?,
         deleted: row.try_get::<i64, _>("deleted")? != 0,
+        removed: row.try_get::<i64, _>("removed")? != 0,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
     })
@@ -224,6 +250,7 @@ pub struct NewNarration<'a> {
     pub request: &'a str,
     pub public: bool,
     pub callback_url: Option<&'a str>,
+    pub link: Option<&'a str>,
     pub metadata: Option<&'a str>,
     pub title: Option<&'a str>,
 }
@@ -339,9 +366,9 @@ impl Store {
         let t = now();
         sqlx::query(
             "INSERT INTO narrations (id, external_id, revision, status, request, public,
-               callback_url, metadata, title, created_at, updated_at)
+               callback_url, link, metadata, title, created_at, updated_at)
              VALUES (?, ?, (SELECT COALESCE(MAX(revision), 0) + 1 FROM narrations
-               WHERE external_id = ?), 'queued', ?, ?, ?, ?, ?, ?, ?)",
+               WHERE external_id = ?), 'queued', ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(n.id)
         .bind(n.external_id)
@@ -349,6 +376,7 @@ impl Store {
         .bind(n.request)
         .bind(n.public as i64)
         .bind(n.callback_url)
+        .bind(n.link)
         .bind(n.metadata)
         .bind(n.title)
         .bind(t)
@@ -376,6 +404,38 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.as_ref().map(narration_from).transpose()?)
+    }
+
+    /// Put `n`'s request and settings into narration `id` if it is still queued (not
+    /// yet taken by a worker, which reads the request from the row when it starts):
+    /// the edit rides on the job already queued. False when a worker took it first.
+    pub async fn update_queued(&self, id: &str, n: &NewNarration<'_>) -> Result<bool, ServerError> {
+        let r = sqlx::query(
+            "UPDATE narrations SET request = ?, public = ?, callback_url = ?, link = ?,
+               metadata = ?, title = ?, updated_at = ?
+             WHERE id = ? AND status = 'queued' AND deleted = 0",
+        )
+        .bind(n.request)
+        .bind(n.public as i64)
+        .bind(n.callback_url)
+        .bind(n.link)
+        .bind(n.metadata)
+        .bind(n.title)
+        .bind(now())
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(r.rows_affected() > 0)
+    }
+
+    pub async fn set_link(&self, id: &str, link: &str) -> Result<(), ServerError> {
+        sqlx::query("UPDATE narrations SET link = ?, updated_at = ? WHERE id = ?")
+            .bind(link)
+            .bind(now())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// Revisions of `external_id` other than `except` still queued or running.
@@ -424,7 +484,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT * FROM narrations
              WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR external_id = ?2)
-               AND (?3 IS NULL OR seq < ?3)
+               AND (?3 IS NULL OR seq < ?3) AND removed = 0
              ORDER BY seq DESC LIMIT ?4",
         )
         .bind(status.map(Status::as_str))
@@ -479,7 +539,8 @@ impl Store {
         let r = sqlx::query(
             "UPDATE narrations SET status = 'done', content_hash = ?, segments_done = ?,
                segments_total = ?, duration_s = ?, bytes = ?, synth_s = ?, audio_file = ?,
-               title = COALESCE(?, title), author = ?, published = ?, link = ?, language = ?,
+               title = COALESCE(?, title), author = ?, published = ?, link = COALESCE(link, ?),
+               language = ?,
                error = NULL, updated_at = ?
              WHERE id = ? AND status IN ('queued', 'running')",
         )
@@ -544,8 +605,18 @@ impl Store {
         Ok(())
     }
 
-    /// Narrations by status, and the total synthesis seconds.
-    pub async fn counts(&self) -> Result<(Vec<(String, i64)>, f64), ServerError> {
+    /// What a client's DELETE does: [`Self::delete`], and out of the API.
+    pub async fn remove(&self, id: &str) -> Result<(), ServerError> {
+        self.delete(id).await?;
+        sqlx::query("UPDATE narrations SET removed = 1 WHERE id = ?")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Narrations by status.
+    pub async fn counts(&self) -> Result<Vec<(String, i64)>, ServerError> {
         let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM narrations GROUP BY status")
             .fetch_all(&self.pool)
             .await?;
@@ -553,10 +624,7 @@ impl Store {
             .iter()
             .map(|r| Ok((r.try_get("status")?, r.try_get("n")?)))
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
-        let synth: Option<f64> = sqlx::query_scalar("SELECT SUM(synth_s) FROM narrations")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok((counts, synth.unwrap_or(0.0)))
+        Ok(counts)
     }
 
     // --- idempotency keys -----------------------------------------------------
@@ -670,6 +738,64 @@ impl Store {
                 .fetch_one(&self.pool)
                 .await?,
         )
+    }
+
+    // --- inbound Standard-Webhooks messages -------------------------------------
+
+    /// How long a received webhook-id is remembered: a sender's retries of one
+    /// message (same id, new timestamp and signature) come within hours or days.
+    pub const HOOK_IDS_KEPT_S: i64 = 7 * 24 * 3600;
+
+    /// Claim message `msg_id`: true when it is new (the caller processes it), false
+    /// when it was received before. Ids older than [`Self::HOOK_IDS_KEPT_S`] are
+    /// forgotten.
+    pub async fn claim_hook(&self, msg_id: &str) -> Result<bool, ServerError> {
+        let t = now();
+        sqlx::query("DELETE FROM inbound_hooks WHERE received_at < ?")
+            .bind(t - Self::HOOK_IDS_KEPT_S)
+            .execute(&self.pool)
+            .await?;
+        let r = sqlx::query(
+            "INSERT OR IGNORE INTO inbound_hooks (msg_id, narration_id, received_at)
+             VALUES (?, NULL, ?)",
+        )
+        .bind(msg_id)
+        .bind(t)
+        .execute(&self.pool)
+        .await?;
+        Ok(r.rows_affected() > 0)
+    }
+
+    /// The narration message `msg_id` made (None while it is still processed).
+    pub async fn hook_narration(&self, msg_id: &str) -> Result<Option<String>, ServerError> {
+        let id: Option<Option<String>> =
+            sqlx::query_scalar("SELECT narration_id FROM inbound_hooks WHERE msg_id = ?")
+                .bind(msg_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(id.flatten())
+    }
+
+    pub async fn hook_processed(
+        &self,
+        msg_id: &str,
+        narration_id: &str,
+    ) -> Result<(), ServerError> {
+        sqlx::query("UPDATE inbound_hooks SET narration_id = ? WHERE msg_id = ?")
+            .bind(narration_id)
+            .bind(msg_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Forget message `msg_id` (its processing failed: a redelivery is processed anew).
+    pub async fn release_hook(&self, msg_id: &str) -> Result<(), ServerError> {
+        sqlx::query("DELETE FROM inbound_hooks WHERE msg_id = ?")
+            .bind(msg_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     // --- callback endpoints ---------------------------------------------------

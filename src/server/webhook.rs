@@ -67,6 +67,59 @@ impl WebhookSecret {
     }
 }
 
+/// How far a signed inbound call's `webhook-timestamp` may be from now (the
+/// Standard Webhooks reference libraries' tolerance).
+pub const TOLERANCE_S: i64 = 5 * 60;
+
+/// Why an inbound Standard-Webhooks call is refused.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum InboundError {
+    #[error("the headers webhook-id, webhook-timestamp and webhook-signature are required")]
+    Missing,
+    #[error("webhook-timestamp is not a number of seconds")]
+    BadTimestamp,
+    #[error("webhook-timestamp is more than 5 minutes from now")]
+    Stale,
+    #[error("webhook-signature does not match the body")]
+    Mismatch,
+}
+
+/// The headers of an inbound Standard-Webhooks call.
+#[derive(Debug, Clone, Copy)]
+pub struct InboundHeaders<'a> {
+    pub id: Option<&'a str>,
+    pub timestamp: Option<&'a str>,
+    pub signature: Option<&'a str>,
+}
+
+impl WebhookSecret {
+    /// Check an inbound call: all three headers present, the timestamp within
+    /// [`TOLERANCE_S`] of `now` (seconds), and one of the `v1,` signatures that of
+    /// `id.timestamp.body`. Returns the message id.
+    pub fn verify_inbound<'a>(
+        &self,
+        h: InboundHeaders<'a>,
+        body: &[u8],
+        now: i64,
+    ) -> Result<&'a str, InboundError> {
+        let (Some(id), Some(ts), Some(sig)) = (
+            h.id.map(str::trim).filter(|s| !s.is_empty()),
+            h.timestamp.map(str::trim).filter(|s| !s.is_empty()),
+            h.signature.filter(|s| !s.trim().is_empty()),
+        ) else {
+            return Err(InboundError::Missing);
+        };
+        let ts: i64 = ts.parse().map_err(|_| InboundError::BadTimestamp)?;
+        if !self.verify(id, ts, body, sig) {
+            return Err(InboundError::Mismatch);
+        }
+        if now.abs_diff(ts) > TOLERANCE_S as u64 {
+            return Err(InboundError::Stale);
+        }
+        Ok(id)
+    }
+}
+
 /// HMAC-SHA256 of `parts` under `key`, as lower-case hex.
 pub fn hmac_hex(key: &[u8], parts: &[&[u8]]) -> String {
     let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes keys of any length");
@@ -245,6 +298,58 @@ mod tests {
             br#"{"test": 2432232314}"#,
             &sig
         ));
+    }
+
+    #[test]
+    fn inbound_calls_need_all_headers_a_match_and_a_fresh_timestamp() {
+        let s = WebhookSecret::parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").expect("secret");
+        let body = br#"{"test": 2432232314}"#;
+        let sig = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
+        let h = |id, ts, sig| InboundHeaders {
+            id,
+            timestamp: ts,
+            signature: sig,
+        };
+        let good = h(
+            Some("msg_p5jXN8AQM9LWM0D4loKWxJek"),
+            Some("1614265330"),
+            Some(sig),
+        );
+        assert_eq!(
+            s.verify_inbound(good, body, 1614265330 + TOLERANCE_S),
+            Ok("msg_p5jXN8AQM9LWM0D4loKWxJek")
+        );
+        assert_eq!(
+            s.verify_inbound(good, body, 1614265330 + TOLERANCE_S + 1),
+            Err(InboundError::Stale)
+        );
+        assert_eq!(
+            s.verify_inbound(good, body, 1614265330 - TOLERANCE_S - 1),
+            Err(InboundError::Stale)
+        );
+        assert_eq!(
+            s.verify_inbound(good, br#"{"test": 1}"#, 1614265330),
+            Err(InboundError::Mismatch)
+        );
+        let other_id = h(Some("msg_other"), Some("1614265330"), Some(sig));
+        assert_eq!(
+            s.verify_inbound(other_id, body, 1614265330),
+            Err(InboundError::Mismatch)
+        );
+        let no_id = h(None, Some("1614265330"), Some(sig));
+        assert_eq!(
+            s.verify_inbound(no_id, body, 1614265330),
+            Err(InboundError::Missing)
+        );
+        let bad_ts = h(
+            Some("msg_p5jXN8AQM9LWM0D4loKWxJek"),
+            Some("soon"),
+            Some(sig),
+        );
+        assert_eq!(
+            s.verify_inbound(bad_ts, body, 1614265330),
+            Err(InboundError::BadTimestamp)
+        );
     }
 
     #[test]

@@ -91,7 +91,15 @@ impl Progress for JobProgress {
         self.total.store(total as i64, Ordering::SeqCst);
         self.save();
     }
-    fn segment_done(&self, _done: &SegmentDone) {
+    fn segment_done(&self, done: &SegmentDone) {
+        let m = &self.state.metrics;
+        if done.cached {
+            m.cache_hits.fetch_add(1, Ordering::Relaxed);
+        } else {
+            m.cache_misses.fetch_add(1, Ordering::Relaxed);
+            m.synthesis_us
+                .fetch_add((done.synth_s * 1e6) as u64, Ordering::Relaxed);
+        }
         self.done.fetch_add(1, Ordering::SeqCst);
         self.save();
     }
@@ -106,6 +114,7 @@ fn render(
 ) -> Result<Finished, PlanError> {
     let mut plan = Plan::resolve(&job.request, &state.config, &state.catalog)?;
     plan.fetch.allow_private_addresses = state.options.allow_private_urls;
+    plan.cache = state.cache.clone();
     let format = plan.format.unwrap_or(AudioFormat::Mp3);
     plan.format = Some(format);
     if cancel.is_canceled() {
@@ -178,6 +187,17 @@ pub async fn run_job(job: NarrationJob, state: Arc<AppState>) -> Result<(), supe
     if !state.store.set_running(&id).await? {
         return Ok(());
     }
+    // The row holds the newest request: an edit that came while the job waited
+    // was put into the queued revision (coalescing), not into this job.
+    let mut job = job;
+    if let Some(n) = state.store.get(&id).await? {
+        match serde_json::from_str(&n.request) {
+            Ok(request) => job.request = request,
+            Err(e) => {
+                tracing::warn!(narration = %id, "stored request unreadable ({e}); using the job's")
+            }
+        }
+    }
     let cancel = CancelToken::new();
     state
         .running
@@ -194,6 +214,7 @@ pub async fn run_job(job: NarrationJob, state: Arc<AppState>) -> Result<(), supe
         cancel.cancel();
     }
     tracing::info!(narration = %id, "rendering");
+    state.metrics.renders.fetch_add(1, Ordering::Relaxed);
     let progress = JobProgress {
         state: state.clone(),
         handle: tokio::runtime::Handle::current(),
@@ -233,7 +254,8 @@ pub async fn run_job(job: NarrationJob, state: Arc<AppState>) -> Result<(), supe
                     if n.status.is_active() && !n.deleted {
                         let request = serde_json::from_str(&n.request)
                             .map_err(|e| super::ServerError::Queue(e.to_string()))?;
-                        super::api::enqueue(&state, &id, request).await?;
+                        super::api::enqueue(&state, &id, request, std::time::Duration::ZERO)
+                            .await?;
                     }
                 }
             }

@@ -46,8 +46,9 @@ fn install_hint(tool: &str) -> String {
             "install the Debian packages chromium and chromium-driver (bash .ci/setup does)"
                 .to_string()
         }
+        "php" => "install the Debian package php-cli (bash .ci/setup does)".to_string(),
         _ => "bash .ci/setup creates .venv with piper-tts, the en_US-joe-medium voice, \
-              onnxruntime and local-tts-studio; or set NARRATOR_VENV to such a venv"
+              onnxruntime, local-tts-studio and schemathesis; or set NARRATOR_VENV to such a venv"
             .to_string(),
     }
 }
