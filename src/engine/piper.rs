@@ -119,7 +119,10 @@ impl PiperConfig {
     /// of a long sentence's activations, ~280 MB, which put narrator above the
     /// `piper` CLI's peak memory. ONNX Runtime's CPU arena stays on and its memory
     /// pattern is off: with a pattern per input length the arena keeps growing
-    /// with the narration. Measured in `benches/piper_memory.sh`.
+    /// with the narration. Idle intra-op threads sleep instead of spinning: on a
+    /// busy machine (a server, other builds) spinning threads took 1.6–2.2× the
+    /// wall time of sleeping ones for the same CPU. Measured in
+    /// `benches/piper_memory.sh`.
     pub fn tune_for_jobs(&mut self, jobs: usize) {
         self.tune(jobs, available_cores());
     }
@@ -130,7 +133,7 @@ impl PiperConfig {
         self.cpu_arena = true;
         self.memory_pattern = false;
         self.arena_shrinkage = false;
-        self.intra_spinning = true;
+        self.intra_spinning = false;
     }
 
     /// The voice config path this configuration uses.
@@ -830,7 +833,7 @@ mod tests {
             c.tune(jobs, cores);
             assert_eq!(c.sessions, 1, "jobs {jobs}, cores {cores}");
             assert_eq!(c.intra_threads, Some(threads), "jobs {jobs}, cores {cores}");
-            assert!(c.cpu_arena && !c.memory_pattern && !c.arena_shrinkage && c.intra_spinning);
+            assert!(c.cpu_arena && !c.memory_pattern && !c.arena_shrinkage && !c.intra_spinning);
         }
     }
 
