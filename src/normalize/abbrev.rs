@@ -45,12 +45,24 @@ const FIXED: &[(&str, &str, bool)] = &[
     ("Rd", "Road", false),
     ("Hwy", "Highway", false),
     ("Dept", "Department", false),
+    ("dept", "department", false),
+    ("Depts", "Departments", false),
+    ("ltd", "limited", false),
+    ("LTD", "Limited", false),
+    ("bros", "brothers", false),
     ("Univ", "University", false),
+    ("Assn", "Association", false),
+    ("Assoc", "Association", false),
+    ("Intl", "International", false),
+    ("Natl", "National", false),
+    ("Mfg", "Manufacturing", false),
     ("vs", "versus", false),
     ("approx", "approximately", false),
+    ("Approx", "Approximately", false),
     ("etc", "et cetera", false),
     ("ext", "extension", false),
     ("est", "established", false),
+    ("Est", "Established", false),
     ("Mon", "Monday", false),
     ("Tue", "Tuesday", false),
     ("Tues", "Tuesday", false),
@@ -81,6 +93,25 @@ const MONTH_ABBREVS: &[&str] = &[
 /// References that continue only before a number ("No. 12", "Vol. 3", "fig. 2").
 const NUMBER_REFS: &[&str] = &[
     "no", "nos", "fig", "figs", "vol", "vols", "pp", "p", "ch", "sec", "art", "para",
+];
+
+/// Of those, the ones read out before a number, with or without a period ("Vol. 3" →
+/// "volume three", "Fig 2" → "figure two"); "No."/"#" are in `cardinal`, "pp." below.
+const NUMBER_REF_WORDS: &[(&str, &str, &str)] = &[
+    ("vol", "volume", "volumes"),
+    ("vols", "volumes", "volumes"),
+    ("fig", "figure", "figures"),
+    ("figs", "figures", "figures"),
+    ("ch", "chapter", "chapters"),
+    ("sec", "section", "sections"),
+    ("para", "paragraph", "paragraphs"),
+];
+
+/// Abbreviations that are read also without their period: company suffixes after a
+/// name ("Iliffe Books ltd", "Warner Bros"), "dept", and the British titles.
+const PERIOD_OPTIONAL: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Mt", "Ft", "Lt", "Sgt", "vs", "Ltd", "ltd", "LTD", "Bros", "bros", "Dept",
+    "dept", "Approx", "approx",
 ];
 
 /// Whether the period right after `word` ("Adm", "Tue", "e.g", "U.S") is part of an
@@ -178,13 +209,21 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         return None;
     }
     // "pp. 4–9", "p. 12".
-    if matches!(w, "pp" | "p") && cx.is_punct(i + 1, '.') && cx.is_space(i + 2) {
-        cx.digits(i + 3)?;
-        let a = parse_number(cx, i + 3)?;
+    // Also without the period and with a spaced hyphen ("pp 12 - 19").
+    let num_at = if cx.is_punct(i + 1, '.') {
+        i + 3
+    } else {
+        i + 2
+    };
+    if matches!(w, "pp" | "p") && cx.is_space(num_at - 1) && cx.digits(num_at).is_some() {
+        let a = parse_number(cx, num_at)?;
         let mut spoken = format!("page {}", read_number(&a));
         let mut end = a.end;
-        if cx.punct(end).is_some_and(is_dash) && cx.digits(end + 1).is_some() {
-            let b = parse_number(cx, end + 1)?;
+        let spaced = cx.is_space(end) && cx.is_space(end + 2);
+        let dash_at = if spaced { end + 1 } else { end };
+        let b_at = if spaced { end + 3 } else { end + 1 };
+        if cx.punct(dash_at).is_some_and(is_dash) && cx.digits(b_at).is_some() {
+            let b = parse_number(cx, b_at)?;
             spoken = format!("pages {} to {}", read_number(&a), read_number(&b));
             end = b.end;
         } else if w == "pp" {
@@ -250,14 +289,80 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         }
         return None;
     }
+    // "Vol. 3", "Fig 2", "vols. 3-4": a reference before a number.
+    let lower = w.to_ascii_lowercase();
+    let not_all_caps = w.chars().skip(1).all(char::is_lowercase);
+    if let Some(&(_, one, many)) = NUMBER_REF_WORDS
+        .iter()
+        .find(|(a, _, _)| *a == lower)
+        .filter(|_| not_all_caps)
+    {
+        let start = if cx.is_punct(i + 1, '.') {
+            i + 2
+        } else {
+            i + 1
+        };
+        if !cx.is_space(start) {
+            return None;
+        }
+        cx.digits(start + 1)?;
+        let a = parse_number(cx, start + 1)?;
+        if matches!(cx.kind(a.end), Some(Kind::Word)) {
+            return None;
+        }
+        let cap = |s: &str| {
+            if w.starts_with(char::is_uppercase) && starts_sentence(cx, i) {
+                let mut c = s.chars();
+                c.next().map_or_else(String::new, |f| {
+                    f.to_uppercase().collect::<String>() + c.as_str()
+                })
+            } else {
+                s.to_string()
+            }
+        };
+        if cx.punct(a.end).is_some_and(is_dash) && cx.digits(a.end + 1).is_some() {
+            let b = parse_number(cx, a.end + 1)?;
+            let spoken = format!("{} {} to {}", cap(many), read_number(&a), read_number(&b));
+            return Some(Match::new(b.end, spoken, Class::Cardinal));
+        }
+        let spoken = format!("{} {}", cap(one), read_number(&a));
+        return Some(Match::new(a.end, spoken, Class::Cardinal));
+    }
     let &(_, spoken, title) = FIXED.iter().find(|(a, _, _)| *a == w)?;
-    // Titles also without a period in British style ("Mr Smith"), the rest need one.
-    let optional = matches!(w, "Mr" | "Mrs" | "Ms" | "Mt" | "Ft" | "Lt" | "Sgt" | "vs");
+    // Titles also without a period in British style ("Mr Smith"), company suffixes
+    // after a name ("Iliffe Books ltd"); the rest need one.
+    let optional = PERIOD_OPTIONAL.contains(&w);
     let end = after_period(cx, i, optional)?;
+    if end == i + 1 && matches!(w, "Ltd" | "ltd" | "LTD" | "Bros" | "bros") {
+        // Without a period, a company suffix needs the company's name before it.
+        cx.prev_word(i)
+            .filter(|p| p.starts_with(char::is_uppercase))?;
+    }
     if title {
         return before_name(cx, end, spoken);
     }
-    if matches!(w, "vs" | "approx" | "ext") {
+    // "est. 1850" is "established"; "est. 40,000" and "an est. 40" are "estimated".
+    if matches!(w, "est" | "Est") {
+        let year = cx
+            .digits(end + 1)
+            .filter(|d| {
+                cx.is_space(end)
+                    && d.len() == 4
+                    && !(matches!(cx.punct(end + 2), Some(',' | '.'))
+                        && cx.digits(end + 3).is_some())
+            })
+            .and_then(|d| d.parse::<u32>().ok())
+            .is_some_and(|y| (1000..=2099).contains(&y));
+        let number = cx.is_space(end) && cx.digits(end + 1).is_some();
+        if number && !year {
+            let said = if w == "Est" { "Estimated" } else { "estimated" };
+            return Some(mid_sentence(cx, end, said));
+        }
+        if !number && cx.prev_word(i).is_some_and(|p| matches!(p, "an" | "An")) {
+            return Some(mid_sentence(cx, end, "estimated"));
+        }
+    }
+    if matches!(w, "vs" | "approx" | "Approx" | "ext" | "est" | "Est") {
         return Some(mid_sentence(cx, end, spoken));
     }
     Some(Match::new(end, spoken.to_string(), Class::Cardinal))

@@ -101,6 +101,27 @@ const AMBIGUOUS: &[&str] = &[
     "NE", "SC", "UT", "WA", "GA", "AR", "VA", "MO", "MI",
 ];
 
+/// Of the ambiguous codes, those that are not also an English word, a degree after a
+/// name ("Jane Doe, MD") or a company suffix ("Acme, CO"): after a place name and a
+/// comma, with nothing but punctuation after them, they are the state ("Scranton, PA.").
+const STATE_AT_CLAUSE_END: &[&str] = &[
+    "PA", "LA", "AL", "MT", "NE", "SC", "UT", "WA", "GA", "AR", "VA", "MO", "MI",
+];
+
+/// Dotted two-word state abbreviations ("Buffalo, N.Y."): the two letters, the state.
+const DOTTED_STATES: &[(&str, &str, &str)] = &[
+    ("N", "Y", "New York"),
+    ("N", "J", "New Jersey"),
+    ("N", "C", "North Carolina"),
+    ("N", "D", "North Dakota"),
+    ("N", "H", "New Hampshire"),
+    ("N", "M", "New Mexico"),
+    ("S", "C", "South Carolina"),
+    ("S", "D", "South Dakota"),
+    ("R", "I", "Rhode Island"),
+    ("D", "C", "D C"),
+];
+
 /// A house number as it is said: "123" → "one twenty-three", "708" → "seven oh eight",
 /// "1428" → "fourteen twenty-eight".
 pub(crate) fn house_number(d: &str) -> Option<String> {
@@ -221,6 +242,20 @@ const AP_STATES: &[(&str, &str)] = &[
 
 pub(crate) fn match_state(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let w = cx.word(i)?;
+    // "Buffalo, N.Y.", "Washington, D.C.": letters and periods after a place and a comma.
+    if let Some(&(_, _, state)) = DOTTED_STATES.iter().find(|(a, b, _)| {
+        *a == w && cx.is_punct(i + 1, '.') && cx.word(i + 2) == Some(*b) && cx.is_punct(i + 3, '.')
+    }) {
+        let comma = i.checked_sub(2)?;
+        if !(cx.is_space(i - 1) && cx.is_punct(comma, ',')) {
+            return None;
+        }
+        cx.word(comma.checked_sub(1)?).filter(|p| capitalized(p))?;
+        if matches!(cx.kind(i + 4), Some(Kind::Word | Kind::Digits)) {
+            return None;
+        }
+        return Some(Match::new(i + 4, state.to_string(), Class::Cardinal));
+    }
     let ap = AP_STATES
         .iter()
         .find(|(a, _)| *a == w)
@@ -256,9 +291,20 @@ pub(crate) fn match_state(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             spoken.push_str(&digits_each(z.1));
             end = z.0 + 1;
         }
-    } else if matches!(cx.kind(end), Some(Kind::Word | Kind::Digits)) || AMBIGUOUS.contains(&w) {
-        // Codes that are also words or common initialisms need the ZIP code.
+    } else if matches!(cx.kind(end), Some(Kind::Word | Kind::Digits)) {
         return None;
+    } else if AMBIGUOUS.contains(&w) {
+        // Codes that are also words or common initialisms need the ZIP code, or a
+        // place name in running text (not an all-capital headline) and the end of
+        // the clause ("Scranton, PA, police said").
+        let titled = place.chars().skip(1).all(char::is_lowercase);
+        let clause_end = match cx.tok(end) {
+            None => true,
+            Some(t) => matches!(t.text, "," | "." | ";" | ")" | ":" | "\n" | "\r"),
+        };
+        if !(STATE_AT_CLAUSE_END.contains(&w) && titled && clause_end) {
+            return None;
+        }
     }
     Some(Match::new(end, spoken, Class::Cardinal))
 }

@@ -379,6 +379,45 @@ const TO_BEFORE: &[&str] = &[
 /// "aged 30-40", "won 3-1", "a 52-48 vote": N-M read with "to" where the context says
 /// it is a range or a score; "1-2=5": a subtraction. Returns the tail and its end.
 fn range_or_score(cx: &Ctx<'_>, start: usize, end: usize) -> Option<(String, usize)> {
+    // "28 - 30", "won 3 - 1", "pp 12 - 19": a hyphen spaced on both sides between two
+    // plain numbers is a range or a score, unless it is arithmetic ("5 - 3 = 2") or
+    // the numbers run on as a code ("0 - 486 - 43365").
+    if cx.is_space(end)
+        && cx.punct(end + 1).is_some_and(super::is_dash)
+        && cx.is_space(end + 2)
+        && cx.digits(end + 3).is_some()
+        && !start.checked_sub(2).is_some_and(|p| {
+            cx.is_space(p + 1)
+                && cx
+                    .punct(p)
+                    .is_some_and(|c| matches!(c, '-' | '+' | '=' | '×'))
+        })
+    {
+        let second = parse_number(cx, end + 3)?;
+        let after = second.end;
+        if cx.is_space(after) && cx.is_punct(after + 1, '=') {
+            return Some((format!(" minus {}", read_number(&second)), after));
+        }
+        if let Some((unit, e)) = measure::after_number(cx, after, false) {
+            return Some((format!(" to {}{unit}", read_number(&second)), e));
+        }
+        // A five-digit run without commas is a code, read digit by digit elsewhere.
+        let code = !second.grouped && second.int.len() >= 5;
+        let runs_on = code
+            || matches!(cx.kind(after), Some(Kind::Word | Kind::Digits))
+            || (cx.is_space(after)
+                && cx
+                    .punct(after + 1)
+                    .is_some_and(|c| matches!(c, '-' | '–' | '=' | '+' | '×' | '/')))
+            || (cx
+                .punct(after)
+                .is_some_and(|c| matches!(c, '-' | '–' | '/' | '.' | ','))
+                && cx.digits(after + 1).is_some());
+        if runs_on {
+            return None;
+        }
+        return Some((format!(" to {}", read_number(&second)), after));
+    }
     let dash = cx.punct(end).filter(|&c| super::is_dash(c))?;
     // "1- 2 = 5": a spaced minus only counts in an equation.
     if cx.is_space(end + 1) && cx.digits(end + 2).is_some() {
@@ -449,11 +488,22 @@ pub(crate) fn match_number_sign(cx: &Ctx<'_>, i: usize) -> Option<Match> {
                 i + 2
             }
         }
+        // "NO 12", "No 10 Downing Street": without the period only before a number
+        // that is not the start of a compound ("No 12-year-old should …").
+        (Some("No" | "NO"), _) if cx.is_space(i + 1) && cx.digits(i + 2).is_some() => i + 2,
+        // "#1 single", "the # 3 seed".
+        (None, Some('#')) if cx.is_space(i + 1) && cx.digits(i + 2).is_some() => i + 2,
         (None, Some('#')) => i + 1,
         _ => return None,
     };
     cx.digits(start)?;
     let lit = parse_number(cx, start)?;
+    if start == i + 2
+        && cx.word(i).is_some()
+        && (cx.punct(lit.end).is_some_and(super::is_dash) || cx.kind(lit.end) == Some(Kind::Word))
+    {
+        return None;
+    }
     // "No. 10 Downing Street said" at the start of a sentence keeps its capital.
     let starts_sentence = match i.checked_sub(1) {
         None => true,
@@ -500,7 +550,7 @@ mod tests {
         assert_eq!(n("-3°C."), "minus three degrees Celsius.");
         assert_eq!(n("1° angle"), "one degree angle");
         assert_eq!(n("5°Cx"), "five degrees Cx");
-        assert_eq!(n("Boeing 737s"), "Boeing seven hundred thirty-sevens");
+        assert_eq!(n("Boeing 737s"), "Boeing seven thirty-sevens");
         assert_eq!(n("W26s"), "W twenty-six s");
         assert_eq!(n("4s"), "four s");
         assert_eq!(

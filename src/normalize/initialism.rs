@@ -116,6 +116,50 @@ fn all_caps(w: &str) -> bool {
 }
 
 /// Initialisms and acronyms at token `i`.
+/// "AC" is air conditioning before what a cooler has or needs ("the AC unit", "AC
+/// repairs") and as the thing itself ("turned on the AC."); before electrical words
+/// ("an AC motor", "AC power") and elsewhere it is spelled, "A C".
+fn air_conditioning(cx: &Ctx<'_>, i: usize) -> bool {
+    const COOLING: &[&str] = &[
+        "unit",
+        "units",
+        "system",
+        "systems",
+        "repair",
+        "repairs",
+        "vent",
+        "vents",
+        "bill",
+        "bills",
+        "filter",
+        "filters",
+        "installation",
+        "service",
+        "technician",
+        "technicians",
+        "compressor",
+        "window",
+        "blasting",
+        "running",
+        "broke",
+        "broken",
+    ];
+    if let Some(n) = cx.next_word(i + 1) {
+        return COOLING.contains(&n);
+    }
+    let at_end = match cx.tok(i + 1) {
+        None => true,
+        Some(t) => matches!(t.text, "," | "." | ";" | "!" | "?" | ")" | "\n"),
+    };
+    at_end
+        && cx.prev_word(i).is_some_and(|p| {
+            matches!(
+                p.to_ascii_lowercase().as_str(),
+                "the" | "no" | "without" | "with" | "our" | "their" | "his" | "her" | "my"
+            )
+        })
+}
+
 pub(crate) fn match_initialism(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     // Glued to a word it is part of that word; glued to digits is fine (the number gets a
     // space when spoken, so both passes must agree).
@@ -153,6 +197,13 @@ pub(crate) fn match_initialism(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     }
     if let Some((_, said)) = WORDS.iter().find(|(a, _)| *a == w) {
         return Some(Match::new(i + 1, (*said).to_string(), Class::Cardinal));
+    }
+    if w == "AC" && air_conditioning(cx, i) {
+        return Some(Match::new(
+            i + 1,
+            "air conditioning".to_string(),
+            Class::Cardinal,
+        ));
     }
     if SPELLED.contains(&w) {
         // "US" inside an all-caps headline ("TRUMP TELLS US TO WAIT") is the pronoun.
@@ -222,6 +273,110 @@ fn model_number(d: &str, glued: bool) -> Option<String> {
         return Some(format!("{} {tail}", digit_word(hi)));
     }
     Some(cardinal_u64(v))
+}
+
+/// Makers whose name before a number makes it a model ("a Boeing 787" → "a Boeing
+/// seven eighty-seven", "Porsche 911" → "nine eleven"). A model glued to letters
+/// ("A350", "Galaxy S24") is read by `match_model`; small numbers ("iPhone 15",
+/// "Model 3") read as cardinals anyway.
+const MAKERS: &[&str] = &[
+    "Boeing",
+    "Airbus",
+    "Embraer",
+    "Bombardier",
+    "Cessna",
+    "Tupolev",
+    "Ilyushin",
+    "Antonov",
+    "Sukhoi",
+    "Lockheed",
+    "Douglas",
+    "Gulfstream",
+    "Learjet",
+    "Beechcraft",
+    "Dassault",
+    "Porsche",
+    "Peugeot",
+    "Ferrari",
+    "Fiat",
+    "Volvo",
+    "Saab",
+    "Nokia",
+    "Leica",
+    "Ducati",
+    "Yamaha",
+    "Mazda",
+    "Mercedes",
+    "BMW",
+    "Audi",
+    "Alfa",
+];
+
+/// Words after a maker's number that make it a count ("Boeing 100 jobs").
+const MAKER_COUNTS: &[&str] = &[
+    "jobs",
+    "workers",
+    "employees",
+    "people",
+    "planes",
+    "jets",
+    "aircraft",
+    "cars",
+    "units",
+    "orders",
+    "deliveries",
+    "staff",
+    "million",
+    "billion",
+    "percent",
+    "times",
+    "years",
+];
+
+/// "a Boeing 787", "the Boeing 737-800", "Boeing 747s", "Nokia 3310": a maker's name,
+/// one space, then the model number, read the way its maker and buyers say it.
+pub(crate) fn match_maker_model(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    let d = cx.digits(i)?;
+    let maker = cx.prev_word(i)?;
+    if !MAKERS.contains(&maker) || !(3..=4).contains(&d.len()) || d.starts_with('0') {
+        return None;
+    }
+    let mut end = i + 1;
+    let mut spoken = if d.len() == 3 {
+        model_number(d, false)?
+    } else {
+        super::address::house_number(d)?
+    };
+    // "737-800", "787-9": the variant after a hyphen.
+    if cx.is_punct(end, '-') {
+        if let Some(v) = cx
+            .digits(end + 1)
+            .filter(|v| v.len() <= 3 && !v.starts_with('0'))
+        {
+            spoken.push(' ');
+            spoken.push_str(&cardinal_u64(v.parse().ok()?));
+            end += 2;
+        }
+    }
+    // "747s": the plural of the model.
+    if cx.word(end) == Some("s") {
+        spoken = pluralize_last(&spoken);
+        end += 1;
+    }
+    match cx.kind(end) {
+        Some(Kind::Word | Kind::Digits) => return None,
+        Some(Kind::Punct)
+            if matches!(cx.punct(end), Some('-' | '.' | ',' | '/' | ':'))
+                && cx.digits(end + 1).is_some() =>
+        {
+            return None
+        }
+        _ => {}
+    }
+    if cx.next_word(end).is_some_and(|w| MAKER_COUNTS.contains(&w)) {
+        return None;
+    }
+    Some(Match::new(end, spoken, Class::Cardinal))
 }
 
 /// Model designations and call signs at token `i`: a short capitalized prefix glued or
