@@ -30,11 +30,15 @@ const FIXED: &[(&str, &str, bool)] = &[
     ("Hon", "Honorable", true),
     ("Mr", "Mister", true),
     ("Mrs", "Misses", true),
+    ("mr", "mister", true),
+    ("mrs", "misses", true),
     ("Ms", "Miz", true),
     ("Mt", "Mount", true),
     ("Ft", "Fort", true),
     ("Jr", "Junior", false),
     ("Sr", "Senior", false),
+    ("jr", "junior", false),
+    ("sr", "senior", false),
     ("Inc", "Incorporated", false),
     ("Ltd", "Limited", false),
     ("Corp", "Corporation", false),
@@ -111,7 +115,7 @@ const NUMBER_REF_WORDS: &[(&str, &str, &str)] = &[
 /// name ("Iliffe Books ltd", "Warner Bros"), "dept", and the British titles.
 const PERIOD_OPTIONAL: &[&str] = &[
     "Mr", "Mrs", "Ms", "Mt", "Ft", "Lt", "Sgt", "vs", "Ltd", "ltd", "LTD", "Bros", "bros", "Dept",
-    "dept", "Approx", "approx",
+    "dept", "Approx", "approx", "mr", "mrs", "Jr", "Sr", "jr", "sr",
 ];
 
 /// Whether the period right after `word` ("Adm", "Tue", "e.g", "U.S") is part of an
@@ -141,7 +145,7 @@ pub fn period_continues(word: &str, after_name: bool, next: Option<&str>) -> boo
     if lower.contains('.') && DOTTED.iter().any(|(letters, _)| letters.concat() == dotted) {
         return true;
     }
-    if matches!(word, "St" | "Dr" | "Ste") {
+    if matches!(word, "St" | "Dr" | "Ste" | "st" | "dr") {
         return !after_name
             && next.is_some_and(|n| n.chars().next().is_some_and(char::is_uppercase));
     }
@@ -233,11 +237,11 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     }
     // "y/y", "q/q", "m/m", "w/w": period-on-period changes in market copy. ("YoY" is
     // kept as written, as the peer suite has it.)
-    let period = |l: &str| match l.to_ascii_lowercase().as_str() {
-        "y" => Some("year"),
-        "q" => Some("quarter"),
-        "m" => Some("month"),
-        "w" => Some("week"),
+    let period = |l: &str| match l {
+        "y" | "Y" => Some("year"),
+        "q" | "Q" => Some("quarter"),
+        "m" | "M" => Some("month"),
+        "w" | "W" => Some("week"),
         _ => None,
     };
     if let Some(p) = period(w) {
@@ -264,7 +268,7 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         }
     }
     // Context: St. and Dr.
-    if matches!(w, "St" | "Dr" | "Ste") {
+    if matches!(w, "St" | "Dr" | "Ste" | "st" | "dr") {
         let end = after_period(cx, i, true)?;
         // "Then Dr. Smith": a capital that only starts the sentence is no name when
         // a name follows ("Mulholland Dr. in" still is one).
@@ -276,9 +280,23 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             || i.checked_sub(2).is_some_and(|p| cx.digits(p).is_some());
         let (title, place) = match w {
             "Dr" => ("Doctor", "Drive"),
+            "dr" => ("doctor", "drive"),
             "Ste" => ("Sainte", "Suite"),
+            "st" => ("saint", "street"),
             _ => ("Saint", "Street"),
         };
+        // Lower case is a title only before a name and without a period ("the
+        // convent of st John", as copy typed in lower case has it); "dr" and "st" alone
+        // are too often something else, and the peer suite keeps "dr. Evil" as written.
+        if w.starts_with(char::is_lowercase) {
+            if cx.is_punct(i + 1, '.') {
+                return None;
+            }
+            if after_name {
+                return Some(Match::new(end, place.to_string(), Class::Cardinal));
+            }
+            return before_name(cx, end, title);
+        }
         if !after_name {
             if let Some(m) = before_name(cx, end, title) {
                 return Some(m);
@@ -290,11 +308,10 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         return None;
     }
     // "Vol. 3", "Fig 2", "vols. 3-4": a reference before a number.
-    let lower = w.to_ascii_lowercase();
     let not_all_caps = w.chars().skip(1).all(char::is_lowercase);
     if let Some(&(_, one, many)) = NUMBER_REF_WORDS
         .iter()
-        .find(|(a, _, _)| *a == lower)
+        .find(|(a, _, _)| a.eq_ignore_ascii_case(w))
         .filter(|_| not_all_caps)
     {
         let start = if cx.is_punct(i + 1, '.') {
@@ -333,7 +350,12 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     // after a name ("Iliffe Books ltd"); the rest need one.
     let optional = PERIOD_OPTIONAL.contains(&w);
     let end = after_period(cx, i, optional)?;
-    if end == i + 1 && matches!(w, "Ltd" | "ltd" | "LTD" | "Bros" | "bros") {
+    if end == i + 1
+        && matches!(
+            w,
+            "Ltd" | "ltd" | "LTD" | "Bros" | "bros" | "Jr" | "Sr" | "jr" | "sr"
+        )
+    {
         // Without a period, a company suffix needs the company's name before it.
         cx.prev_word(i)
             .filter(|p| p.starts_with(char::is_uppercase))?;

@@ -141,8 +141,10 @@ pub(crate) fn match_roman(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         cs.next().is_some_and(char::is_uppercase) && cs.all(char::is_lowercase)
     };
     let short = w.chars().count() == 1;
+    // One letter is a middle initial unless it is a regnal number a monarch has
+    // ("William C. Wright" is no hundredth William).
     let regnal_ok = if short {
-        REGNAL.contains(&prev)
+        REGNAL.contains(&prev) && value <= 10
     } else {
         name && value <= 39
     };
