@@ -79,6 +79,24 @@ const FIXED: &[(&str, &str, bool)] = &[
     ("Sun", "Sunday", false),
 ];
 
+/// The entry of `FIXED` written `w`, by hash: the table is asked at every word.
+fn fixed(w: &str) -> Option<&'static (&'static str, &'static str, bool)> {
+    static INDEX: std::sync::OnceLock<std::collections::HashMap<&'static str, usize>> =
+        std::sync::OnceLock::new();
+    // No entry is longer than six letters; most words are, and skip the hash.
+    if w.len() > 6 {
+        return None;
+    }
+    let index = INDEX.get_or_init(|| {
+        FIXED
+            .iter()
+            .enumerate()
+            .map(|(k, (a, _, _))| (*a, k))
+            .collect()
+    });
+    index.get(w).and_then(|&k| FIXED.get(k))
+}
+
 /// Dotted letter abbreviations: letters, spoken.
 const DOTTED: &[(&[&str], &str)] = &[
     (&["i", "e"], "that is"),
@@ -153,7 +171,7 @@ pub fn period_continues(word: &str, after_name: bool, next: Option<&str>) -> boo
     // Followed by a capital, a title is read into the name and a company or day
     // into what follows; a sentence that truly ends on one runs into the next,
     // which costs a pause, not a misreading.
-    FIXED.iter().any(|(a, _, _)| *a == word)
+    fixed(word).is_some()
 }
 
 /// Whether the token at `w` starts a sentence: the text's start, or after `.`, `!`
@@ -345,7 +363,7 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         let spoken = format!("{} {}", cap(one), read_number(&a));
         return Some(Match::new(a.end, spoken, Class::Cardinal));
     }
-    let &(_, spoken, title) = FIXED.iter().find(|(a, _, _)| *a == w)?;
+    let &(_, spoken, title) = fixed(w)?;
     // Titles also without a period in British style ("Mr Smith"), company suffixes
     // after a name ("Iliffe Books ltd"); the rest need one.
     let optional = PERIOD_OPTIONAL.contains(&w);

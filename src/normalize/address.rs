@@ -242,6 +242,13 @@ const AP_STATES: &[(&str, &str)] = &[
 
 pub(crate) fn match_state(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let w = cx.word(i)?;
+    // Only after ", " and in capitals ("PA", "Calif.", "N.Y."): checked before the
+    // tables, since most words are neither.
+    let comma = i.checked_sub(2)?;
+    let after_comma = cx.is_space(i - 1) && cx.is_punct(comma, ',');
+    if !after_comma || !w.starts_with(char::is_uppercase) {
+        return None;
+    }
     // "Buffalo, N.Y.", "Washington, D.C.": letters and periods after a place and a comma.
     if let Some(&(_, _, state)) = DOTTED_STATES.iter().find(|(a, b, _)| {
         *a == w && cx.is_punct(i + 1, '.') && cx.word(i + 2) == Some(*b) && cx.is_punct(i + 3, '.')

@@ -12,8 +12,9 @@ const MAX_PLAIN_DIGITS: usize = 12;
 /// A parsed numeric literal.
 #[derive(Debug, Clone)]
 pub(crate) struct NumLit<'a> {
-    /// Integer digits without separators (empty for ".25").
-    pub int: String,
+    /// Integer digits without separators (empty for ".25"); borrowed from the input
+    /// unless thousands separators had to be taken out.
+    pub int: std::borrow::Cow<'a, str>,
     /// True if written with thousands separators ("1,250").
     pub grouped: bool,
     /// Digits after the decimal point, if any.
@@ -42,21 +43,21 @@ pub(crate) fn parse_number<'a>(cx: &Ctx<'a>, i: usize) -> Option<NumLit<'a>> {
             return None;
         }
         return Some(NumLit {
-            int: String::new(),
+            int: std::borrow::Cow::Borrowed(""),
             grouped: false,
             frac: Some(frac),
             end: i + 2,
         });
     }
     let first = cx.digits(i)?;
-    let mut int = first.to_string();
+    let mut int = std::borrow::Cow::Borrowed(first);
     let mut grouped = false;
     let mut j = i + 1;
     if first.len() <= 3 && !(first.starts_with('0') && first.len() > 1) {
         while cx.is_punct(j, ',') {
             match cx.digits(j + 1) {
                 Some(g) if g.len() == 3 => {
-                    int.push_str(g);
+                    int.to_mut().push_str(g);
                     grouped = true;
                     j += 2;
                 }

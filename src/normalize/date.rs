@@ -58,6 +58,12 @@ fn month_name(m: u32) -> &'static str {
 }
 
 fn month_of(w: &str) -> Option<MonthTok> {
+    // Every month name and abbreviation has 3 to 9 letters and starts with one of
+    // these; the check spares most words the table scans.
+    let first = w.as_bytes().first()?.to_ascii_lowercase();
+    if !(3..=9).contains(&w.len()) || !b"jfmasond".contains(&first) {
+        return None;
+    }
     for (k, name) in MONTHS.iter().enumerate() {
         if name.eq_ignore_ascii_case(w) {
             let lower = w.starts_with(|c: char| c.is_lowercase());
@@ -390,6 +396,9 @@ const WEEKDAY_ABBREVS: &[(&str, &str)] = &[
 /// that is too ambiguous alone ("2/22" could be a fraction) is read as a date.
 pub(crate) fn match_weekday_date(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let w = cx.word(i)?;
+    if w.len() > 5 || !w.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return None;
+    }
     let &(_, day_name) = WEEKDAY_ABBREVS.iter().find(|(a, _)| *a == w)?;
     if cx.glued_before(i) {
         return None;

@@ -167,6 +167,10 @@ pub(crate) fn match_initialism(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         return None;
     }
     let w = cx.word(i)?;
+    // Every initialism starts with a capital; most words of prose do not.
+    if !w.starts_with(char::is_uppercase) {
+        return None;
+    }
     // "U.S.", "U.N.", "U.K.": dotted capitals.
     if w.chars().count() == 1 && w.chars().all(char::is_uppercase) && cx.is_punct(i + 1, '.') {
         let mut j = i;

@@ -73,7 +73,8 @@ fn value_of(c: char) -> Option<u64> {
 
 /// Value of a well-formed Roman numeral (canonical form only: "IIII" and "IC" are not).
 pub(crate) fn parse_roman(w: &str) -> Option<u64> {
-    if w.is_empty() || w.len() > 15 {
+    // Checked before collecting, so ordinary words cost no allocation.
+    if w.is_empty() || w.len() > 15 || w.chars().any(|c| value_of(c).is_none()) {
         return None;
     }
     let vals: Vec<u64> = w.chars().map(value_of).collect::<Option<_>>()?;
