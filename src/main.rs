@@ -800,7 +800,10 @@ fn normalize_cmd(
             None => line,
         };
         match mode {
-            NormalizeOutput::Plain => writeln!(out, "{}", normalize::normalize(line, opts))?,
+            NormalizeOutput::Plain => {
+                out.write_all(normalize::normalize(line, opts).as_bytes())?;
+                out.write_all(b"\n")?;
+            }
             NormalizeOutput::Marks | NormalizeOutput::Json => {
                 // Each line is a paragraph; a quote left open continues into the next.
                 let spans = tracker.paragraph(line);

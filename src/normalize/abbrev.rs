@@ -81,8 +81,8 @@ const FIXED: &[(&str, &str, bool)] = &[
 
 /// The entry of `FIXED` written `w`, by hash: the table is asked at every word.
 fn fixed(w: &str) -> Option<&'static (&'static str, &'static str, bool)> {
-    static INDEX: std::sync::OnceLock<std::collections::HashMap<&'static str, usize>> =
-        std::sync::OnceLock::new();
+    type Index = std::collections::HashMap<&'static str, usize, FnvBuild>;
+    static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
     // No entry is longer than six letters; most words are, and skip the hash.
     if w.len() > 6 {
         return None;
@@ -95,6 +95,32 @@ fn fixed(w: &str) -> Option<&'static (&'static str, &'static str, bool)> {
             .collect()
     });
     index.get(w).and_then(|&k| FIXED.get(k))
+}
+
+/// FNV-1a: the words hashed here are short and not chosen by an attacker who could
+/// gain from collisions (the table is fixed), so the default SipHash's cost buys
+/// nothing.
+#[derive(Default, Clone, Copy)]
+struct FnvBuild;
+
+struct Fnv(u64);
+
+impl std::hash::BuildHasher for FnvBuild {
+    type Hasher = Fnv;
+    fn build_hasher(&self) -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// Dotted letter abbreviations: letters, spoken.

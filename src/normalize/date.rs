@@ -60,8 +60,15 @@ fn month_name(m: u32) -> &'static str {
 fn month_of(w: &str) -> Option<MonthTok> {
     // Every month name and abbreviation has 3 to 9 letters and starts with one of
     // these; the check spares most words the table scans.
-    let first = w.as_bytes().first()?.to_ascii_lowercase();
-    if !(3..=9).contains(&w.len()) || !b"jfmasond".contains(&first) {
+    let b = w.as_bytes();
+    if !(3..=9).contains(&b.len()) {
+        return None;
+    }
+    let two = [b[0].to_ascii_lowercase(), b[1].to_ascii_lowercase()];
+    if !matches!(
+        &two,
+        b"ja" | b"fe" | b"ma" | b"ap" | b"ju" | b"au" | b"se" | b"oc" | b"no" | b"de"
+    ) {
         return None;
     }
     for (k, name) in MONTHS.iter().enumerate() {
