@@ -9,7 +9,7 @@ Usage: benches/googletn_score.py [NARRATOR_BIN] [JSONL]
 Comparison, as the set's README asks: lower-case, punctuation dropped (hyphens become
 spaces), and US/UK spelling variants counted equal (both sides are folded to one
 spelling by the same suffix rules, so the fold can make two words equal but never
-makes a correct reading fail). A sentence "needs changes" when its written and spoken
+makes a correct reading fail; the letter "o" read for zero is folded to "oh"). A sentence "needs changes" when its written and spoken
 sides already differ after that folding.
 
 Prints: overall pass rate, pass rate of the sentences that need changes.
@@ -41,6 +41,8 @@ WORDS = {
 
 def fold_word(w):
     w = WORDS.get(w, w)
+    if w == "o":  # "eighteen o four" and "eighteen oh four" sound alike
+        return "oh"
     # -our → -or (colour, honour, neighbour), not "four", "hour", "your", "our", "tour".
     if re.fullmatch(r"[a-z]{2,}[^aeiouf]our(s|ed|ing|ite|ites|able)?", w) and not re.fullmatch(
         r".*(four|hour|your|tour|pour|sour|dour|flour|devour|contour|amour|journ)\w*", w
