@@ -116,6 +116,36 @@ fn all_caps(w: &str) -> bool {
 }
 
 /// Initialisms and acronyms at token `i`.
+/// Four or five capitals that cannot be said as an English word are spelled, as a
+/// newsreader spells them ("WWRD", "HDMI", "NSCAA", "ISBN", "USSR"): no vowel, a
+/// first pair of consonants no English word starts with, or a last pair none ends
+/// with. Pronounceable ones ("NASA", "SPIE", "DEFRA", "JOHN") stay words.
+fn unpronounceable(w: &str) -> bool {
+    const ONSETS: &[&[u8; 2]] = &[
+        b"BL", b"BR", b"CH", b"CL", b"CR", b"DR", b"DW", b"FL", b"FR", b"GL", b"GR", b"KN", b"KR",
+        b"PH", b"PL", b"PR", b"SC", b"SH", b"SK", b"SL", b"SM", b"SN", b"SP", b"ST", b"SW", b"TH",
+        b"TR", b"TW", b"WH", b"WR", b"QU", b"SQ", b"GN", b"PS",
+    ];
+    const CODAS: &[&[u8; 2]] = &[
+        b"CT", b"FT", b"LD", b"LF", b"LK", b"LL", b"LM", b"LP", b"LT", b"MP", b"ND", b"NG", b"NK",
+        b"NT", b"PT", b"RB", b"RC", b"RD", b"RK", b"RL", b"RM", b"RN", b"RP", b"RT", b"RS", b"SH",
+        b"SK", b"SP", b"SS", b"ST", b"TH", b"CH", b"CK", b"GH", b"LS", b"NS", b"TS", b"DS", b"KS",
+        b"PS", b"MS", b"RG", b"XT", b"WS", b"WN", b"WL", b"HN", b"NZ", b"FF", b"TT", b"ZZ", b"BS",
+        b"GS", b"NC", b"RF", b"RR", b"LE",
+    ];
+    let b = w.as_bytes();
+    let vowel = |c: u8| matches!(c, b'A' | b'E' | b'I' | b'O' | b'U' | b'Y');
+    if !b.iter().copied().any(vowel) {
+        return true;
+    }
+    let (Some(&[a, c]), Some(&[y, z])) = (b.first_chunk::<2>(), b.last_chunk::<2>()) else {
+        return false;
+    };
+    let bad_onset = !vowel(a) && !vowel(c) && !ONSETS.contains(&&[a, c]);
+    let bad_coda = !vowel(y) && !vowel(z) && !CODAS.contains(&&[y, z]);
+    bad_onset || bad_coda
+}
+
 /// "AC" is air conditioning before what a cooler has or needs ("the AC unit", "AC
 /// repairs") and as the thing itself ("turned on the AC."); before electrical words
 /// ("an AC motor", "AC power") and elsewhere it is spelled, "A C".
@@ -228,7 +258,8 @@ pub(crate) fn match_initialism(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     // are initialisms: spelled. Not in an all-caps headline, and not common words typed
     // in capitals for emphasis ("he said NO").
     let n = w.chars().count();
-    if (2..=3).contains(&n)
+    let spelled_length = (2..=3).contains(&n) || ((4..=5).contains(&n) && unpronounceable(w));
+    if spelled_length
         && w.chars().all(|c| c.is_ascii_uppercase())
         && !CAPS_WORDS.contains(&w)
         // Time zones stay one word, as the time reader writes them ("P M EST").
