@@ -279,6 +279,23 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         }
         return Some(Match::new(end, spoken, Class::Cardinal));
     }
+    // "c. 1480", "ca. 1500": circa before a year.
+    if matches!(w, "c" | "ca" | "C" | "Ca")
+        && cx.is_punct(i + 1, '.')
+        && cx.is_space(i + 2)
+        && cx
+            .digits(i + 3)
+            .is_some_and(|d| (3..=4).contains(&d.len()) && !d.starts_with('0'))
+        && !matches!(cx.kind(i + 4), Some(Kind::Word | Kind::Digits))
+        && !(cx.is_punct(i + 4, ',') && cx.digits(i + 5).is_some())
+    {
+        let said = if w.starts_with('C') && starts_sentence(cx, i) {
+            "Circa"
+        } else {
+            "circa"
+        };
+        return Some(Match::new(i + 3, said.to_string(), Class::Cardinal));
+    }
     // "y/y", "q/q", "m/m", "w/w": period-on-period changes in market copy. ("YoY" is
     // kept as written, as the peer suite has it.)
     let period = |l: &str| match l {
@@ -321,7 +338,14 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             .is_some_and(|n| n.chars().next().is_some_and(char::is_uppercase));
         let after_name = (cx.prev_word(i).is_some_and(capitalized)
             && !(name_follows && i.checked_sub(2).is_some_and(|w| starts_sentence(cx, w))))
-            || i.checked_sub(2).is_some_and(|p| cx.digits(p).is_some());
+            || i.checked_sub(2).is_some_and(|p| cx.digits(p).is_some())
+            // "5th St.", "42nd St": an ordinal street name.
+            || i.checked_sub(3).is_some_and(|p| {
+                cx.digits(p).is_some()
+                    && cx
+                        .word(p + 1)
+                        .is_some_and(|s| matches!(s, "st" | "nd" | "rd" | "th"))
+            });
         let (title, place) = match w {
             "Dr" => ("Doctor", "Drive"),
             "dr" => ("doctor", "drive"),

@@ -305,8 +305,13 @@ pub(crate) fn match_state(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         // place name in running text (not an all-capital headline) and the end of
         // the clause ("Scranton, PA, police said").
         let titled = place.chars().skip(1).all(char::is_lowercase);
+        // Or a lower-case word goes on ("Harrisburg, PA in 1950", "Kansas City, MO
+        // police said").
         let clause_end = match cx.tok(end) {
             None => true,
+            Some(t) if t.kind == Kind::Space => cx
+                .word(end + 1)
+                .is_some_and(|n| n.starts_with(char::is_lowercase)),
             Some(t) => matches!(t.text, "," | "." | ";" | ")" | ":" | "\n" | "\r"),
         };
         if !(STATE_AT_CLAUSE_END.contains(&w) && titled && clause_end) {

@@ -174,20 +174,24 @@ fn air_conditioning(cx: &Ctx<'_>, i: usize) -> bool {
         "broke",
         "broken",
     ];
+    const AFTER_THE: &[&str] = &[
+        "was", "is", "isn't", "wasn't", "broke", "stopped", "went", "works", "worked", "failed",
+        "kept", "runs", "ran", "quit", "died", "and", "on", "off",
+    ];
+    let the_before = cx.prev_word(i).is_some_and(|p| {
+        matches!(
+            p.to_ascii_lowercase().as_str(),
+            "the" | "no" | "without" | "with" | "our" | "their" | "his" | "her" | "my"
+        )
+    });
     if let Some(n) = cx.next_word(i + 1) {
-        return COOLING.contains(&n);
+        return COOLING.contains(&n) || (the_before && AFTER_THE.contains(&n));
     }
     let at_end = match cx.tok(i + 1) {
         None => true,
         Some(t) => matches!(t.text, "," | "." | ";" | "!" | "?" | ")" | "\n"),
     };
-    at_end
-        && cx.prev_word(i).is_some_and(|p| {
-            matches!(
-                p.to_ascii_lowercase().as_str(),
-                "the" | "no" | "without" | "with" | "our" | "their" | "his" | "her" | "my"
-            )
-        })
+    at_end && the_before
 }
 
 pub(crate) fn match_initialism(cx: &Ctx<'_>, i: usize) -> Option<Match> {
@@ -393,9 +397,16 @@ pub(crate) fn match_maker_model(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             end += 2;
         }
     }
-    // "747s": the plural of the model.
+    // "747s": the plural of the model; "777X", "787ER": a variant in capitals.
     if cx.word(end) == Some("s") {
         spoken = pluralize_last(&spoken);
+        end += 1;
+    } else if let Some(v) = cx
+        .word(end)
+        .filter(|v| v.len() <= 3 && v.chars().all(|c| c.is_ascii_uppercase()))
+    {
+        spoken.push(' ');
+        spoken.push_str(&spell(v));
         end += 1;
     }
     match cx.kind(end) {
