@@ -9,7 +9,7 @@ Usage: benches/googletn_score.py [NARRATOR_BIN] [JSONL]
 Comparison, as the set's README asks: lower-case, punctuation dropped (hyphens become
 spaces), and US/UK spelling variants counted equal (both sides are folded to one
 spelling by the same suffix rules, so the fold can make two words equal but never
-makes a correct reading fail; the letter "o" read for zero is folded to "oh"). A sentence "needs changes" when its written and spoken
+makes a correct reading fail; the letter "o" read for zero is folded to "oh", "et cetera" to "etcetera"). A sentence "needs changes" when its written and spoken
 sides already differ after that folding.
 
 Prints: overall pass rate, pass rate of the sentences that need changes.
@@ -59,7 +59,7 @@ def fold_word(w):
 def canon(s):
     s = s.lower().replace("-", " ")
     s = re.sub(r"[^\w\s']|_", " ", s)
-    s = s.replace("'", "")
+    s = s.replace("'", "").replace("et cetera", "etcetera")
     return " ".join(fold_word(w) for w in s.split())
 
 

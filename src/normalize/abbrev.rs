@@ -159,7 +159,7 @@ const NUMBER_REF_WORDS: &[(&str, &str, &str)] = &[
 /// name ("Iliffe Books ltd", "Warner Bros"), "dept", and the British titles.
 const PERIOD_OPTIONAL: &[&str] = &[
     "Mr", "Mrs", "Ms", "Mt", "Ft", "Lt", "Sgt", "vs", "Ltd", "ltd", "LTD", "Bros", "bros", "Dept",
-    "dept", "Approx", "approx", "mr", "mrs", "Jr", "Sr", "jr", "sr",
+    "dept", "Approx", "approx", "mr", "mrs", "Jr", "Sr", "jr", "sr", "etc",
 ];
 
 /// Whether the period right after `word` ("Adm", "Tue", "e.g", "U.S") is part of an
@@ -336,7 +336,9 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         let name_follows = after_period(cx, i, true)
             .and_then(|end| cx.next_word(end))
             .is_some_and(|n| n.chars().next().is_some_and(char::is_uppercase));
-        let after_name = (cx.prev_word(i).is_some_and(capitalized)
+        // A name of two letters or more: a single capital may be a spelled letter
+        // ("PM st" reads "P M st"; a second pass must not make that a street).
+        let after_name = (cx.prev_word(i).is_some_and(|p| p.len() > 1 && capitalized(p))
             && !(name_follows && i.checked_sub(2).is_some_and(|w| starts_sentence(cx, w))))
             || i.checked_sub(2).is_some_and(|p| cx.digits(p).is_some())
             // "5th St.", "42nd St": an ordinal street name.
