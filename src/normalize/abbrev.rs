@@ -336,9 +336,7 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         let name_follows = after_period(cx, i, true)
             .and_then(|end| cx.next_word(end))
             .is_some_and(|n| n.chars().next().is_some_and(char::is_uppercase));
-        // A name of two letters or more: a single capital may be a spelled letter
-        // ("PM st" reads "P M st"; a second pass must not make that a street).
-        let after_name = (cx.prev_word(i).is_some_and(|p| p.len() > 1 && capitalized(p))
+        let after_name = (cx.prev_word(i).is_some_and(capitalized)
             && !(name_follows && i.checked_sub(2).is_some_and(|w| starts_sentence(cx, w))))
             || i.checked_sub(2).is_some_and(|p| cx.digits(p).is_some())
             // "5th St.", "42nd St": an ordinal street name.
@@ -350,9 +348,9 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             });
         let (title, place) = match w {
             "Dr" => ("Doctor", "Drive"),
-            "dr" => ("doctor", "drive"),
+            "dr" => ("doctor", "Drive"),
             "Ste" => ("Sainte", "Suite"),
-            "st" => ("saint", "street"),
+            "st" => ("saint", "Street"),
             _ => ("Saint", "Street"),
         };
         // Lower case is a title only before a name and without a period ("the
@@ -362,8 +360,45 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             if cx.is_punct(i + 1, '.') {
                 return None;
             }
+            // Not "street" after a name: the first pass can put a capitalized word
+            // before it ("PM st" → "P M st", "5F st" → "… Fahrenheit st"), and the
+            // second pass would then read it differently.
             if after_name {
-                return Some(Match::new(end, place.to_string(), Class::Cardinal));
+                return None;
+            }
+            // And only after a word the first pass never writes for something else
+            // ("of st John", "the st Mark School") or at the start: after "five
+            // dollars", "fifth" or "and" a second pass would see what the first did not.
+            let opener = match i.checked_sub(1) {
+                None => true,
+                Some(p) if cx.is_space(p) => match p.checked_sub(1) {
+                    None => true,
+                    Some(q) => {
+                        cx.word(q).is_some_and(|v| {
+                            matches!(
+                                v,
+                                "of" | "the"
+                                    | "The"
+                                    | "from"
+                                    | "near"
+                                    | "in"
+                                    | "on"
+                                    | "by"
+                                    | "with"
+                                    | "to"
+                                    | "said"
+                                    | "currently"
+                            )
+                        }) || matches!(cx.punct(q), Some('(' | '"' | '“' | '`' | '\n'))
+                    }
+                },
+                Some(_) => false,
+            };
+            let name = cx
+                .next_word(end)
+                .is_some_and(|n| n.len() > 1 && capitalized(n));
+            if !opener || !name {
+                return None;
             }
             return before_name(cx, end, title);
         }

@@ -314,7 +314,20 @@ pub(crate) fn match_state(cx: &Ctx<'_>, i: usize) -> Option<Match> {
                 .is_some_and(|n| n.starts_with(char::is_lowercase)),
             Some(t) => matches!(t.text, "," | "." | ";" | ")" | ":" | "\n" | "\r"),
         };
-        if !(STATE_AT_CLAUSE_END.contains(&w) && titled && clause_end) {
+        // Codes that are also English words ("OR", "IN", "HI") only after a place
+        // name inside a sentence and before punctuation ("in Portland, OR."); never
+        // "OK" ("Fine, OK."), "MD", "MA", "MS" (degrees after a name) or "CO", "DE".
+        let word_like = matches!(w, "OR" | "OH" | "IN" | "ID" | "ME" | "HI");
+        let inside_sentence = comma.checked_sub(3).is_some_and(|b| {
+            cx.is_space(b + 1)
+                && cx
+                    .word(b)
+                    .is_some_and(|p| p.starts_with(char::is_lowercase))
+        });
+        let punct_end = cx.tok(end).is_none_or(|t| t.kind == Kind::Punct);
+        let word_state = word_like && titled && inside_sentence && punct_end;
+        let code_state = STATE_AT_CLAUSE_END.contains(&w) && titled && clause_end;
+        if !code_state && !word_state {
             return None;
         }
     }

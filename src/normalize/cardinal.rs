@@ -513,10 +513,14 @@ pub(crate) fn match_number_sign(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             .is_none_or(|q| matches!(cx.punct(q), Some('.' | '!' | '?' | '\n' | '"' | '“'))),
         Some(p) => matches!(cx.punct(p), Some('\n' | '"' | '“')),
     };
-    let word = if starts_sentence && cx.word(i).is_some() {
-        "Number"
-    } else {
-        "number"
+    let word = match (
+        starts_sentence && cx.word(i).is_some(),
+        cx.word(i) == Some("Nos"),
+    ) {
+        (true, false) => "Number",
+        (true, true) => "Numbers",
+        (false, false) => "number",
+        (false, true) => "numbers",
     };
     let spoken = format!("{word} {}", read_number(&lit));
     Some(Match::new(lit.end, spoken, Class::Cardinal))

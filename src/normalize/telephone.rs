@@ -136,7 +136,7 @@ fn phone_context(cx: &Ctx<'_>, i: usize) -> bool {
                 }
             }
             Some(t) if t.kind == Kind::Space => {}
-            Some(t) if matches!(t.text, ":" | "," | "-" | "(" | "'") => {}
+            Some(t) if matches!(t.text, ":" | "," | "-" | "(" | "'" | ".") => {}
             _ => return false,
         }
     }

@@ -184,7 +184,7 @@ const TIME_WORDS: &[&str] = &[
 
 /// Quantifiers that are also said of dates ("around 1480"): whether the number after
 /// one is a year is decided by the words around it.
-const APPROXIMATE: &[&str] = &["around", "about", "approximately", "roughly", "circa"];
+const APPROXIMATE: &[&str] = &["around", "about", "approximately", "roughly"];
 
 /// Words that start a clause right after a year ("Around 1550 the town had …").
 const CLAUSE_STARTS: &[&str] = &[
