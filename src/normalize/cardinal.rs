@@ -299,7 +299,17 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     } else {
         let one = one && !lit.grouped;
         if let Some((tail, e)) = measure::after_number(cx, end, one) {
-            spoken.push_str(&tail);
+            // "between 25-28 °F": a range after "between" is read with "and".
+            let between = cx
+                .prev_word(start)
+                .is_some_and(|w| w.eq_ignore_ascii_case("between"));
+            match tail.strip_prefix(" to ") {
+                Some(rest) if between => {
+                    spoken.push_str(" and ");
+                    spoken.push_str(rest);
+                }
+                _ => spoken.push_str(&tail),
+            }
             end = e;
         } else if let Some((tail, e)) = range_or_score(cx, start, end) {
             spoken.push_str(&tail);

@@ -478,6 +478,22 @@ pub(crate) fn match_model(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         spoken.push_str(&spell(v));
         end += 1;
     }
+    // "A350-1000", "A320-200": the variant after a hyphen, as for a maker's model.
+    if !hyphen && cx.is_punct(end, '-') {
+        if let Some(v) = cx
+            .digits(end + 1)
+            .filter(|v| (1..=4).contains(&v.len()) && !v.starts_with('0'))
+        {
+            let glued_on = matches!(cx.kind(end + 2), Some(Kind::Word | Kind::Digits));
+            let runs_on = matches!(cx.punct(end + 2), Some('-' | '.' | ',' | '/'))
+                && cx.digits(end + 3).is_some();
+            if !glued_on && !runs_on {
+                spoken.push(' ');
+                spoken.push_str(&cardinal_u64(v.parse().ok()?));
+                end += 2;
+            }
+        }
+    }
     // Glued to more capitals or digits ("H5N1", "A3B2"): a code, not a model. A
     // lowercase word glued on is a separate word ("A321sam" → "A three twenty-one sam").
     match cx.kind(end) {

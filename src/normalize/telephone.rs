@@ -135,7 +135,8 @@ fn phone_context(cx: &Ctx<'_>, i: usize) -> bool {
                     return false;
                 }
             }
-            Some(t) if t.kind == Kind::Space => {}
+            // A number before ("call 555-0199 or 555-0100") is passed over.
+            Some(t) if matches!(t.kind, Kind::Space | Kind::Digits) => {}
             Some(t) if matches!(t.text, ":" | "," | "-" | "(" | "'" | ".") => {}
             _ => return false,
         }
