@@ -795,19 +795,25 @@ fn normalize_cmd(
     lexicon: Option<&Lexicon>,
     opts: &NormalizeOptions,
 ) -> Result<()> {
-    let reader: Box<dyn BufRead> = match file {
-        Some(p) if p != Path::new("-") => Box::new(std::io::BufReader::new(
+    let input: Box<dyn std::io::Read> = match file {
+        Some(p) if p != Path::new("-") => Box::new(
             std::fs::File::open(p)
                 .with_context(|| format!("cannot open {}", p.display()))
                 .map_err(usage)?,
-        )),
+        ),
         _ => Box::new(std::io::stdin().lock()),
     };
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, input);
     let mut tracker = quotes::QuoteTracker::new();
-    let mut out = std::io::stdout().lock();
-    let mut reader = reader;
+    // Buffered: stdout alone is line-buffered, one write(2) per line. The output is
+    // flushed whenever the input has nothing more buffered, so an interactive or piped
+    // caller still gets each line as soon as it was read.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let mut buf = Vec::new();
     loop {
+        if reader.buffer().is_empty() {
+            out.flush()?;
+        }
         buf.clear();
         if reader.read_until(b'\n', &mut buf)? == 0 {
             break;
@@ -824,7 +830,10 @@ fn normalize_cmd(
             None => line,
         };
         match mode {
-            NormalizeOutput::Plain => writeln!(out, "{}", normalize::normalize(line, opts))?,
+            NormalizeOutput::Plain => {
+                out.write_all(normalize::normalize(line, opts).as_bytes())?;
+                out.write_all(b"\n")?;
+            }
             NormalizeOutput::Marks | NormalizeOutput::Json => {
                 // Each line is a paragraph; a quote left open continues into the next.
                 let spans = tracker.paragraph(line);
@@ -836,8 +845,8 @@ fn normalize_cmd(
                 }
             }
         }
-        out.flush()?;
     }
+    out.flush()?;
     Ok(())
 }
 

@@ -30,11 +30,15 @@ const FIXED: &[(&str, &str, bool)] = &[
     ("Hon", "Honorable", true),
     ("Mr", "Mister", true),
     ("Mrs", "Misses", true),
+    ("mr", "mister", true),
+    ("mrs", "misses", true),
     ("Ms", "Miz", true),
     ("Mt", "Mount", true),
     ("Ft", "Fort", true),
     ("Jr", "Junior", false),
     ("Sr", "Senior", false),
+    ("jr", "junior", false),
+    ("sr", "senior", false),
     ("Inc", "Incorporated", false),
     ("Ltd", "Limited", false),
     ("Corp", "Corporation", false),
@@ -45,12 +49,24 @@ const FIXED: &[(&str, &str, bool)] = &[
     ("Rd", "Road", false),
     ("Hwy", "Highway", false),
     ("Dept", "Department", false),
+    ("dept", "department", false),
+    ("Depts", "Departments", false),
+    ("ltd", "limited", false),
+    ("LTD", "Limited", false),
+    ("bros", "brothers", false),
     ("Univ", "University", false),
+    ("Assn", "Association", false),
+    ("Assoc", "Association", false),
+    ("Intl", "International", false),
+    ("Natl", "National", false),
+    ("Mfg", "Manufacturing", false),
     ("vs", "versus", false),
     ("approx", "approximately", false),
+    ("Approx", "Approximately", false),
     ("etc", "et cetera", false),
     ("ext", "extension", false),
     ("est", "established", false),
+    ("Est", "Established", false),
     ("Mon", "Monday", false),
     ("Tue", "Tuesday", false),
     ("Tues", "Tuesday", false),
@@ -62,6 +78,50 @@ const FIXED: &[(&str, &str, bool)] = &[
     ("Sat", "Saturday", false),
     ("Sun", "Sunday", false),
 ];
+
+/// The entry of `FIXED` written `w`, by hash: the table is asked at every word.
+fn fixed(w: &str) -> Option<&'static (&'static str, &'static str, bool)> {
+    type Index = std::collections::HashMap<&'static str, usize, FnvBuild>;
+    static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
+    // No entry is longer than six letters; most words are, and skip the hash.
+    if w.len() > 6 {
+        return None;
+    }
+    let index = INDEX.get_or_init(|| {
+        FIXED
+            .iter()
+            .enumerate()
+            .map(|(k, (a, _, _))| (*a, k))
+            .collect()
+    });
+    index.get(w).and_then(|&k| FIXED.get(k))
+}
+
+/// FNV-1a: the words hashed here are short and not chosen by an attacker who could
+/// gain from collisions (the table is fixed), so the default SipHash's cost buys
+/// nothing.
+#[derive(Default, Clone, Copy)]
+struct FnvBuild;
+
+struct Fnv(u64);
+
+impl std::hash::BuildHasher for FnvBuild {
+    type Hasher = Fnv;
+    fn build_hasher(&self) -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// Dotted letter abbreviations: letters, spoken.
 const DOTTED: &[(&[&str], &str)] = &[
@@ -81,6 +141,25 @@ const MONTH_ABBREVS: &[&str] = &[
 /// References that continue only before a number ("No. 12", "Vol. 3", "fig. 2").
 const NUMBER_REFS: &[&str] = &[
     "no", "nos", "fig", "figs", "vol", "vols", "pp", "p", "ch", "sec", "art", "para",
+];
+
+/// Of those, the ones read out before a number, with or without a period ("Vol. 3" →
+/// "volume three", "Fig 2" → "figure two"); "No."/"#" are in `cardinal`, "pp." below.
+const NUMBER_REF_WORDS: &[(&str, &str, &str)] = &[
+    ("vol", "volume", "volumes"),
+    ("vols", "volumes", "volumes"),
+    ("fig", "figure", "figures"),
+    ("figs", "figures", "figures"),
+    ("ch", "chapter", "chapters"),
+    ("sec", "section", "sections"),
+    ("para", "paragraph", "paragraphs"),
+];
+
+/// Abbreviations that are read also without their period: company suffixes after a
+/// name ("Iliffe Books ltd", "Warner Bros"), "dept", and the British titles.
+const PERIOD_OPTIONAL: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Mt", "Ft", "Lt", "Sgt", "vs", "Ltd", "ltd", "LTD", "Bros", "bros", "Dept",
+    "dept", "Approx", "approx", "mr", "mrs", "Jr", "Sr", "jr", "sr", "etc",
 ];
 
 /// Whether the period right after `word` ("Adm", "Tue", "e.g", "U.S") is part of an
@@ -110,7 +189,7 @@ pub fn period_continues(word: &str, after_name: bool, next: Option<&str>) -> boo
     if lower.contains('.') && DOTTED.iter().any(|(letters, _)| letters.concat() == dotted) {
         return true;
     }
-    if matches!(word, "St" | "Dr" | "Ste") {
+    if matches!(word, "St" | "Dr" | "Ste" | "st" | "dr") {
         return !after_name
             && next.is_some_and(|n| n.chars().next().is_some_and(char::is_uppercase));
     }
@@ -118,7 +197,7 @@ pub fn period_continues(word: &str, after_name: bool, next: Option<&str>) -> boo
     // Followed by a capital, a title is read into the name and a company or day
     // into what follows; a sentence that truly ends on one runs into the next,
     // which costs a pause, not a misreading.
-    FIXED.iter().any(|(a, _, _)| *a == word)
+    fixed(word).is_some()
 }
 
 /// Whether the token at `w` starts a sentence: the text's start, or after `.`, `!`
@@ -178,13 +257,21 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         return None;
     }
     // "pp. 4–9", "p. 12".
-    if matches!(w, "pp" | "p") && cx.is_punct(i + 1, '.') && cx.is_space(i + 2) {
-        cx.digits(i + 3)?;
-        let a = parse_number(cx, i + 3)?;
+    // Also without the period and with a spaced hyphen ("pp 12 - 19").
+    let num_at = if cx.is_punct(i + 1, '.') {
+        i + 3
+    } else {
+        i + 2
+    };
+    if matches!(w, "pp" | "p") && cx.is_space(num_at - 1) && cx.digits(num_at).is_some() {
+        let a = parse_number(cx, num_at)?;
         let mut spoken = format!("page {}", read_number(&a));
         let mut end = a.end;
-        if cx.punct(end).is_some_and(is_dash) && cx.digits(end + 1).is_some() {
-            let b = parse_number(cx, end + 1)?;
+        let spaced = cx.is_space(end) && cx.is_space(end + 2);
+        let dash_at = if spaced { end + 1 } else { end };
+        let b_at = if spaced { end + 3 } else { end + 1 };
+        if cx.punct(dash_at).is_some_and(is_dash) && cx.digits(b_at).is_some() {
+            let b = parse_number(cx, b_at)?;
             spoken = format!("pages {} to {}", read_number(&a), read_number(&b));
             end = b.end;
         } else if w == "pp" {
@@ -192,13 +279,30 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         }
         return Some(Match::new(end, spoken, Class::Cardinal));
     }
+    // "c. 1480", "ca. 1500": circa before a year.
+    if matches!(w, "c" | "ca" | "C" | "Ca")
+        && cx.is_punct(i + 1, '.')
+        && cx.is_space(i + 2)
+        && cx
+            .digits(i + 3)
+            .is_some_and(|d| (3..=4).contains(&d.len()) && !d.starts_with('0'))
+        && !matches!(cx.kind(i + 4), Some(Kind::Word | Kind::Digits))
+        && !(cx.is_punct(i + 4, ',') && cx.digits(i + 5).is_some())
+    {
+        let said = if w.starts_with('C') && starts_sentence(cx, i) {
+            "Circa"
+        } else {
+            "circa"
+        };
+        return Some(Match::new(i + 3, said.to_string(), Class::Cardinal));
+    }
     // "y/y", "q/q", "m/m", "w/w": period-on-period changes in market copy. ("YoY" is
     // kept as written, as the peer suite has it.)
-    let period = |l: &str| match l.to_ascii_lowercase().as_str() {
-        "y" => Some("year"),
-        "q" => Some("quarter"),
-        "m" => Some("month"),
-        "w" => Some("week"),
+    let period = |l: &str| match l {
+        "y" | "Y" => Some("year"),
+        "q" | "Q" => Some("quarter"),
+        "m" | "M" => Some("month"),
+        "w" | "W" => Some("week"),
         _ => None,
     };
     if let Some(p) = period(w) {
@@ -225,7 +329,7 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         }
     }
     // Context: St. and Dr.
-    if matches!(w, "St" | "Dr" | "Ste") {
+    if matches!(w, "St" | "Dr" | "Ste" | "st" | "dr") {
         let end = after_period(cx, i, true)?;
         // "Then Dr. Smith": a capital that only starts the sentence is no name when
         // a name follows ("Mulholland Dr. in" still is one).
@@ -234,12 +338,70 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             .is_some_and(|n| n.chars().next().is_some_and(char::is_uppercase));
         let after_name = (cx.prev_word(i).is_some_and(capitalized)
             && !(name_follows && i.checked_sub(2).is_some_and(|w| starts_sentence(cx, w))))
-            || i.checked_sub(2).is_some_and(|p| cx.digits(p).is_some());
+            || i.checked_sub(2).is_some_and(|p| cx.digits(p).is_some())
+            // "5th St.", "42nd St": an ordinal street name.
+            || i.checked_sub(3).is_some_and(|p| {
+                cx.digits(p).is_some()
+                    && cx
+                        .word(p + 1)
+                        .is_some_and(|s| matches!(s, "st" | "nd" | "rd" | "th"))
+            });
         let (title, place) = match w {
             "Dr" => ("Doctor", "Drive"),
+            "dr" => ("doctor", "Drive"),
             "Ste" => ("Sainte", "Suite"),
+            "st" => ("saint", "Street"),
             _ => ("Saint", "Street"),
         };
+        // Lower case is a title only before a name and without a period ("the
+        // convent of st John", as copy typed in lower case has it); "dr" and "st" alone
+        // are too often something else, and the peer suite keeps "dr. Evil" as written.
+        if w.starts_with(char::is_lowercase) {
+            if cx.is_punct(i + 1, '.') {
+                return None;
+            }
+            // Not "street" after a name: the first pass can put a capitalized word
+            // before it ("PM st" → "P M st", "5F st" → "… Fahrenheit st"), and the
+            // second pass would then read it differently.
+            if after_name {
+                return None;
+            }
+            // And only after a word the first pass never writes for something else
+            // ("of st John", "the st Mark School") or at the start: after "five
+            // dollars", "fifth" or "and" a second pass would see what the first did not.
+            let opener = match i.checked_sub(1) {
+                None => true,
+                Some(p) if cx.is_space(p) => match p.checked_sub(1) {
+                    None => true,
+                    Some(q) => {
+                        cx.word(q).is_some_and(|v| {
+                            matches!(
+                                v,
+                                "of" | "the"
+                                    | "The"
+                                    | "from"
+                                    | "near"
+                                    | "in"
+                                    | "on"
+                                    | "by"
+                                    | "with"
+                                    | "to"
+                                    | "said"
+                                    | "currently"
+                            )
+                        }) || matches!(cx.punct(q), Some('(' | '"' | '“' | '`' | '\n'))
+                    }
+                },
+                Some(_) => false,
+            };
+            let name = cx
+                .next_word(end)
+                .is_some_and(|n| n.len() > 1 && capitalized(n));
+            if !opener || !name {
+                return None;
+            }
+            return before_name(cx, end, title);
+        }
         if !after_name {
             if let Some(m) = before_name(cx, end, title) {
                 return Some(m);
@@ -250,14 +412,84 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         }
         return None;
     }
-    let &(_, spoken, title) = FIXED.iter().find(|(a, _, _)| *a == w)?;
-    // Titles also without a period in British style ("Mr Smith"), the rest need one.
-    let optional = matches!(w, "Mr" | "Mrs" | "Ms" | "Mt" | "Ft" | "Lt" | "Sgt" | "vs");
+    // "Vol. 3", "Fig 2", "vols. 3-4": a reference before a number.
+    let not_all_caps = w.chars().skip(1).all(char::is_lowercase);
+    if let Some(&(_, one, many)) = NUMBER_REF_WORDS
+        .iter()
+        .find(|(a, _, _)| a.eq_ignore_ascii_case(w))
+        .filter(|_| not_all_caps)
+    {
+        let start = if cx.is_punct(i + 1, '.') {
+            i + 2
+        } else {
+            i + 1
+        };
+        if !cx.is_space(start) {
+            return None;
+        }
+        cx.digits(start + 1)?;
+        let a = parse_number(cx, start + 1)?;
+        if matches!(cx.kind(a.end), Some(Kind::Word)) {
+            return None;
+        }
+        let cap = |s: &str| {
+            if w.starts_with(char::is_uppercase) && starts_sentence(cx, i) {
+                let mut c = s.chars();
+                c.next().map_or_else(String::new, |f| {
+                    f.to_uppercase().collect::<String>() + c.as_str()
+                })
+            } else {
+                s.to_string()
+            }
+        };
+        if cx.punct(a.end).is_some_and(is_dash) && cx.digits(a.end + 1).is_some() {
+            let b = parse_number(cx, a.end + 1)?;
+            let spoken = format!("{} {} to {}", cap(many), read_number(&a), read_number(&b));
+            return Some(Match::new(b.end, spoken, Class::Cardinal));
+        }
+        let spoken = format!("{} {}", cap(one), read_number(&a));
+        return Some(Match::new(a.end, spoken, Class::Cardinal));
+    }
+    let &(_, spoken, title) = fixed(w)?;
+    // Titles also without a period in British style ("Mr Smith"), company suffixes
+    // after a name ("Iliffe Books ltd"); the rest need one.
+    let optional = PERIOD_OPTIONAL.contains(&w);
     let end = after_period(cx, i, optional)?;
+    if end == i + 1
+        && matches!(
+            w,
+            "Ltd" | "ltd" | "LTD" | "Bros" | "bros" | "Jr" | "Sr" | "jr" | "sr"
+        )
+    {
+        // Without a period, a company suffix needs the company's name before it.
+        cx.prev_word(i)
+            .filter(|p| p.starts_with(char::is_uppercase))?;
+    }
     if title {
         return before_name(cx, end, spoken);
     }
-    if matches!(w, "vs" | "approx" | "ext") {
+    // "est. 1850" is "established"; "est. 40,000" and "an est. 40" are "estimated".
+    if matches!(w, "est" | "Est") {
+        let year = cx
+            .digits(end + 1)
+            .filter(|d| {
+                cx.is_space(end)
+                    && d.len() == 4
+                    && !(matches!(cx.punct(end + 2), Some(',' | '.'))
+                        && cx.digits(end + 3).is_some())
+            })
+            .and_then(|d| d.parse::<u32>().ok())
+            .is_some_and(|y| (1000..=2099).contains(&y));
+        let number = cx.is_space(end) && cx.digits(end + 1).is_some();
+        if number && !year {
+            let said = if w == "Est" { "Estimated" } else { "estimated" };
+            return Some(mid_sentence(cx, end, said));
+        }
+        if !number && cx.prev_word(i).is_some_and(|p| matches!(p, "an" | "An")) {
+            return Some(mid_sentence(cx, end, "estimated"));
+        }
+    }
+    if matches!(w, "vs" | "approx" | "Approx" | "ext" | "est" | "Est") {
         return Some(mid_sentence(cx, end, spoken));
     }
     Some(Match::new(end, spoken.to_string(), Class::Cardinal))

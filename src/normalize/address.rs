@@ -101,6 +101,27 @@ const AMBIGUOUS: &[&str] = &[
     "NE", "SC", "UT", "WA", "GA", "AR", "VA", "MO", "MI",
 ];
 
+/// Of the ambiguous codes, those that are not also an English word, a degree after a
+/// name ("Jane Doe, MD") or a company suffix ("Acme, CO"): after a place name and a
+/// comma, with nothing but punctuation after them, they are the state ("Scranton, PA.").
+const STATE_AT_CLAUSE_END: &[&str] = &[
+    "PA", "LA", "AL", "MT", "NE", "SC", "UT", "WA", "GA", "AR", "VA", "MO", "MI",
+];
+
+/// Dotted two-word state abbreviations ("Buffalo, N.Y."): the two letters, the state.
+const DOTTED_STATES: &[(&str, &str, &str)] = &[
+    ("N", "Y", "New York"),
+    ("N", "J", "New Jersey"),
+    ("N", "C", "North Carolina"),
+    ("N", "D", "North Dakota"),
+    ("N", "H", "New Hampshire"),
+    ("N", "M", "New Mexico"),
+    ("S", "C", "South Carolina"),
+    ("S", "D", "South Dakota"),
+    ("R", "I", "Rhode Island"),
+    ("D", "C", "D C"),
+];
+
 /// A house number as it is said: "123" → "one twenty-three", "708" → "seven oh eight",
 /// "1428" → "fourteen twenty-eight".
 pub(crate) fn house_number(d: &str) -> Option<String> {
@@ -221,6 +242,27 @@ const AP_STATES: &[(&str, &str)] = &[
 
 pub(crate) fn match_state(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let w = cx.word(i)?;
+    // Only after ", " and in capitals ("PA", "Calif.", "N.Y."): checked before the
+    // tables, since most words are neither.
+    let comma = i.checked_sub(2)?;
+    let after_comma = cx.is_space(i - 1) && cx.is_punct(comma, ',');
+    if !after_comma || !w.starts_with(char::is_uppercase) {
+        return None;
+    }
+    // "Buffalo, N.Y.", "Washington, D.C.": letters and periods after a place and a comma.
+    if let Some(&(_, _, state)) = DOTTED_STATES.iter().find(|(a, b, _)| {
+        *a == w && cx.is_punct(i + 1, '.') && cx.word(i + 2) == Some(*b) && cx.is_punct(i + 3, '.')
+    }) {
+        let comma = i.checked_sub(2)?;
+        if !(cx.is_space(i - 1) && cx.is_punct(comma, ',')) {
+            return None;
+        }
+        cx.word(comma.checked_sub(1)?).filter(|p| capitalized(p))?;
+        if matches!(cx.kind(i + 4), Some(Kind::Word | Kind::Digits)) {
+            return None;
+        }
+        return Some(Match::new(i + 4, state.to_string(), Class::Cardinal));
+    }
     let ap = AP_STATES
         .iter()
         .find(|(a, _)| *a == w)
@@ -256,9 +298,38 @@ pub(crate) fn match_state(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             spoken.push_str(&digits_each(z.1));
             end = z.0 + 1;
         }
-    } else if matches!(cx.kind(end), Some(Kind::Word | Kind::Digits)) || AMBIGUOUS.contains(&w) {
-        // Codes that are also words or common initialisms need the ZIP code.
+    } else if matches!(cx.kind(end), Some(Kind::Word | Kind::Digits)) {
         return None;
+    } else if AMBIGUOUS.contains(&w) {
+        // Codes that are also words or common initialisms need the ZIP code, or a
+        // place name in running text (not an all-capital headline) and the end of
+        // the clause ("Scranton, PA, police said").
+        let titled = place.chars().skip(1).all(char::is_lowercase);
+        // Or a lower-case word goes on ("Harrisburg, PA in 1950", "Kansas City, MO
+        // police said").
+        let clause_end = match cx.tok(end) {
+            None => true,
+            Some(t) if t.kind == Kind::Space => cx
+                .word(end + 1)
+                .is_some_and(|n| n.starts_with(char::is_lowercase)),
+            Some(t) => matches!(t.text, "," | "." | ";" | ")" | ":" | "\n" | "\r"),
+        };
+        // Codes that are also English words ("OR", "IN", "HI") only after a place
+        // name inside a sentence and before punctuation ("in Portland, OR."); never
+        // "OK" ("Fine, OK."), "MD", "MA", "MS" (degrees after a name) or "CO", "DE".
+        let word_like = matches!(w, "OR" | "OH" | "IN" | "ID" | "ME" | "HI");
+        let inside_sentence = comma.checked_sub(3).is_some_and(|b| {
+            cx.is_space(b + 1)
+                && cx
+                    .word(b)
+                    .is_some_and(|p| p.starts_with(char::is_lowercase))
+        });
+        let punct_end = cx.tok(end).is_none_or(|t| t.kind == Kind::Punct);
+        let word_state = word_like && titled && inside_sentence && punct_end;
+        let code_state = STATE_AT_CLAUSE_END.contains(&w) && titled && clause_end;
+        if !code_state && !word_state {
+            return None;
+        }
     }
     Some(Match::new(end, spoken, Class::Cardinal))
 }

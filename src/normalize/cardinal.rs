@@ -12,8 +12,9 @@ const MAX_PLAIN_DIGITS: usize = 12;
 /// A parsed numeric literal.
 #[derive(Debug, Clone)]
 pub(crate) struct NumLit<'a> {
-    /// Integer digits without separators (empty for ".25").
-    pub int: String,
+    /// Integer digits without separators (empty for ".25"); borrowed from the input
+    /// unless thousands separators had to be taken out.
+    pub int: std::borrow::Cow<'a, str>,
     /// True if written with thousands separators ("1,250").
     pub grouped: bool,
     /// Digits after the decimal point, if any.
@@ -42,21 +43,21 @@ pub(crate) fn parse_number<'a>(cx: &Ctx<'a>, i: usize) -> Option<NumLit<'a>> {
             return None;
         }
         return Some(NumLit {
-            int: String::new(),
+            int: std::borrow::Cow::Borrowed(""),
             grouped: false,
             frac: Some(frac),
             end: i + 2,
         });
     }
     let first = cx.digits(i)?;
-    let mut int = first.to_string();
+    let mut int = std::borrow::Cow::Borrowed(first);
     let mut grouped = false;
     let mut j = i + 1;
     if first.len() <= 3 && !(first.starts_with('0') && first.len() > 1) {
         while cx.is_punct(j, ',') {
             match cx.digits(j + 1) {
                 Some(g) if g.len() == 3 => {
-                    int.push_str(g);
+                    int.to_mut().push_str(g);
                     grouped = true;
                     j += 2;
                 }
@@ -298,7 +299,17 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     } else {
         let one = one && !lit.grouped;
         if let Some((tail, e)) = measure::after_number(cx, end, one) {
-            spoken.push_str(&tail);
+            // "between 25-28 °F": a range after "between" is read with "and".
+            let between = cx
+                .prev_word(start)
+                .is_some_and(|w| w.eq_ignore_ascii_case("between"));
+            match tail.strip_prefix(" to ") {
+                Some(rest) if between => {
+                    spoken.push_str(" and ");
+                    spoken.push_str(rest);
+                }
+                _ => spoken.push_str(&tail),
+            }
             end = e;
         } else if let Some((tail, e)) = range_or_score(cx, start, end) {
             spoken.push_str(&tail);
@@ -379,6 +390,45 @@ const TO_BEFORE: &[&str] = &[
 /// "aged 30-40", "won 3-1", "a 52-48 vote": N-M read with "to" where the context says
 /// it is a range or a score; "1-2=5": a subtraction. Returns the tail and its end.
 fn range_or_score(cx: &Ctx<'_>, start: usize, end: usize) -> Option<(String, usize)> {
+    // "28 - 30", "won 3 - 1", "pp 12 - 19": a hyphen spaced on both sides between two
+    // plain numbers is a range or a score, unless it is arithmetic ("5 - 3 = 2") or
+    // the numbers run on as a code ("0 - 486 - 43365").
+    if cx.is_space(end)
+        && cx.punct(end + 1).is_some_and(super::is_dash)
+        && cx.is_space(end + 2)
+        && cx.digits(end + 3).is_some()
+        && !start.checked_sub(2).is_some_and(|p| {
+            cx.is_space(p + 1)
+                && cx
+                    .punct(p)
+                    .is_some_and(|c| matches!(c, '-' | '+' | '=' | '×'))
+        })
+    {
+        let second = parse_number(cx, end + 3)?;
+        let after = second.end;
+        if cx.is_space(after) && cx.is_punct(after + 1, '=') {
+            return Some((format!(" minus {}", read_number(&second)), after));
+        }
+        if let Some((unit, e)) = measure::after_number(cx, after, false) {
+            return Some((format!(" to {}{unit}", read_number(&second)), e));
+        }
+        // A five-digit run without commas is a code, read digit by digit elsewhere.
+        let code = !second.grouped && second.int.len() >= 5;
+        let runs_on = code
+            || matches!(cx.kind(after), Some(Kind::Word | Kind::Digits))
+            || (cx.is_space(after)
+                && cx
+                    .punct(after + 1)
+                    .is_some_and(|c| matches!(c, '-' | '–' | '=' | '+' | '×' | '/')))
+            || (cx
+                .punct(after)
+                .is_some_and(|c| matches!(c, '-' | '–' | '/' | '.' | ','))
+                && cx.digits(after + 1).is_some());
+        if runs_on {
+            return None;
+        }
+        return Some((format!(" to {}", read_number(&second)), after));
+    }
     let dash = cx.punct(end).filter(|&c| super::is_dash(c))?;
     // "1- 2 = 5": a spaced minus only counts in an equation.
     if cx.is_space(end + 1) && cx.digits(end + 2).is_some() {
@@ -449,11 +499,22 @@ pub(crate) fn match_number_sign(cx: &Ctx<'_>, i: usize) -> Option<Match> {
                 i + 2
             }
         }
+        // "NO 12", "No 10 Downing Street": without the period only before a number
+        // that is not the start of a compound ("No 12-year-old should …").
+        (Some("No" | "NO"), _) if cx.is_space(i + 1) && cx.digits(i + 2).is_some() => i + 2,
+        // "#1 single", "the # 3 seed".
+        (None, Some('#')) if cx.is_space(i + 1) && cx.digits(i + 2).is_some() => i + 2,
         (None, Some('#')) => i + 1,
         _ => return None,
     };
     cx.digits(start)?;
     let lit = parse_number(cx, start)?;
+    if start == i + 2
+        && cx.word(i).is_some()
+        && (cx.punct(lit.end).is_some_and(super::is_dash) || cx.kind(lit.end) == Some(Kind::Word))
+    {
+        return None;
+    }
     // "No. 10 Downing Street said" at the start of a sentence keeps its capital.
     let starts_sentence = match i.checked_sub(1) {
         None => true,
@@ -462,10 +523,14 @@ pub(crate) fn match_number_sign(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             .is_none_or(|q| matches!(cx.punct(q), Some('.' | '!' | '?' | '\n' | '"' | '“'))),
         Some(p) => matches!(cx.punct(p), Some('\n' | '"' | '“')),
     };
-    let word = if starts_sentence && cx.word(i).is_some() {
-        "Number"
-    } else {
-        "number"
+    let word = match (
+        starts_sentence && cx.word(i).is_some(),
+        cx.word(i) == Some("Nos"),
+    ) {
+        (true, false) => "Number",
+        (true, true) => "Numbers",
+        (false, false) => "number",
+        (false, true) => "numbers",
     };
     let spoken = format!("{word} {}", read_number(&lit));
     Some(Match::new(lit.end, spoken, Class::Cardinal))
@@ -500,7 +565,7 @@ mod tests {
         assert_eq!(n("-3°C."), "minus three degrees Celsius.");
         assert_eq!(n("1° angle"), "one degree angle");
         assert_eq!(n("5°Cx"), "five degrees Cx");
-        assert_eq!(n("Boeing 737s"), "Boeing seven hundred thirty-sevens");
+        assert_eq!(n("Boeing 737s"), "Boeing seven thirty-sevens");
         assert_eq!(n("W26s"), "W twenty-six s");
         assert_eq!(n("4s"), "four s");
         assert_eq!(

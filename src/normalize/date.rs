@@ -58,6 +58,19 @@ fn month_name(m: u32) -> &'static str {
 }
 
 fn month_of(w: &str) -> Option<MonthTok> {
+    // Every month name and abbreviation has 3 to 9 letters and starts with one of
+    // these; the check spares most words the table scans.
+    let b = w.as_bytes();
+    if !(3..=9).contains(&b.len()) {
+        return None;
+    }
+    let two = [b[0].to_ascii_lowercase(), b[1].to_ascii_lowercase()];
+    if !matches!(
+        &two,
+        b"ja" | b"fe" | b"ma" | b"ap" | b"ju" | b"au" | b"se" | b"oc" | b"no" | b"de"
+    ) {
+        return None;
+    }
     for (k, name) in MONTHS.iter().enumerate() {
         if name.eq_ignore_ascii_case(w) {
             let lower = w.starts_with(|c: char| c.is_lowercase());
@@ -358,6 +371,97 @@ pub(crate) fn match_numeric(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         say_dmy(cx, i, x, y, " ", Some(year))
     };
     Some(Match::new(end, spoken, Class::Date))
+}
+
+/// Weekday abbreviations as listings and schedules write them before a date,
+/// including the one- and two-letter forms ("Th (3/14)", "Tu 2/22").
+const WEEKDAY_ABBREVS: &[(&str, &str)] = &[
+    ("M", "Monday"),
+    ("Mo", "Monday"),
+    ("Mon", "Monday"),
+    ("Tu", "Tuesday"),
+    ("Tue", "Tuesday"),
+    ("Tues", "Tuesday"),
+    ("W", "Wednesday"),
+    ("We", "Wednesday"),
+    ("Wed", "Wednesday"),
+    ("Th", "Thursday"),
+    ("Thu", "Thursday"),
+    ("Thur", "Thursday"),
+    ("Thurs", "Thursday"),
+    ("F", "Friday"),
+    ("Fr", "Friday"),
+    ("Fri", "Friday"),
+    ("Sa", "Saturday"),
+    ("Sat", "Saturday"),
+    ("Su", "Sunday"),
+    ("Sun", "Sunday"),
+];
+
+/// "Th (3/14)" → "Thursday (March fourteenth)", "Tu 2/22" → "Tuesday February
+/// twenty-second": an abbreviated weekday names the date after it, so a month/day pair
+/// that is too ambiguous alone ("2/22" could be a fraction) is read as a date.
+pub(crate) fn match_weekday_date(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    let w = cx.word(i)?;
+    if w.len() > 5 || !w.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return None;
+    }
+    let &(_, day_name) = WEEKDAY_ABBREVS.iter().find(|(a, _)| *a == w)?;
+    if cx.glued_before(i) {
+        return None;
+    }
+    let mut j = i + 1;
+    let mut weekday_end = i + 1;
+    if cx.is_punct(j, '.') {
+        j += 1;
+        weekday_end = j;
+    }
+    if cx.is_punct(j, ',') {
+        j += 1;
+    }
+    if !cx.is_space(j) {
+        return None;
+    }
+    j += 1;
+    let paren = cx.is_punct(j, '(');
+    let m_at = if paren { j + 1 } else { j };
+    let (mo, d) = (cx.digits(m_at)?, cx.digits(m_at + 2)?);
+    if !cx.is_punct(m_at + 1, '/') || mo.len() > 2 || d.len() > 2 {
+        return None;
+    }
+    let after = m_at + 3;
+    // With a year ("Th 3/14/2024") the date reader takes the date; only the weekday
+    // is read here.
+    if cx.is_punct(after, '/') && cx.digits(after + 1).is_some() {
+        return Some(Match::new(
+            weekday_end,
+            day_name.to_string(),
+            Class::Cardinal,
+        ));
+    }
+    if matches!(cx.kind(after), Some(Kind::Word | Kind::Digits))
+        || (paren && !cx.is_punct(after, ')'))
+    {
+        return None;
+    }
+    let (x, y) = (mo.parse::<u32>().ok()?, d.parse::<u32>().ok()?);
+    let month_first = cx.opts.date_order == DateOrder::Mdy;
+    let (month, day) = if month_first { (x, y) } else { (y, x) };
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let date = if month_first {
+        say_mdy(month, day, None)
+    } else {
+        format!("the {} of {}", day_words(day), month_name(month))
+    };
+    // The text between weekday and date (", ", " (") is kept as written.
+    let mut spoken = day_name.to_string();
+    for t in weekday_end..m_at {
+        spoken.push_str(cx.tok(t)?.text);
+    }
+    spoken.push_str(&date);
+    Some(Match::new(after, spoken, Class::Date))
 }
 
 #[cfg(test)]

@@ -116,6 +116,84 @@ fn all_caps(w: &str) -> bool {
 }
 
 /// Initialisms and acronyms at token `i`.
+/// Four or five capitals that cannot be said as an English word are spelled, as a
+/// newsreader spells them ("WWRD", "HDMI", "NSCAA", "ISBN", "USSR"): no vowel, a
+/// first pair of consonants no English word starts with, or a last pair none ends
+/// with. Pronounceable ones ("NASA", "SPIE", "DEFRA", "JOHN") stay words.
+fn unpronounceable(w: &str) -> bool {
+    const ONSETS: &[&[u8; 2]] = &[
+        b"BL", b"BR", b"CH", b"CL", b"CR", b"DR", b"DW", b"FL", b"FR", b"GL", b"GR", b"KN", b"KR",
+        b"PH", b"PL", b"PR", b"SC", b"SH", b"SK", b"SL", b"SM", b"SN", b"SP", b"ST", b"SW", b"TH",
+        b"TR", b"TW", b"WH", b"WR", b"QU", b"SQ", b"GN", b"PS",
+    ];
+    const CODAS: &[&[u8; 2]] = &[
+        b"CT", b"FT", b"LD", b"LF", b"LK", b"LL", b"LM", b"LP", b"LT", b"MP", b"ND", b"NG", b"NK",
+        b"NT", b"PT", b"RB", b"RC", b"RD", b"RK", b"RL", b"RM", b"RN", b"RP", b"RT", b"RS", b"SH",
+        b"SK", b"SP", b"SS", b"ST", b"TH", b"CH", b"CK", b"GH", b"LS", b"NS", b"TS", b"DS", b"KS",
+        b"PS", b"MS", b"RG", b"XT", b"WS", b"WN", b"WL", b"HN", b"NZ", b"FF", b"TT", b"ZZ", b"BS",
+        b"GS", b"NC", b"RF", b"RR", b"LE",
+    ];
+    let b = w.as_bytes();
+    let vowel = |c: u8| matches!(c, b'A' | b'E' | b'I' | b'O' | b'U' | b'Y');
+    if !b.iter().copied().any(vowel) {
+        return true;
+    }
+    let (Some(&[a, c]), Some(&[y, z])) = (b.first_chunk::<2>(), b.last_chunk::<2>()) else {
+        return false;
+    };
+    let bad_onset = !vowel(a) && !vowel(c) && !ONSETS.contains(&&[a, c]);
+    let bad_coda = !vowel(y) && !vowel(z) && !CODAS.contains(&&[y, z]);
+    bad_onset || bad_coda
+}
+
+/// "AC" is air conditioning before what a cooler has or needs ("the AC unit", "AC
+/// repairs") and as the thing itself ("turned on the AC."); before electrical words
+/// ("an AC motor", "AC power") and elsewhere it is spelled, "A C".
+fn air_conditioning(cx: &Ctx<'_>, i: usize) -> bool {
+    const COOLING: &[&str] = &[
+        "unit",
+        "units",
+        "system",
+        "systems",
+        "repair",
+        "repairs",
+        "vent",
+        "vents",
+        "bill",
+        "bills",
+        "filter",
+        "filters",
+        "installation",
+        "service",
+        "technician",
+        "technicians",
+        "compressor",
+        "window",
+        "blasting",
+        "running",
+        "broke",
+        "broken",
+    ];
+    const AFTER_THE: &[&str] = &[
+        "was", "is", "isn't", "wasn't", "broke", "stopped", "went", "works", "worked", "failed",
+        "kept", "runs", "ran", "quit", "died", "and", "on", "off",
+    ];
+    let the_before = cx.prev_word(i).is_some_and(|p| {
+        matches!(
+            p.to_ascii_lowercase().as_str(),
+            "the" | "no" | "without" | "with" | "our" | "their" | "his" | "her" | "my"
+        )
+    });
+    if let Some(n) = cx.next_word(i + 1) {
+        return COOLING.contains(&n) || (the_before && AFTER_THE.contains(&n));
+    }
+    let at_end = match cx.tok(i + 1) {
+        None => true,
+        Some(t) => matches!(t.text, "," | "." | ";" | "!" | "?" | ")" | "\n"),
+    };
+    at_end && the_before
+}
+
 pub(crate) fn match_initialism(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     // Glued to a word it is part of that word; glued to digits is fine (the number gets a
     // space when spoken, so both passes must agree).
@@ -123,6 +201,10 @@ pub(crate) fn match_initialism(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         return None;
     }
     let w = cx.word(i)?;
+    // Every initialism starts with a capital; most words of prose do not.
+    if !w.starts_with(char::is_uppercase) {
+        return None;
+    }
     // "U.S.", "U.N.", "U.K.": dotted capitals.
     if w.chars().count() == 1 && w.chars().all(char::is_uppercase) && cx.is_punct(i + 1, '.') {
         let mut j = i;
@@ -154,6 +236,13 @@ pub(crate) fn match_initialism(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     if let Some((_, said)) = WORDS.iter().find(|(a, _)| *a == w) {
         return Some(Match::new(i + 1, (*said).to_string(), Class::Cardinal));
     }
+    if w == "AC" && air_conditioning(cx, i) {
+        return Some(Match::new(
+            i + 1,
+            "air conditioning".to_string(),
+            Class::Cardinal,
+        ));
+    }
     if SPELLED.contains(&w) {
         // "US" inside an all-caps headline ("TRUMP TELLS US TO WAIT") is the pronoun.
         if w == "US" {
@@ -173,7 +262,8 @@ pub(crate) fn match_initialism(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     // are initialisms: spelled. Not in an all-caps headline, and not common words typed
     // in capitals for emphasis ("he said NO").
     let n = w.chars().count();
-    if (2..=3).contains(&n)
+    let spelled_length = (2..=3).contains(&n) || ((4..=5).contains(&n) && unpronounceable(w));
+    if spelled_length
         && w.chars().all(|c| c.is_ascii_uppercase())
         && !CAPS_WORDS.contains(&w)
         // Time zones stay one word, as the time reader writes them ("P M EST").
@@ -222,6 +312,117 @@ fn model_number(d: &str, glued: bool) -> Option<String> {
         return Some(format!("{} {tail}", digit_word(hi)));
     }
     Some(cardinal_u64(v))
+}
+
+/// Makers whose name before a number makes it a model ("a Boeing 787" → "a Boeing
+/// seven eighty-seven", "Porsche 911" → "nine eleven"). A model glued to letters
+/// ("A350", "Galaxy S24") is read by `match_model`; small numbers ("iPhone 15",
+/// "Model 3") read as cardinals anyway.
+const MAKERS: &[&str] = &[
+    "Boeing",
+    "Airbus",
+    "Embraer",
+    "Bombardier",
+    "Cessna",
+    "Tupolev",
+    "Ilyushin",
+    "Antonov",
+    "Sukhoi",
+    "Lockheed",
+    "Douglas",
+    "Gulfstream",
+    "Learjet",
+    "Beechcraft",
+    "Dassault",
+    "Porsche",
+    "Peugeot",
+    "Ferrari",
+    "Fiat",
+    "Volvo",
+    "Saab",
+    "Nokia",
+    "Leica",
+    "Ducati",
+    "Yamaha",
+    "Mazda",
+    "Mercedes",
+    "BMW",
+    "Audi",
+    "Alfa",
+];
+
+/// Words after a maker's number that make it a count ("Boeing 100 jobs").
+const MAKER_COUNTS: &[&str] = &[
+    "jobs",
+    "workers",
+    "employees",
+    "people",
+    "planes",
+    "jets",
+    "aircraft",
+    "cars",
+    "units",
+    "orders",
+    "deliveries",
+    "staff",
+    "million",
+    "billion",
+    "percent",
+    "times",
+    "years",
+];
+
+/// "a Boeing 787", "the Boeing 737-800", "Boeing 747s", "Nokia 3310": a maker's name,
+/// one space, then the model number, read the way its maker and buyers say it.
+pub(crate) fn match_maker_model(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    let d = cx.digits(i)?;
+    let maker = cx.prev_word(i)?;
+    if !MAKERS.contains(&maker) || !(3..=4).contains(&d.len()) || d.starts_with('0') {
+        return None;
+    }
+    let mut end = i + 1;
+    let mut spoken = if d.len() == 3 {
+        model_number(d, false)?
+    } else {
+        super::address::house_number(d)?
+    };
+    // "737-800", "787-9": the variant after a hyphen.
+    if cx.is_punct(end, '-') {
+        if let Some(v) = cx
+            .digits(end + 1)
+            .filter(|v| v.len() <= 3 && !v.starts_with('0'))
+        {
+            spoken.push(' ');
+            spoken.push_str(&cardinal_u64(v.parse().ok()?));
+            end += 2;
+        }
+    }
+    // "747s": the plural of the model; "777X", "787ER": a variant in capitals.
+    if cx.word(end) == Some("s") {
+        spoken = pluralize_last(&spoken);
+        end += 1;
+    } else if let Some(v) = cx
+        .word(end)
+        .filter(|v| v.len() <= 3 && v.chars().all(|c| c.is_ascii_uppercase()))
+    {
+        spoken.push(' ');
+        spoken.push_str(&spell(v));
+        end += 1;
+    }
+    match cx.kind(end) {
+        Some(Kind::Word | Kind::Digits) => return None,
+        Some(Kind::Punct)
+            if matches!(cx.punct(end), Some('-' | '.' | ',' | '/' | ':'))
+                && cx.digits(end + 1).is_some() =>
+        {
+            return None
+        }
+        _ => {}
+    }
+    if cx.next_word(end).is_some_and(|w| MAKER_COUNTS.contains(&w)) {
+        return None;
+    }
+    Some(Match::new(end, spoken, Class::Cardinal))
 }
 
 /// Model designations and call signs at token `i`: a short capitalized prefix glued or
@@ -276,6 +477,22 @@ pub(crate) fn match_model(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         spoken.push(' ');
         spoken.push_str(&spell(v));
         end += 1;
+    }
+    // "A350-1000", "A320-200": the variant after a hyphen, as for a maker's model.
+    if !hyphen && cx.is_punct(end, '-') {
+        if let Some(v) = cx
+            .digits(end + 1)
+            .filter(|v| (1..=4).contains(&v.len()) && !v.starts_with('0'))
+        {
+            let glued_on = matches!(cx.kind(end + 2), Some(Kind::Word | Kind::Digits));
+            let runs_on = matches!(cx.punct(end + 2), Some('-' | '.' | ',' | '/'))
+                && cx.digits(end + 3).is_some();
+            if !glued_on && !runs_on {
+                spoken.push(' ');
+                spoken.push_str(&cardinal_u64(v.parse().ok()?));
+                end += 2;
+            }
+        }
     }
     // Glued to more capitals or digits ("H5N1", "A3B2"): a code, not a model. A
     // lowercase word glued on is a separate word ("A321sam" → "A three twenty-one sam").

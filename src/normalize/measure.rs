@@ -75,6 +75,46 @@ const UNITS: &[Unit] = &[
     len("yd", "yard", "yards"),
     u("nm", "nanometer", "nanometers"),
     u("µm", "micrometer", "micrometers"),
+    // SI prefixes on the base units: micro written with the Greek mu (μ, U+03BC) as
+    // well as the micro sign (µ, U+00B5), which look alike and both occur in copy.
+    u("μm", "micrometer", "micrometers"),
+    u("μg", "microgram", "micrograms"),
+    u("µg", "microgram", "micrograms"),
+    u("mcg", "microgram", "micrograms"),
+    u("ng", "nanogram", "nanograms"),
+    u("μL", "microliter", "microliters"),
+    u("µL", "microliter", "microliters"),
+    u("μl", "microliter", "microliters"),
+    u("µl", "microliter", "microliters"),
+    u("dL", "deciliter", "deciliters"),
+    u("cL", "centiliter", "centiliters"),
+    u("μs", "microsecond", "microseconds"),
+    u("µs", "microsecond", "microseconds"),
+    u("ns", "nanosecond", "nanoseconds"),
+    u("mW", "milliwatt", "milliwatts"),
+    u("TW", "terawatt", "terawatts"),
+    u("kVA", "kilovolt-ampere", "kilovolt-amperes"),
+    u("mV", "millivolt", "millivolts"),
+    u("MV", "megavolt", "megavolts"),
+    u("mA", "milliamp", "milliamps"),
+    u("kA", "kiloamp", "kiloamps"),
+    u("kJ", "kilojoule", "kilojoules"),
+    u("MJ", "megajoule", "megajoules"),
+    u("GJ", "gigajoule", "gigajoules"),
+    u("kPa", "kilopascal", "kilopascals"),
+    u("MPa", "megapascal", "megapascals"),
+    u("GPa", "gigapascal", "gigapascals"),
+    u("mbar", "millibar", "millibars"),
+    u("mmol", "millimole", "millimoles"),
+    u("μmol", "micromole", "micromoles"),
+    u("µmol", "micromole", "micromoles"),
+    u("THz", "terahertz", "terahertz"),
+    u("PB", "petabyte", "petabytes"),
+    u("kB", "kilobyte", "kilobytes"),
+    u("Mb", "megabit", "megabits"),
+    u("Gb", "gigabit", "gigabits"),
+    u("μSv", "microsievert", "microsieverts"),
+    u("Gt", "gigaton", "gigatons"),
     // Mass.
     u("mg", "milligram", "milligrams"),
     u("g", "gram", "grams"),
@@ -393,8 +433,44 @@ pub(crate) fn unit_after(cx: &Ctx<'_>, j: usize, one: bool) -> Option<(String, u
 /// [`unit_after`] with a leading space. A hyphenated unit ("10-km race") is an
 /// adjective, read singular with a space ("ten kilometer race").
 pub(crate) fn unit_tail(cx: &Ctx<'_>, j: usize, one: bool) -> Option<(String, usize)> {
+    if let Some(t) = degrees_after(cx, j, one) {
+        return Some(t);
+    }
     let (u, e) = unit_after(cx, j, one)?;
     Some((format!(" {u}"), e))
+}
+
+/// "°F", " °C", "º": a degree sign after a number, glued or one space away, with its
+/// scale letter ("highs of 25-28 °F" → "twenty-five to twenty-eight degrees
+/// Fahrenheit").
+fn degrees_after(cx: &Ctx<'_>, j: usize, one: bool) -> Option<(String, usize)> {
+    let k = if cx.tok(j).is_some_and(|t| t.text == " ") {
+        j + 1
+    } else {
+        j
+    };
+    if !matches!(cx.punct(k), Some('°' | 'º')) {
+        return None;
+    }
+    let mut s = String::from(if one { " degree" } else { " degrees" });
+    let mut end = k + 1;
+    match cx.word(end) {
+        Some("C") => s.push_str(" Celsius"),
+        Some("F") => s.push_str(" Fahrenheit"),
+        Some(_) => return None,
+        None => {
+            // A bare spaced "°" is a degree only glued ("90°").
+            if k != j {
+                return None;
+            }
+            return Some((s, end));
+        }
+    }
+    end += 1;
+    if matches!(cx.kind(end), Some(Kind::Word | Kind::Digits)) {
+        return None;
+    }
+    Some((s, end))
 }
 
 const SCALES: &[&str] = &["thousand", "million", "billion", "trillion"];

@@ -256,6 +256,7 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let tok = cx.tok(i)?;
     match tok.kind {
         Kind::Digits => address::match_address(cx, i)
+            .or_else(|| initialism::match_maker_model(cx, i))
             .or_else(|| telephone::match_telephone(cx, i))
             .or_else(|| telephone::match_card_digits(cx, i))
             .or_else(|| year::match_era(cx, i))
@@ -273,6 +274,7 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         Kind::Word => electronic::match_electronic(cx, i)
             .or_else(|| year::match_quarter(cx, i))
             .or_else(|| date::match_month_first(cx, i))
+            .or_else(|| date::match_weekday_date(cx, i))
             .or_else(|| money::match_money(cx, i))
             .or_else(|| cardinal::match_number_sign(cx, i))
             .or_else(|| abbrev::match_abbrev(cx, i))

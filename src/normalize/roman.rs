@@ -73,7 +73,8 @@ fn value_of(c: char) -> Option<u64> {
 
 /// Value of a well-formed Roman numeral (canonical form only: "IIII" and "IC" are not).
 pub(crate) fn parse_roman(w: &str) -> Option<u64> {
-    if w.is_empty() || w.len() > 15 {
+    // Checked before collecting, so ordinary words cost no allocation.
+    if w.is_empty() || w.len() > 15 || w.chars().any(|c| value_of(c).is_none()) {
         return None;
     }
     let vals: Vec<u64> = w.chars().map(value_of).collect::<Option<_>>()?;
@@ -141,8 +142,10 @@ pub(crate) fn match_roman(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         cs.next().is_some_and(char::is_uppercase) && cs.all(char::is_lowercase)
     };
     let short = w.chars().count() == 1;
+    // One letter is a middle initial unless it is a regnal number a monarch has
+    // ("William C. Wright" is no hundredth William).
     let regnal_ok = if short {
-        REGNAL.contains(&prev)
+        REGNAL.contains(&prev) && value <= 10
     } else {
         name && value <= 39
     };

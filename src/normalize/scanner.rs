@@ -40,7 +40,9 @@ fn kind_of(c: char) -> Kind {
 /// Split `text` into tokens. Runs of the same kind are merged, except punctuation,
 /// which is always one character per token.
 pub fn tokenize(text: &str) -> Vec<Token<'_>> {
-    let mut toks = Vec::new();
+    // News prose averages a token per 3.5 bytes or so: sized once, the vector rarely
+    // grows (it was ~4 reallocations a line).
+    let mut toks = Vec::with_capacity(text.len() / 3 + 4);
     let mut start = 0usize;
     let mut current: Option<Kind> = None;
     for (pos, c) in text.char_indices() {

@@ -83,6 +83,67 @@ fn speak(gs: &[Group<'_>]) -> String {
         .join(", ")
 }
 
+/// A North American number, as US broadcast copy reads it: digit by digit, zero as
+/// "oh" ("867-5309", "1-800-555-0199" → "one, eight oh oh, five five five, oh one nine
+/// nine").
+fn speak_us(gs: &[Group<'_>]) -> String {
+    gs.iter()
+        .map(|g| digits_each(g.digits).replace("zero", "oh"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Words that announce a phone number a few words later ("call 867-5309", "Tel:
+/// 555-0100", "the toll-free hotline, 555-0199").
+const PHONE_WORDS: &[&str] = &[
+    "call",
+    "calls",
+    "called",
+    "calling",
+    "phone",
+    "phoned",
+    "telephone",
+    "dial",
+    "dialed",
+    "dialled",
+    "dialing",
+    "hotline",
+    "helpline",
+    "tel",
+    "toll",
+    "fax",
+    "texting",
+    "number",
+    "contact",
+    "phones",
+];
+
+/// True if one of `PHONE_WORDS` stands within the four words before token `i` (and
+/// in the same sentence).
+fn phone_context(cx: &Ctx<'_>, i: usize) -> bool {
+    let mut j = i;
+    let mut words = 0;
+    while let Some(p) = j.checked_sub(1) {
+        j = p;
+        match cx.tok(p) {
+            Some(t) if t.kind == Kind::Word => {
+                if PHONE_WORDS.iter().any(|w| w.eq_ignore_ascii_case(t.text)) {
+                    return true;
+                }
+                words += 1;
+                if words == 4 {
+                    return false;
+                }
+            }
+            // A number before ("call 555-0199 or 555-0100") is passed over.
+            Some(t) if matches!(t.kind, Kind::Space | Kind::Digits) => {}
+            Some(t) if matches!(t.text, ":" | "," | "-" | "(" | "'" | ".") => {}
+            _ => return false,
+        }
+    }
+    false
+}
+
 fn clean_end(cx: &Ctx<'_>, end: usize) -> bool {
     match cx.kind(end) {
         Some(Kind::Word | Kind::Digits) => false,
@@ -118,7 +179,11 @@ pub(crate) fn match_telephone(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         if gs.len() < 2 || !(6..=12).contains(&total) || !clean_end(cx, end) {
             return None;
         }
-        let spoken = format!("plus {}, {}", digits_each(cc), speak(&gs));
+        let spoken = if cc == "1" {
+            format!("plus one, {}", speak_us(&gs))
+        } else {
+            format!("plus {}, {}", digits_each(cc), speak(&gs))
+        };
         return Some(Match::new(end, spoken, Class::Cardinal));
     }
     let paren_first = cx.is_punct(i, '(');
@@ -159,13 +224,22 @@ pub(crate) fn match_telephone(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let phone = match lens.as_slice() {
         [3, 3, 4, rest @ ..] => rest.iter().all(|&l| l <= 4) && (paren_first || same_sep),
         [3, 2, 4] | [1, 3, 3, 4] => seps.iter().all(|&s| s == '-'),
-        [3, 4] => paren_first,
+        // "call 867-5309": a seven-digit local number after a word that announces it.
+        [3, 4] => paren_first || (seps == ['-'] && phone_context(cx, i)),
         _ => false,
     };
     if !phone || seps.contains(&'–') {
         return None;
     }
-    Some(Match::new(end, speak(&gs), Class::Cardinal))
+    // North American numbers (the 3-3-4 plan, with its "1" or not) read zero as "oh";
+    // the 3-2-4 Social Security pattern is no phone number and keeps "zero".
+    let us = match lens.as_slice() {
+        [3, 3, 4] | [3, 4] => true,
+        [1, 3, 3, 4] => gs.first().is_some_and(|g| g.digits == "1"),
+        _ => false,
+    };
+    let spoken = if us { speak_us(&gs) } else { speak(&gs) };
+    Some(Match::new(end, spoken, Class::Cardinal))
 }
 
 /// "call 911": emergency numbers after a calling verb, read digit by digit.

@@ -134,9 +134,98 @@ const COUNT_NOUNS: &[&str] = &[
     "posts",
 ];
 
+/// Words of time before a year: prepositions ("since 1066", "by 1900"), seasons and
+/// verbs that date something ("built around 1480"). After one of them a year may be
+/// as early as 1000, and "around"/"about" before the year does not make it a count.
+const TIME_WORDS: &[&str] = &[
+    "in",
+    "since",
+    "from",
+    "until",
+    "till",
+    "by",
+    "before",
+    "after",
+    "during",
+    "circa",
+    "ca",
+    "c",
+    "year",
+    "spring",
+    "summer",
+    "autumn",
+    "fall",
+    "winter",
+    "early",
+    "late",
+    "mid",
+    "built",
+    "founded",
+    "established",
+    "born",
+    "died",
+    "completed",
+    "written",
+    "published",
+    "dated",
+    "dating",
+    "dates",
+    "began",
+    "begun",
+    "started",
+    "opened",
+    "constructed",
+    "erected",
+    "rebuilt",
+    "introduced",
+    "abandoned",
+    "destroyed",
+];
+
+/// Quantifiers that are also said of dates ("around 1480"): whether the number after
+/// one is a year is decided by the words around it.
+const APPROXIMATE: &[&str] = &["around", "about", "approximately", "roughly"];
+
+/// Words that start a clause right after a year ("Around 1550 the town had …").
+const CLAUSE_STARTS: &[&str] = &[
+    "the", "a", "an", "he", "she", "it", "they", "we", "his", "her", "its", "their", "when",
+    "this", "these", "there",
+];
+
+fn is_time_word(w: &str) -> bool {
+    TIME_WORDS.iter().any(|t| t.eq_ignore_ascii_case(w))
+}
+
+/// "around 1480" is a year when a word of time comes before the quantifier ("from
+/// around 1480", "built about 1290") or a clause boundary after the number ("Around
+/// 1480, the town grew"); otherwise it is a count ("around 1480 were hurt").
+fn approximate_year(cx: &Ctx<'_>, i: usize, end: usize) -> bool {
+    let before_quantifier = i.checked_sub(2).and_then(|q| cx.prev_word(q));
+    if before_quantifier.is_some_and(is_time_word) {
+        return true;
+    }
+    // The quantifier opens the sentence or a clause ("Around 1480, …", "(c. 1480)").
+    let opens_clause = match i.checked_sub(3) {
+        None => true,
+        Some(b) if cx.is_space(b) => b
+            .checked_sub(1)
+            .is_none_or(|p| cx.kind(p) == Some(Kind::Punct)),
+        Some(b) => cx.kind(b) == Some(Kind::Punct),
+    };
+    match cx.tok(end) {
+        Some(t) if t.kind == Kind::Punct => opens_clause && matches!(t.text, "," | ")"),
+        Some(t) if t.kind == Kind::Space => cx
+            .word(end + 1)
+            .is_some_and(|w| CLAUSE_STARTS.iter().any(|c| c.eq_ignore_ascii_case(w))),
+        _ => false,
+    }
+}
+
 /// True if the 4-digit number at `i` (ending at `end`) should be read as a year.
 fn reads_as_year(cx: &Ctx<'_>, i: usize, end: usize, value: u32) -> bool {
-    if !(1100..=2099).contains(&value) {
+    // 1000–1099 only after a word of time ("since 1066"; "1066 votes" is a count).
+    let early_ok = (1000..1100).contains(&value) && cx.prev_word(i).is_some_and(is_time_word);
+    if !(1100..=2099).contains(&value) && !early_ok {
         return false;
     }
     // Glued to a word or part of a larger numeric expression: not a bare year.
@@ -169,7 +258,11 @@ fn reads_as_year(cx: &Ctx<'_>, i: usize, end: usize, value: u32) -> bool {
         }
     }
     if let Some(w) = cx.prev_word(i) {
-        if QUANTIFIERS.iter().any(|q| q.eq_ignore_ascii_case(w)) {
+        let approximate = APPROXIMATE.iter().any(|q| q.eq_ignore_ascii_case(w));
+        if approximate && !approximate_year(cx, i, end) {
+            return false;
+        }
+        if !approximate && QUANTIFIERS.iter().any(|q| q.eq_ignore_ascii_case(w)) {
             return false;
         }
     }
