@@ -2,21 +2,87 @@
 //! it in document order, skipping site furniture.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use scraper::{ElementRef, Html, Node, Selector};
 
 use super::clean::BlockSink;
 use super::{meta, Article, Block, BlockKind, ExtractOptions};
 
+/// A story shorter than this (characters read) is suspect: some boilerplate
+/// rule may have removed the text around it, so the rules are relaxed in
+/// turn to see whether they did.
+const TINY_STORY_CHARS: usize = 300;
+
+/// The skip rules that may be relaxed when they leave only a tiny story, in
+/// the order they are tried, with what the `-v` log calls them.
+const RELAXATIONS: &[(Relax, &str)] = &[
+    (
+        Relax {
+            furniture: true,
+            hidden: false,
+        },
+        "furniture class/id words, link lists and forms",
+    ),
+    (
+        Relax {
+            furniture: false,
+            hidden: true,
+        },
+        "hidden elements",
+    ),
+    (
+        Relax {
+            furniture: true,
+            hidden: true,
+        },
+        "furniture words, forms and hidden elements",
+    ),
+];
+
+fn chars_read(blocks: &[Block]) -> usize {
+    blocks.iter().map(|b| b.text.chars().count()).sum()
+}
+
+/// The story's containers and their blocks under `skip`.
+fn read_story<'a>(doc: &'a Html, skip: &SkipRules) -> (Vec<ElementRef<'a>>, Vec<Block>) {
+    let containers = find_containers(doc, skip);
+    let mut blocks = Vec::new();
+    for container in &containers {
+        blocks.extend(Walker::new(skip).run(*container));
+    }
+    (containers, blocks)
+}
+
 pub(crate) fn extract(text: &str, opts: &ExtractOptions) -> Article {
     let doc = Html::parse_document(text);
     let metadata = meta::Metadata::read(&doc);
-    let skip = SkipRules::new(opts, &doc);
-    let containers = find_containers(&doc, &skip);
-    let mut blocks = Vec::new();
-    for container in &containers {
-        blocks.extend(Walker::new(&skip).run(*container));
+    let skip = SkipRules::new(opts, &doc, Relax::default());
+    let (mut containers, mut blocks) = read_story(&doc, &skip);
+    // A boilerplate rule must never remove the only substantial text on the
+    // page: when what is left is tiny, relax the rules one at a time and keep
+    // a reading that finds several times more.
+    for (relax, rule) in RELAXATIONS {
+        let read = chars_read(&blocks);
+        if read >= TINY_STORY_CHARS {
+            break;
+        }
+        let relaxed = SkipRules::new(opts, &doc, *relax);
+        let (c, b) = read_story(&doc, &relaxed);
+        let relaxed_read = chars_read(&b);
+        if relaxed_read > 2 * read + 40 {
+            tracing::info!(
+                "extract: the story was {read} characters; relaxing the rule on {rule} reads \
+                 {relaxed_read}"
+            );
+            containers = c;
+            blocks = b;
+        } else {
+            tracing::debug!(
+                "extract: the story is {read} characters; relaxing the rule on {rule} reads \
+                 {relaxed_read}, not kept"
+            );
+        }
     }
     if let Some(body) = &metadata.article_body {
         // A page rendered by scripts holds little but a loading shell; its
@@ -32,6 +98,11 @@ pub(crate) fn extract(text: &str, opts: &ExtractOptions) -> Article {
     }
     if let Some(byline) = &metadata.byline {
         blocks.retain(|b| !repeats_byline(&b.text, byline));
+    }
+    // A heading with nothing after it titled furniture that was skipped (a
+    // "Quick links" box after the story).
+    while blocks.last().is_some_and(|b| b.kind == BlockKind::Heading) {
+        blocks.pop();
     }
     let h1 = selector("h1");
     let first_h1 = containers
@@ -144,8 +215,18 @@ fn find_containers<'a>(doc: &'a Html, skip: &SkipRules) -> Vec<ElementRef<'a>> {
         if let Some(&(chars, el)) = candidates.first() {
             let runner_up = candidates.get(1).map_or(0, |(c, _)| *c);
             // The story holds most of the page's text; a teaser <article>
-            // in a sidebar does not, nor does one post of a live blog.
-            if chars > 0 && chars * 2 >= page_chars && runner_up * 2 < chars {
+            // in a sidebar does not, nor does one post of a live blog. A
+            // story followed by a row of teaser <article>s may hold less than
+            // half the page, but it dwarfs each of them.
+            let dominant = runner_up * 2 < chars && chars * 2 >= page_chars;
+            let among_teasers = css == "article"
+                && runner_up * 2 < chars
+                && chars * 4 >= page_chars
+                && candidates
+                    .iter()
+                    .skip(1)
+                    .all(|(_, other)| is_teaser_card(*other));
+            if chars > 0 && (dominant || among_teasers) {
                 return vec![el];
             }
         }
@@ -156,6 +237,19 @@ fn find_containers<'a>(doc: &'a Html, skip: &SkipRules) -> Vec<ElementRef<'a>> {
     doc.select(&selector("body"))
         .next()
         .map_or_else(|| vec![root], |b| vec![b])
+}
+
+/// An `<article>` that points at another story: a linked heading, or text
+/// that is mostly links.
+fn is_teaser_card(article: ElementRef<'_>) -> bool {
+    let (total, linked) = link_density_parts(article);
+    article
+        .select(&selector(
+            "h2 a[href], h3 a[href], h4 a[href], h5 a[href], a[href] h2, a[href] h3, a[href] h4",
+        ))
+        .next()
+        .is_some()
+        || linked * 2 > total
 }
 
 /// Drops elements nested inside another element of the list.
@@ -301,7 +395,6 @@ const SKIP_TAGS: &[&str] = &[
     "dialog",
     "embed",
     "footer",
-    "form",
     "h1",
     "header",
     "iframe",
@@ -436,8 +529,26 @@ enum Verdict {
     Furniture,
 }
 
+/// Skip rules switched off for a second reading (see [`RELAXATIONS`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Relax {
+    /// Class/id words, link lists and forms: never [`Verdict::Furniture`].
+    furniture: bool,
+    /// `hidden`, `aria-hidden`, `display: none` are read.
+    hidden: bool,
+}
+
 struct SkipRules {
     opts: ExtractOptions,
+    relax: Relax,
+    /// Class-name stems that end in a furniture word as part of a
+    /// framework's naming (`elementor-widget` of `elementor-widget-container`
+    /// on every block of the page), so say nothing about the block; only
+    /// the rest of such a name is weighed (`sidebar` of
+    /// `elementor-widget-sidebar`). Normalized as in `verdict`.
+    framework_stems: HashSet<String>,
+    /// Layout verdicts of `<table>`s, by [`node_key`].
+    layout_tables: RefCell<HashMap<usize, bool>>,
     /// Paragraph characters of the whole page outside never-read elements.
     page_chars: usize,
     /// Furniture verdicts already weighed, by [`node_key`]: weighing walks
@@ -446,14 +557,102 @@ struct SkipRules {
 }
 
 impl SkipRules {
-    fn new(opts: &ExtractOptions, doc: &Html) -> SkipRules {
+    fn new(opts: &ExtractOptions, doc: &Html, relax: Relax) -> SkipRules {
         let mut rules = SkipRules {
             opts: *opts,
+            relax,
+            framework_stems: HashSet::new(),
+            layout_tables: RefCell::new(HashMap::new()),
             page_chars: 0,
             furniture_skipped: RefCell::new(HashMap::new()),
         };
         rules.page_chars = rules.paragraph_chars(doc.root_element(), Strictness::Structural);
+        rules.framework_stems = rules.framework_stems(doc);
         rules
+    }
+
+    /// Stems of class names with a furniture word after a namespace
+    /// (`elementor-widget` of `elementor-widget-text-editor`; never `widget`
+    /// or `widget-area`) whose elements together hold most of the page's
+    /// text: a framework names every block that way, story and furniture
+    /// alike, so the stem cannot tell them apart.
+    fn framework_stems(&self, doc: &Html) -> HashSet<String> {
+        let mut carriers: HashMap<String, Vec<ElementRef<'_>>> = HashMap::new();
+        for el in doc
+            .root_element()
+            .descendants()
+            .filter_map(ElementRef::wrap)
+        {
+            for class in el.value().classes() {
+                let name = normalize_name(class);
+                if let Some((stem, _)) = furniture_stem(&name) {
+                    let list = carriers.entry(stem.to_string()).or_default();
+                    if list.last() != Some(&el) {
+                        list.push(el);
+                    }
+                }
+            }
+        }
+        let mut framework = HashSet::new();
+        for (name, elements) in carriers {
+            let keys: HashSet<usize> = elements.iter().map(|e| node_key(*e)).collect();
+            let chars: usize = elements
+                .iter()
+                .filter(|e| {
+                    !e.ancestors()
+                        .filter_map(ElementRef::wrap)
+                        .any(|a| keys.contains(&node_key(a)))
+                })
+                .map(|e| self.paragraph_chars(*e, Strictness::Structural))
+                .sum();
+            if chars * 2 > self.page_chars {
+                framework.insert(name);
+            }
+        }
+        framework
+    }
+
+    /// Whether `table` lays out the page rather than holding data: older
+    /// sites put the whole story in a cell. A presentation role, a nested
+    /// table, or cells holding paragraphs and other blocks with real text.
+    fn is_layout_table(&self, table: ElementRef<'_>) -> bool {
+        let key = node_key(table);
+        if let Some(&layout) = self.layout_tables.borrow().get(&key) {
+            return layout;
+        }
+        let layout = table
+            .attr("role")
+            .is_some_and(|r| matches!(r.trim(), "presentation" | "none"))
+            || table.select(&selector("table")).any(|t| t != table)
+            || (table
+                .select(&selector(
+                    "p, div, h2, h3, h4, h5, h6, ul, ol, blockquote, article, section, main",
+                ))
+                .next()
+                .is_some()
+                && table.select(&selector("td, th")).any(|cell| {
+                    cell.text().map(|t| t.trim().chars().count()).sum::<usize>() > 200
+                }));
+        self.layout_tables.borrow_mut().insert(key, layout);
+        layout
+    }
+
+    /// A cell of a layout table is a block of its own; a data table's cells
+    /// join their row.
+    fn role_of(&self, el: ElementRef<'_>) -> Role {
+        let role = role(el.value().name());
+        if role != Role::Cell {
+            return role;
+        }
+        let table = el
+            .ancestors()
+            .filter_map(ElementRef::wrap)
+            .find(|a| a.value().name() == "table");
+        if table.is_some_and(|t| self.is_layout_table(t)) {
+            Role::Block(None)
+        } else {
+            role
+        }
     }
 
     /// Whether `el` and everything inside it is not article text.
@@ -495,13 +694,13 @@ impl SkipRules {
             "pre" => !self.opts.read_code,
             // Inline code reads as part of its sentence; a multi-line block does not.
             "code" => !self.opts.read_code && el.text().any(|t| t.contains('\n')),
-            "table" => !self.opts.read_tables,
+            "table" => !self.opts.read_tables && !self.is_layout_table(el),
             "sup" => is_footnote_marker(el),
             // A date standing alone is a dateline; the intro reads the date.
             "time" => is_standalone(el),
             _ => false,
         };
-        if optional || is_hidden(e) {
+        if optional || (!self.relax.hidden && is_hidden(e) && !is_streamed_segment(e)) {
             return Verdict::Skip;
         }
         if e.attr("role")
@@ -509,9 +708,21 @@ impl SkipRules {
         {
             return Verdict::Skip;
         }
+        if self.relax.furniture {
+            return Verdict::Keep;
+        }
+        // A form is furniture (search, sign-up, comment forms) unless it
+        // holds most of the page: ASP.NET wraps the whole page in one.
+        if name == "form" {
+            return Verdict::Furniture;
+        }
         let mut names = String::new();
         for class in e.classes() {
-            names.push_str(class);
+            let class = normalize_name(class);
+            match furniture_stem(&class) {
+                Some((stem, rest)) if self.framework_stems.contains(stem) => names.push_str(rest),
+                _ => names.push_str(&class),
+            }
             names.push(' ');
         }
         if let Some(id) = e.id() {
@@ -525,10 +736,9 @@ impl SkipRules {
                 names.push(' ');
             }
         }
-        let names = names.to_lowercase().replace('_', "-");
+        let names = normalize_name(&names);
         let furniture = (!self.opts.read_captions && has_word(&names, "caption"))
-            || SKIP_WORDS.iter().any(|w| has_word(&names, w))
-            || SKIP_PREFIXES.iter().any(|p| has_prefix(&names, p))
+            || is_furniture_name(&names)
             || (matches!(name, "ul" | "ol") && is_link_list(el))
             || (name == "p" && is_link_line(el));
         if furniture {
@@ -583,6 +793,42 @@ enum Strictness {
     Structural,
     /// Furniture holding most of the page's text is read.
     Protecting,
+}
+
+/// Class/id names compared lower-cased, with `_` as `-`.
+fn normalize_name(name: &str) -> String {
+    name.to_lowercase().replace('_', "-")
+}
+
+/// `name` split after its first furniture word part when a namespace that is
+/// not furniture comes before it: `elementor-widget-text-editor` →
+/// (`elementor-widget`, `text-editor`); `widget-area` and `post` → `None`.
+fn furniture_stem(name: &str) -> Option<(&str, &str)> {
+    let (namespace, _) = name.split_once('-')?;
+    if is_furniture_name(namespace) {
+        return None;
+    }
+    let mut end = namespace.len();
+    for part in name[namespace.len() + 1..].split('-') {
+        end += 1 + part.len();
+        if !part.is_empty() && is_furniture_name(part) {
+            let rest = name.get(end + 1..).unwrap_or("");
+            return Some((&name[..end], rest));
+        }
+    }
+    None
+}
+
+/// Whether normalized `names` holds a furniture word or word beginning.
+fn is_furniture_name(names: &str) -> bool {
+    SKIP_WORDS.iter().any(|w| has_word(names, w))
+        || SKIP_PREFIXES.iter().any(|p| has_prefix(names, p))
+}
+
+/// A segment a streaming renderer sends hidden and a script moves into the
+/// page (React's `<div hidden id="S:0">`): the content, not hidden content.
+fn is_streamed_segment(e: &scraper::node::Element) -> bool {
+    e.attr("hidden").is_some() && e.id().is_some_and(|id| id.starts_with("S:"))
 }
 
 fn is_hidden(e: &scraper::node::Element) -> bool {
@@ -780,7 +1026,7 @@ impl<'r> Walker<'r> {
                         {
                             return false;
                         }
-                        match role(e.name()) {
+                        match self.skip.role_of(el) {
                             Role::Inline => {}
                             Role::LineBreak => self.sink.line_break(),
                             Role::Cell => {
@@ -797,7 +1043,8 @@ impl<'r> Walker<'r> {
                     _ => {}
                 },
                 Step::Close(node) => {
-                    if let Some(Role::Block(_)) = node.value().as_element().map(|e| role(e.name()))
+                    if let Some(Role::Block(_)) =
+                        ElementRef::wrap(node).map(|e| self.skip.role_of(e))
                     {
                         self.sink.flush(self.kind());
                         self.kinds.pop();
@@ -823,5 +1070,26 @@ mod tests {
         assert!(!has_word("commentary", "comment"));
         assert!(has_prefix("relatedarticles", "related"));
         assert!(!has_prefix("unrelated", "related"));
+    }
+
+    #[test]
+    fn furniture_stems_of_framework_names() {
+        assert_eq!(
+            furniture_stem("elementor-widget-text-editor"),
+            Some(("elementor-widget", "text-editor"))
+        );
+        assert_eq!(
+            furniture_stem("elementor-widget-sidebar"),
+            Some(("elementor-widget", "sidebar"))
+        );
+        assert_eq!(
+            furniture_stem("elementor-widget"),
+            Some(("elementor-widget", ""))
+        );
+        // The furniture word first: the name is the furniture's own.
+        assert_eq!(furniture_stem("widget-area"), None);
+        assert_eq!(furniture_stem("sidebar-widget"), None);
+        assert_eq!(furniture_stem("entry-content"), None);
+        assert_eq!(furniture_stem("widget"), None);
     }
 }
