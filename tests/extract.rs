@@ -616,3 +616,19 @@ fn a_long_teaser_article_in_an_aside_is_not_the_story() {
         ]
     );
 }
+
+#[test]
+fn a_header_element_holding_the_story_is_read() {
+    // Webflow builds sections from <header>; the site's own header is still skipped.
+    let para = "The river authority lowered the weir on Thursday so that salmon can reach the spawning grounds upstream for the first time in a century.";
+    let more = "Anglers and ecologists had campaigned for the change for twenty years, and the authority said it would monitor the fish counts every autumn.";
+    let page = format!(
+        r#"<html><body><div class="page-wrapper">
+        <header class="navbar"><p>Riverwatch: news from the valley, every week.</p></header>
+        <main class="main-wrapper"><header class="section_blog-post"><div class="container">
+        <div class="blog-rich-text"><p>{para}</p><p>{more}</p></div></div></header></main>
+        </div></body></html>"#
+    );
+    let article = extract_ok(&html(&page), &ExtractOptions::default());
+    assert_eq!(texts(&article), [para, more]);
+}

@@ -202,6 +202,10 @@ fn find_containers<'a>(doc: &'a Html, skip: &SkipRules) -> Vec<ElementRef<'a>> {
         .collect(),
     );
     if !bodies.is_empty() {
+        tracing::debug!(
+            "extract: container: {} articleBody element(s)",
+            bodies.len()
+        );
         return bodies;
     }
     for css in ["article", "main, [role=main]"] {
@@ -227,11 +231,16 @@ fn find_containers<'a>(doc: &'a Html, skip: &SkipRules) -> Vec<ElementRef<'a>> {
                     .skip(1)
                     .all(|(_, other)| is_teaser_card(*other));
             if chars > 0 && (dominant || among_teasers) {
+                tracing::debug!(
+                    "extract: container: <{}> holding {chars} of {page_chars} characters",
+                    describe(el)
+                );
                 return vec![el];
             }
         }
     }
     if let Some(best) = best_scored(doc, skip) {
+        tracing::debug!("extract: container: best scored <{}>", describe(best));
         return vec![best];
     }
     doc.select(&selector("body"))
@@ -250,6 +259,21 @@ fn is_teaser_card(article: ElementRef<'_>) -> bool {
         .next()
         .is_some()
         || linked * 2 > total
+}
+
+/// `tag.class#id` of an element, for the debug log.
+fn describe(el: ElementRef<'_>) -> String {
+    let e = el.value();
+    let mut out = e.name().to_string();
+    for class in e.classes().take(3) {
+        out.push('.');
+        out.push_str(class);
+    }
+    if let Some(id) = e.id() {
+        out.push('#');
+        out.push_str(id);
+    }
+    out
 }
 
 /// Drops elements nested inside another element of the list.
@@ -396,7 +420,6 @@ const SKIP_TAGS: &[&str] = &[
     "embed",
     "footer",
     "h1",
-    "header",
     "iframe",
     "img",
     "input",
@@ -712,8 +735,9 @@ impl SkipRules {
             return Verdict::Keep;
         }
         // A form is furniture (search, sign-up, comment forms) unless it
-        // holds most of the page: ASP.NET wraps the whole page in one.
-        if name == "form" {
+        // holds most of the page: ASP.NET wraps the whole page in one. So is
+        // a header, which Webflow sites also use for the story's section.
+        if matches!(name, "form" | "header") {
             return Verdict::Furniture;
         }
         let mut names = String::new();
