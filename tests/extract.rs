@@ -632,3 +632,34 @@ fn a_header_element_holding_the_story_is_read() {
     let article = extract_ok(&html(&page), &ExtractOptions::default());
     assert_eq!(texts(&article), [para, more]);
 }
+
+#[test]
+fn a_story_in_several_sibling_blocks_is_read_whole() {
+    // CMS "blocks": the story in four sibling blocks of two paragraphs each,
+    // none standing out; Readability's rule takes the element holding them.
+    let story = [
+        "The orchard on Hill Lane will open its gates to pickers this weekend, two weeks earlier than last year, after a warm spring.",
+        "Owners said the early varieties were ripe, and that the late apples, which most visitors come for, would follow in October.",
+        "Baskets are provided at the gate, and the orchard asks visitors to keep to the marked rows, where the grass has been cut.",
+        "Parking is free on the lower field, which drains well, though the owners suggest coming by bike on the busiest Saturdays.",
+        "A cider press will run in the barn on Sundays, and children can try it, with an adult, between ten and four o'clock.",
+        "Proceeds from the first weekend go to the village school, which plans to plant its own row of trees in the autumn.",
+        "The orchard was planted in 1952 by the current owner's grandfather, and some of the original trees still bear fruit.",
+        "Pickers pay by weight at the gate on the way out, and the owners say prices are the same as last year's, per kilo.",
+    ];
+    let blocks: String = story
+        .chunks(2)
+        .map(|pair| {
+            format!(
+                r#"<div class="html-block"><div class="css-0"><p>{}</p><p>{}</p></div></div>"#,
+                pair[0], pair[1]
+            )
+        })
+        .collect();
+    let page = format!(
+        r#"<html><body><div id="app"><div class="wrapper"><div class="col-primary">{blocks}</div>
+        <div class="col-secondary"><p>Hill Lane Orchard, open daily from nine until dusk.</p></div></div></div></body></html>"#
+    );
+    let article = extract_ok(&html(&page), &ExtractOptions::default());
+    assert_eq!(texts(&article), story);
+}

@@ -329,27 +329,67 @@ fn best_scored<'a>(doc: &'a Html, skip: &SkipRules) -> Option<ElementRef<'a>> {
         let len = text.chars().count();
         if len >= 25 {
             let score = 1.0 + text.matches(',').count() as f64 + (len as f64 / 100.0).min(3.0);
-            let mut ancestors = el.ancestors().filter_map(ElementRef::wrap);
-            if let Some(parent) = ancestors.next() {
-                add(parent, score);
-            }
-            if let Some(grandparent) = ancestors.next() {
-                add(grandparent, score / 2.0);
+            // As Readability: the parent gets the score, the grandparent
+            // half, and ancestors up to five levels a share that shrinks
+            // with the distance, so a story cut into many small blocks
+            // (page builders) still adds up in the element holding them all.
+            for (level, ancestor) in el
+                .ancestors()
+                .filter_map(ElementRef::wrap)
+                .take(5)
+                .enumerate()
+            {
+                let divider = match level {
+                    0 => 1.0,
+                    1 => 2.0,
+                    _ => level as f64 * 3.0,
+                };
+                add(ancestor, score / divider);
             }
         }
         true
     });
+    // Text that is mostly links is a menu or a list of teasers.
+    for (el, score) in &mut scores {
+        let (total, linked) = link_density_parts(*el);
+        if total > 0 {
+            *score *= 1.0 - linked as f64 / total as f64;
+        }
+    }
     // Not `max_by`, which would give a tie to the later element.
-    scores
-        .into_iter()
-        .fold(
-            None,
-            |best: Option<(ElementRef<'a>, f64)>, candidate| match best {
-                Some(b) if b.1 >= candidate.1 => Some(b),
-                _ => Some(candidate),
-            },
-        )
-        .map(|(el, _)| el)
+    let (top, top_score) =
+        scores
+            .iter()
+            .copied()
+            .fold(
+                None,
+                |best: Option<(ElementRef<'a>, f64)>, candidate| match best {
+                    Some(b) if b.1 >= candidate.1 => Some(b),
+                    _ => Some(candidate),
+                },
+            )?;
+    // Several near-best candidates under one ancestor are parts of one story
+    // (Readability's rule): that ancestor holds it all.
+    let close: Vec<ElementRef<'a>> = scores
+        .iter()
+        .filter(|(el, score)| *el != top && *score >= 0.75 * top_score)
+        .map(|(el, _)| *el)
+        .collect();
+    if close.len() >= 3 {
+        for ancestor in top.ancestors().filter_map(ElementRef::wrap) {
+            if matches!(ancestor.value().name(), "body" | "html") {
+                break;
+            }
+            let inside = close
+                .iter()
+                .filter(|c| c.ancestors().any(|a| a.id() == ancestor.id()))
+                .count();
+            if inside >= 3 {
+                return Some(ancestor);
+            }
+        }
+    }
+    Some(top)
 }
 
 type NodeRef<'a> = <ElementRef<'a> as std::ops::Deref>::Target;
