@@ -663,3 +663,33 @@ fn a_story_in_several_sibling_blocks_is_read_whole() {
     let article = extract_ok(&html(&page), &ExtractOptions::default());
     assert_eq!(texts(&article), story);
 }
+
+#[test]
+fn a_story_cut_into_many_small_blocks_beats_a_dense_notice() {
+    // Page builders nest every paragraph in its own block; a legal notice of
+    // two comma-heavy paragraphs outscores each block, but the story is where
+    // most of the page's text is.
+    let story: Vec<String> = (1..=10)
+        .map(|n| {
+            format!(
+                "Day {n} of the harvest festival brought more visitors to the orchard on Hill Lane than the owners had expected for the week."
+            )
+        })
+        .collect();
+    let blocks: String = story
+        .iter()
+        .map(|p| {
+            format!(
+                r#"<div class="el-block"><div class="el-inner"><div class="el-text"><p>{p}</p></div></div></div>"#
+            )
+        })
+        .collect();
+    let notice = "This site, its owners, and its contributors accept no liability, express or implied, for loss, damage, or injury, however caused, arising from visits, events, or advice described here, nor for errors, omissions, or changes, which may occur without notice.";
+    let page = format!(
+        r#"<html><body><div class="page"><div class="col"><div class="wrap">{blocks}</div></div>
+        <div class="bottom"><div class="notice"><p>{notice}</p><p>{notice}</p></div></div>
+        </div></body></html>"#
+    );
+    let article = extract_ok(&html(&page), &ExtractOptions::default());
+    assert_eq!(texts(&article), story);
+}

@@ -240,6 +240,23 @@ fn find_containers<'a>(doc: &'a Html, skip: &SkipRules) -> Vec<ElementRef<'a>> {
         }
     }
     if let Some(best) = best_scored(doc, skip) {
+        let best_chars = skip.paragraph_chars(best, Strictness::Protecting);
+        // The best-scored block holds a small part of the page's text: a
+        // disclaimer with many commas can outscore a story cut into many
+        // small blocks. The element where most of the text sits wins then.
+        if best_chars * 3 < page_chars {
+            if let Some((mass, chars)) = text_mass(root, skip, page_chars) {
+                if chars >= 2 * best_chars {
+                    tracing::debug!(
+                        "extract: container: <{}> holding {chars} of {page_chars} characters, \
+                         not the best scored <{}> ({best_chars})",
+                        describe(mass),
+                        describe(best)
+                    );
+                    return vec![mass];
+                }
+            }
+        }
         tracing::debug!("extract: container: best scored <{}>", describe(best));
         return vec![best];
     }
@@ -259,6 +276,37 @@ fn is_teaser_card(article: ElementRef<'_>) -> bool {
         .next()
         .is_some()
         || linked * 2 > total
+}
+
+/// The deepest element holding at least 60 % of the page's `page_chars`
+/// paragraph characters, found by stepping from `<body>` into the child
+/// holding the most while it still holds that much.
+fn text_mass<'a>(
+    root: ElementRef<'a>,
+    skip: &SkipRules,
+    page_chars: usize,
+) -> Option<(ElementRef<'a>, usize)> {
+    let need = page_chars * 3 / 5;
+    let mut at = root.select(&selector("body")).next()?;
+    let mut chars = skip.paragraph_chars(at, Strictness::Protecting);
+    if chars < need || need == 0 {
+        return None;
+    }
+    loop {
+        let best_child = at
+            .children()
+            .filter_map(ElementRef::wrap)
+            .filter(|c| !skip.skips(*c))
+            .map(|c| (c, skip.paragraph_chars(c, Strictness::Protecting)))
+            .max_by_key(|(_, n)| *n);
+        match best_child {
+            Some((child, n)) if n >= need => {
+                at = child;
+                chars = n;
+            }
+            _ => return Some((at, chars)),
+        }
+    }
 }
 
 /// `tag.class#id` of an element, for the debug log.
@@ -368,6 +416,13 @@ fn best_scored<'a>(doc: &'a Html, skip: &SkipRules) -> Option<ElementRef<'a>> {
                     _ => Some(candidate),
                 },
             )?;
+    if tracing::enabled!(tracing::Level::TRACE) {
+        let mut ranked: Vec<&(ElementRef<'a>, f64)> = scores.iter().collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        for (el, score) in ranked.into_iter().take(8) {
+            tracing::trace!("extract: candidate <{}> {score:.1}", describe(*el));
+        }
+    }
     // Several near-best candidates under one ancestor are parts of one story
     // (Readability's rule): that ancestor holds it all.
     let close: Vec<ElementRef<'a>> = scores
