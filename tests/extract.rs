@@ -693,3 +693,77 @@ fn a_story_cut_into_many_small_blocks_beats_a_dense_notice() {
     let article = extract_ok(&html(&page), &ExtractOptions::default());
     assert_eq!(texts(&article), story);
 }
+
+#[test]
+fn a_quotation_set_as_a_figure_is_read_but_not_an_image_caption() {
+    let para = "The council's plan for the old station square drew more than four hundred comments in its first week of consultation.";
+    let quote = "We want a square people cross on foot, not one they drive around, said the councillor in charge of the plan.";
+    let page = format!(
+        r#"<html><body><article><p>{para}</p>
+        <figure class="quote-block"><blockquote><p>{quote}</p></blockquote><figcaption>Councillor Ana Ruiz</figcaption></figure>
+        <figure><img src="square.jpg" alt=""><figcaption>The square today. (Photo: City archive)</figcaption></figure>
+        <p>{para} The consultation closes on Friday.</p></article></body></html>"#
+    );
+    let article = extract_ok(&html(&page), &ExtractOptions::default());
+    assert_eq!(
+        texts(&article),
+        [
+            para.to_string(),
+            quote.to_string(),
+            format!("{para} The consultation closes on Friday.")
+        ]
+    );
+}
+
+#[test]
+fn collapsed_accordion_panels_are_read_but_not_other_hidden_boxes() {
+    let intro = "Installing solar panels takes three to six months from the first quote to the day the system is switched on.";
+    let step = "The installer visits the roof, measures it and checks the wiring, and then sends a final design for you to approve.";
+    let permit = "Most towns need a building permit and a grid connection agreement, which the installer usually applies for.";
+    let page = format!(
+        r#"<html><body><main class="guide"><p>{intro}</p>
+        <div class="accordion"><h3><button aria-expanded="false">Site visit</button></h3>
+        <div role="region" style="display:none"><p>{step}</p></div>
+        <h3><button aria-expanded="false">Permits</button></h3>
+        <div class="accordion-panel" style="display: none"><p>{permit}</p></div></div>
+        <div class="exit-intent" style="display:none"><p>Wait! Before you go, get three free quotes from installers near you today.</p></div>
+        </main></body></html>"#
+    );
+    let article = extract_ok(&html(&page), &ExtractOptions::default());
+    assert_eq!(texts(&article), [intro, step, permit]);
+}
+
+#[test]
+fn a_page_builder_widget_on_every_block_does_not_drop_the_story() {
+    // SiteOrigin: `so-panel widget widget_text` on every panel of the page.
+    let paras = [
+        "Negotiating a first salary feels risky, but employers expect it, and most offers leave some room to move.",
+        "Start by finding the range for the role in your city, from salary surveys and from people who do the job.",
+        "When the offer comes, thank the employer, ask for a day to think, and then name a number near the top of the range.",
+        "If the salary cannot move, ask about the start date, training budget, or an early review instead.",
+    ];
+    let panels: String = paras
+        .iter()
+        .enumerate()
+        .map(|(n, p)| {
+            format!(
+                r#"<div class="panel-grid-cell"><div class="so-panel widget widget_text" id="panel-5-{n}"><div class="textwidget"><p>{p}</p></div></div></div>"#
+            )
+        })
+        .collect();
+    let intro = [
+        "Career services answers the questions students ask most about their first job offer, in the guide below.",
+        "It covers salary, benefits and start dates, and how to ask for each without putting the offer at risk.",
+        "Advisers are available for a practice conversation before you reply to an employer, by phone or in person.",
+    ];
+    let page = format!(
+        r#"<html><body><div class="entry-content"><p>{}</p><p>{}</p><p>{}</p><div class="panel-layout">{panels}</div></div>
+        <div id="secondary" class="widget-area"><section class="widget widget_recent_entries"><h2>Recent posts</h2>
+        <ul><li><a href="/a">Career fair dates</a></li><li><a href="/b">Resume clinic</a></li></ul></section></div>
+        </body></html>"#,
+        intro[0], intro[1], intro[2]
+    );
+    let article = extract_ok(&html(&page), &ExtractOptions::default());
+    let expected: Vec<&str> = intro.iter().chain(&paras).copied().collect();
+    assert_eq!(texts(&article), expected);
+}

@@ -615,6 +615,11 @@ const SKIP_WORDS: &[&str] = &[
     "widget",
 ];
 
+/// Furniture words that page builders also put on every block of the page
+/// (SiteOrigin's `so-panel widget widget_text`): a name starting with one is
+/// a stem (see [`SkipRules::framework_stems`]) like a namespaced one.
+const PAGE_BUILDER_WORDS: &[&str] = &["widget"];
+
 /// Class/id word beginnings of furniture ("relatedArticles", "newsletter-box").
 const SKIP_PREFIXES: &[&str] = &[
     "advertis",
@@ -808,7 +813,10 @@ impl SkipRules {
             return Verdict::Skip;
         }
         let optional = match name {
-            "figure" | "figcaption" => !self.opts.read_captions,
+            "figcaption" => !self.opts.read_captions,
+            // A figure is an image with its caption, unless it holds text of
+            // its own: a quotation or paragraphs set as a figure.
+            "figure" => !self.opts.read_captions && !figure_holds_text(el),
             "pre" => !self.opts.read_code,
             // Inline code reads as part of its sentence; a multi-line block does not.
             "code" => !self.opts.read_code && el.text().any(|t| t.contains('\n')),
@@ -818,7 +826,12 @@ impl SkipRules {
             "time" => is_standalone(el),
             _ => false,
         };
-        if optional || (!self.relax.hidden && is_hidden(e) && !is_streamed_segment(e)) {
+        if optional
+            || (!self.relax.hidden
+                && is_hidden(e)
+                && !is_streamed_segment(e)
+                && !is_collapsed_panel(e))
+        {
             return Verdict::Skip;
         }
         if e.attr("role")
@@ -923,6 +936,10 @@ fn normalize_name(name: &str) -> String {
 /// not furniture comes before it: `elementor-widget-text-editor` →
 /// (`elementor-widget`, `text-editor`); `widget-area` and `post` → `None`.
 fn furniture_stem(name: &str) -> Option<(&str, &str)> {
+    let first = name.split('-').next().unwrap_or(name);
+    if PAGE_BUILDER_WORDS.contains(&first) {
+        return Some((first, name.get(first.len() + 1..).unwrap_or("")));
+    }
     let (namespace, _) = name.split_once('-')?;
     if is_furniture_name(namespace) {
         return None;
@@ -948,6 +965,41 @@ fn is_furniture_name(names: &str) -> bool {
 /// page (React's `<div hidden id="S:0">`): the content, not hidden content.
 fn is_streamed_segment(e: &scraper::node::Element) -> bool {
     e.attr("hidden").is_some() && e.id().is_some_and(|id| id.starts_with("S:"))
+}
+
+/// A collapsed accordion or tab panel: hidden until its heading is clicked,
+/// but part of the page's text (FAQ answers, guide sections).
+fn is_collapsed_panel(e: &scraper::node::Element) -> bool {
+    if e.attr("role")
+        .is_some_and(|r| matches!(r.trim(), "region" | "tabpanel"))
+    {
+        return true;
+    }
+    let mut names = String::new();
+    for class in e.classes() {
+        names.push_str(&normalize_name(class));
+        names.push(' ');
+    }
+    [
+        "accordion",
+        "collaps",
+        "tab-pane",
+        "tabpanel",
+        "tab-panel",
+        "faq",
+    ]
+    .iter()
+    .any(|p| has_prefix(&names, p))
+}
+
+/// Whether a `<figure>` holds text besides its caption.
+fn figure_holds_text(figure: ElementRef<'_>) -> bool {
+    figure.select(&selector("blockquote, p, ul, ol")).any(|el| {
+        !el.ancestors()
+            .filter_map(ElementRef::wrap)
+            .take_while(|a| *a != figure)
+            .any(|a| a.value().name() == "figcaption")
+    })
 }
 
 fn is_hidden(e: &scraper::node::Element) -> bool {
@@ -1206,9 +1258,11 @@ mod tests {
             Some(("elementor-widget", ""))
         );
         // The furniture word first: the name is the furniture's own.
-        assert_eq!(furniture_stem("widget-area"), None);
         assert_eq!(furniture_stem("sidebar-widget"), None);
+        assert_eq!(furniture_stem("comment-body"), None);
         assert_eq!(furniture_stem("entry-content"), None);
-        assert_eq!(furniture_stem("widget"), None);
+        // Except a word page builders put on every block.
+        assert_eq!(furniture_stem("widget"), Some(("widget", "")));
+        assert_eq!(furniture_stem("widget-text"), Some(("widget", "text")));
     }
 }
