@@ -767,3 +767,23 @@ fn a_page_builder_widget_on_every_block_does_not_drop_the_story() {
     let expected: Vec<&str> = intro.iter().chain(&paras).copied().collect();
     assert_eq!(texts(&article), expected);
 }
+
+#[test]
+fn related_boxes_link_blocks_and_metadata_lines_are_not_read() {
+    let para = "Enterprise buyers will favour smaller AI projects with measurable returns next year, the analyst firm said on Thursday.";
+    let more = "Its survey of four hundred companies found that most had paused at least one large deployment to review its costs.";
+    let page = format!(
+        r#"<html><body><main><div class="story">
+        <div class="meta"><span>Fri, 19th Dec 2025</span></div><p>9 mins read</p>
+        <p>{para}</p><p>{more}</p>
+        <p>We may earn commission from links on this page, but we only recommend products we back.</p>
+        <div class="zone"><div class="label">Related stories</div>
+          <div class="list"><div>Aspire secures key licences for its global rollout, with a long teaser</div><div>Keepit named a leader for backup</div></div></div>
+        <div class="cards"><a href="/a"><div>Tech firms push agentic assistants</div></a>
+          <a href="/b"><div>Cohesity expands its cyber defence pact</div></a>
+          <a href="/c"><div>Ad firm unveils an AI assistant</div></a></div>
+        </div></main></body></html>"#
+    );
+    let article = extract_ok(&html(&page), &ExtractOptions::default());
+    assert_eq!(texts(&article), [para, more]);
+}

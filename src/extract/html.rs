@@ -229,7 +229,7 @@ fn find_containers<'a>(doc: &'a Html, skip: &SkipRules) -> Vec<ElementRef<'a>> {
                 && candidates
                     .iter()
                     .skip(1)
-                    .all(|(_, other)| is_teaser_card(*other));
+                    .all(|(_, other)| is_teaser_card(*other, skip));
             if chars > 0 && (dominant || among_teasers) {
                 tracing::debug!(
                     "extract: container: <{}> holding {chars} of {page_chars} characters",
@@ -267,8 +267,8 @@ fn find_containers<'a>(doc: &'a Html, skip: &SkipRules) -> Vec<ElementRef<'a>> {
 
 /// An `<article>` that points at another story: a linked heading, or text
 /// that is mostly links.
-fn is_teaser_card(article: ElementRef<'_>) -> bool {
-    let (total, linked) = link_density_parts(article);
+fn is_teaser_card(article: ElementRef<'_>, skip: &SkipRules) -> bool {
+    let LinkStats { total, linked, .. } = skip.links(article);
     article
         .select(&selector(
             "h2 a[href], h3 a[href], h4 a[href], h5 a[href], a[href] h2, a[href] h3, a[href] h4",
@@ -292,7 +292,9 @@ fn text_mass<'a>(
     if chars < need || need == 0 {
         return None;
     }
-    loop {
+    // Real pages nest a few dozen levels; the bound keeps pathological
+    // nesting from costing a walk of the subtree per level.
+    for _ in 0..64 {
         let best_child = at
             .children()
             .filter_map(ElementRef::wrap)
@@ -307,6 +309,7 @@ fn text_mass<'a>(
             _ => return Some((at, chars)),
         }
     }
+    Some((at, chars))
 }
 
 /// `tag.class#id` of an element, for the debug log.
@@ -399,7 +402,7 @@ fn best_scored<'a>(doc: &'a Html, skip: &SkipRules) -> Option<ElementRef<'a>> {
     });
     // Text that is mostly links is a menu or a list of teasers.
     for (el, score) in &mut scores {
-        let (total, linked) = link_density_parts(*el);
+        let LinkStats { total, linked, .. } = skip.links(*el);
         if total > 0 {
             *score *= 1.0 - linked as f64 / total as f64;
         }
@@ -670,6 +673,8 @@ struct SkipRules {
     /// the rest of such a name is weighed (`sidebar` of
     /// `elementor-widget-sidebar`). Normalized as in `verdict`.
     framework_stems: HashSet<String>,
+    /// Link statistics of every element of the page, by [`node_key`].
+    link_stats: HashMap<usize, LinkStats>,
     /// Layout verdicts of `<table>`s, by [`node_key`].
     layout_tables: RefCell<HashMap<usize, bool>>,
     /// Paragraph characters of the whole page outside never-read elements.
@@ -686,6 +691,7 @@ impl SkipRules {
             relax,
             framework_stems: HashSet::new(),
             layout_tables: RefCell::new(HashMap::new()),
+            link_stats: link_stats(doc.root_element()),
             page_chars: 0,
             furniture_skipped: RefCell::new(HashMap::new()),
         };
@@ -776,6 +782,15 @@ impl SkipRules {
         } else {
             role
         }
+    }
+
+    /// Link statistics of `el` (computed afresh for an element of another
+    /// document, such as JSON-LD `articleBody` markup).
+    fn links(&self, el: ElementRef<'_>) -> LinkStats {
+        self.link_stats
+            .get(&node_key(el))
+            .copied()
+            .unwrap_or_else(|| link_density_parts(el))
     }
 
     /// Whether `el` and everything inside it is not article text.
@@ -870,9 +885,11 @@ impl SkipRules {
         }
         let names = normalize_name(&names);
         let furniture = (!self.opts.read_captions && has_word(&names, "caption"))
+            || heads_related_links(el, self)
             || is_furniture_name(&names)
-            || (matches!(name, "ul" | "ol") && is_link_list(el))
-            || (name == "p" && is_link_line(el));
+            || (matches!(name, "ul" | "ol") && is_link_list(el, self.links(el)))
+            || (matches!(name, "div" | "section") && is_link_block(self.links(el)))
+            || (name == "p" && is_link_line(self.links(el)));
         if furniture {
             Verdict::Furniture
         } else {
@@ -992,6 +1009,32 @@ fn is_collapsed_panel(e: &scraper::node::Element) -> bool {
     .any(|p| has_prefix(&names, p))
 }
 
+/// A box whose first element is a heading such as "Related stories" or "More
+/// from Transport": teasers for other stories.
+fn heads_related_links(el: ElementRef<'_>, skip: &SkipRules) -> bool {
+    if !matches!(role(el.value().name()), Role::Block(None)) || el.value().name() == "p" {
+        return false;
+    }
+    el.children()
+        .filter_map(ElementRef::wrap)
+        .next()
+        // Only a short first element can be such a heading; not reading a
+        // long one keeps deeply nested markup linear.
+        .filter(|first| skip.links(*first).total <= 80 && first.descendants().nth(16).is_none())
+        .is_some_and(|first| super::clean::is_related_heading(&element_text(first)))
+}
+
+/// A `<div>` of three or more links and (almost) nothing else: teaser cards
+/// and menus built without a list.
+fn is_link_block(stats: LinkStats) -> bool {
+    let LinkStats {
+        total,
+        linked,
+        links,
+    } = stats;
+    links >= 3 && total > 0 && linked * 10 >= total * 9
+}
+
 /// Whether a `<figure>` holds text besides its caption.
 fn figure_holds_text(figure: ElementRef<'_>) -> bool {
     figure.select(&selector("blockquote, p, ul, ol")).any(|el| {
@@ -1054,26 +1097,93 @@ fn own_text(el: ElementRef<'_>) -> String {
 }
 
 /// Characters of text in `el`, and of text inside its links.
-fn link_density_parts(el: ElementRef<'_>) -> (usize, usize) {
+fn link_density_parts(el: ElementRef<'_>) -> LinkStats {
     let total: usize = el.text().map(|t| t.trim().chars().count()).sum();
     let linked: usize = el
         .select(&selector("a"))
         .flat_map(|a| a.text())
         .map(|t| t.trim().chars().count())
         .sum();
-    (total, linked)
+    let links = el.select(&selector("a[href]")).count();
+    LinkStats {
+        total,
+        linked,
+        links,
+    }
+}
+
+/// Text characters of an element, those inside links, and its links.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct LinkStats {
+    total: usize,
+    linked: usize,
+    links: usize,
+}
+
+/// [`LinkStats`] of every element under `root`, in one walk (asking each
+/// element for its own would be quadratic in deeply nested markup).
+fn link_stats(root: ElementRef<'_>) -> HashMap<usize, LinkStats> {
+    let mut out = HashMap::new();
+    // Open elements with their stats so far, and how many links enclose.
+    let mut open: Vec<(usize, LinkStats, bool)> = Vec::new();
+    let mut in_link = 0usize;
+    walk(root, |step| {
+        match step {
+            Step::Open(node) => match node.value() {
+                Node::Element(e) => {
+                    let is_link = e.name() == "a";
+                    if is_link {
+                        in_link += 1;
+                    }
+                    let key = std::ptr::from_ref(e) as usize;
+                    open.push((
+                        key,
+                        LinkStats::default(),
+                        is_link && e.attr("href").is_some(),
+                    ));
+                }
+                Node::Text(text) => {
+                    let chars = text.trim().chars().count();
+                    if let Some((_, stats, _)) = open.last_mut() {
+                        stats.total += chars;
+                        if in_link > 0 {
+                            stats.linked += chars;
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Step::Close(node) => {
+                if let Node::Element(e) = node.value() {
+                    if e.name() == "a" {
+                        in_link = in_link.saturating_sub(1);
+                    }
+                    if let Some((key, stats, is_href)) = open.pop() {
+                        if let Some((_, parent, _)) = open.last_mut() {
+                            parent.total += stats.total;
+                            parent.linked += stats.linked;
+                            parent.links += stats.links + usize::from(is_href);
+                        }
+                        out.insert(key, stats);
+                    }
+                }
+            }
+        }
+        true
+    });
+    out
 }
 
 /// A short paragraph that is nothing but a link: "Five things we learned
 /// from the interview" pointing at another story.
-fn is_link_line(p: ElementRef<'_>) -> bool {
-    let (total, linked) = link_density_parts(p);
+fn is_link_line(stats: LinkStats) -> bool {
+    let LinkStats { total, linked, .. } = stats;
     total > 0 && total <= 150 && linked * 10 >= total * 9
 }
 
 /// A list of two or more items whose text is (almost) all links: "read
 /// also" lists and menus rather than article content.
-fn is_link_list(list: ElementRef<'_>) -> bool {
+fn is_link_list(list: ElementRef<'_>, stats: LinkStats) -> bool {
     let items = list
         .children()
         .filter_map(ElementRef::wrap)
@@ -1082,7 +1192,7 @@ fn is_link_list(list: ElementRef<'_>) -> bool {
     if items < 2 {
         return false;
     }
-    let (total, linked) = link_density_parts(list);
+    let LinkStats { total, linked, .. } = stats;
     total > 0 && linked * 10 >= total * 9
 }
 
