@@ -787,3 +787,17 @@ fn related_boxes_link_blocks_and_metadata_lines_are_not_read() {
     let article = extract_ok(&html(&page), &ExtractOptions::default());
     assert_eq!(texts(&article), [para, more]);
 }
+
+#[test]
+fn a_heading_named_header_something_is_read() {
+    // Substack: <h2 class="header-anchor-post">; the site header is still skipped.
+    let para = "The newsletter grew from forty readers to four thousand in a year, most of them from a single recommendation.";
+    let more = "Open rates stayed above half, which the author credits to sending one issue a week and never more.";
+    let page = format!(
+        r#"<html><body><div class="site-header"><p>Finntropy, a newsletter about numbers and the people behind them.</p></div>
+        <article class="newsletter-post post"><div class="available-content"><div class="body markup">
+        <p>{para}</p><h2 class="header-anchor-post">The good news</h2><p>{more}</p></div></div></article></body></html>"#
+    );
+    let article = extract_ok(&html(&page), &ExtractOptions::default());
+    assert_eq!(texts(&article), [para, "The good news", more]);
+}

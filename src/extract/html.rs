@@ -886,7 +886,7 @@ impl SkipRules {
         let names = normalize_name(&names);
         let furniture = (!self.opts.read_captions && has_word(&names, "caption"))
             || heads_related_links(el, self)
-            || is_furniture_name(&names)
+            || (is_furniture_name(&names) && !is_heading_anchor(name, &names))
             || (matches!(name, "ul" | "ol") && is_link_list(el, self.links(el)))
             || (matches!(name, "div" | "section") && is_link_block(self.links(el)))
             || (name == "p" && is_link_line(self.links(el)));
@@ -1033,6 +1033,15 @@ fn is_link_block(stats: LinkStats) -> bool {
         links,
     } = stats;
     links >= 3 && total > 0 && linked * 10 >= total * 9
+}
+
+/// A heading whose only furniture word is `header` (Substack's
+/// `header-anchor-post`, `section-header`): a heading is not the site's
+/// header.
+fn is_heading_anchor(name: &str, names: &str) -> bool {
+    matches!(name, "h2" | "h3" | "h4" | "h5" | "h6")
+        && has_word(names, "header")
+        && !is_furniture_name(&names.replace("header", "h"))
 }
 
 /// Whether a `<figure>` holds text besides its caption.
