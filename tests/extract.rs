@@ -801,3 +801,25 @@ fn a_heading_named_header_something_is_read() {
     let article = extract_ok(&html(&page), &ExtractOptions::default());
     assert_eq!(texts(&article), [para, "The good news", more]);
 }
+
+#[test]
+fn buttons_and_bare_scores_are_not_read_but_links_in_text_are() {
+    let para = "The Breville Bambino heats up in three seconds, and its steam wand is the best we tested under five hundred dollars.";
+    let more = "Its drip tray is small, so empty it after every two or three drinks, as the manual suggests.";
+    let page = format!(
+        r#"<html><body><article><h2>1. Breville Bambino</h2><div class="score">8.7</div>
+        <div class="cta"><a class="btn" href="https://example.com/buy">See price at Amazon</a></div>
+        <p>{para}</p><div>Read <a href="/review">our full review</a> for the details.</div><p>{more}</p>
+        <div class="buttons"><a href="/book">Book now</a> <a href="/more">Learn more</a></div></article></body></html>"#
+    );
+    let article = extract_ok(&html(&page), &ExtractOptions::default());
+    assert_eq!(
+        texts(&article),
+        [
+            "1. Breville Bambino",
+            para,
+            "Read our full review for the details.",
+            more
+        ]
+    );
+}

@@ -294,6 +294,8 @@ pub(crate) fn is_boilerplate(text: &str) -> bool {
     let bare = lower.trim_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace());
     // Nothing to read: emoji, dingbats, punctuation.
     if !bare.chars().any(char::is_alphanumeric)
+        // A score or count alone ("4.5 / 5", "8.7"), not a sentence.
+        || (bare.chars().count() <= 20 && !bare.chars().any(char::is_alphabetic))
         || BOILERPLATE_LINES.contains(&bare)
         || is_related_heading(bare)
         || is_reading_time(bare)

@@ -889,7 +889,8 @@ impl SkipRules {
             || (is_furniture_name(&names) && !is_heading_anchor(name, &names))
             || (matches!(name, "ul" | "ol") && is_link_list(el, self.links(el)))
             || (matches!(name, "div" | "section") && is_link_block(self.links(el)))
-            || (name == "p" && is_link_line(self.links(el)));
+            || (name == "p" && is_link_line(self.links(el)))
+            || (name == "a" && is_call_to_action(el, self.links(el)));
         if furniture {
             Verdict::Furniture
         } else {
@@ -1042,6 +1043,20 @@ fn is_heading_anchor(name: &str, names: &str) -> bool {
     matches!(name, "h2" | "h3" | "h4" | "h5" | "h6")
         && has_word(names, "header")
         && !is_furniture_name(&names.replace("header", "h"))
+}
+
+/// A short link standing alone in a layout block, with no text around it:
+/// a button such as "Book now", "See price at Amazon", "Read full review".
+fn is_call_to_action(link: ElementRef<'_>, stats: LinkStats) -> bool {
+    if stats.total == 0 || stats.total > 40 || !is_standalone(link) {
+        return false;
+    }
+    link.parent().is_some_and(|parent| {
+        parent.children().all(|c| match c.value() {
+            Node::Text(t) => t.trim().is_empty() || c == *link,
+            _ => true,
+        })
+    })
 }
 
 /// Whether a `<figure>` holds text besides its caption.
