@@ -673,6 +673,9 @@ struct SkipRules {
     /// the rest of such a name is weighed (`sidebar` of
     /// `elementor-widget-sidebar`). Normalized as in `verdict`.
     framework_stems: HashSet<String>,
+    /// Verdicts already reached, by [`node_key`]: every walk asks about
+    /// every element, and a verdict matches dozens of words against names.
+    verdicts: RefCell<HashMap<usize, Verdict>>,
     /// Link statistics of every element of the page, by [`node_key`].
     link_stats: HashMap<usize, LinkStats>,
     /// Layout verdicts of `<table>`s, by [`node_key`].
@@ -691,12 +694,15 @@ impl SkipRules {
             relax,
             framework_stems: HashSet::new(),
             layout_tables: RefCell::new(HashMap::new()),
+            verdicts: RefCell::new(HashMap::new()),
             link_stats: link_stats(doc.root_element()),
             page_chars: 0,
             furniture_skipped: RefCell::new(HashMap::new()),
         };
         rules.page_chars = rules.paragraph_chars(doc.root_element(), Strictness::Structural);
         rules.framework_stems = rules.framework_stems(doc);
+        // Verdicts so far were reached without the framework stems.
+        rules.verdicts.borrow_mut().clear();
         rules
     }
 
@@ -707,15 +713,21 @@ impl SkipRules {
     /// alike, so the stem cannot tell them apart.
     fn framework_stems(&self, doc: &Html) -> HashSet<String> {
         let mut carriers: HashMap<String, Vec<ElementRef<'_>>> = HashMap::new();
+        let mut stems: HashMap<&str, Option<String>> = HashMap::new();
         for el in doc
             .root_element()
             .descendants()
             .filter_map(ElementRef::wrap)
         {
             for class in el.value().classes() {
-                let name = normalize_name(class);
-                if let Some((stem, _)) = furniture_stem(&name) {
-                    let list = carriers.entry(stem.to_string()).or_default();
+                // Pages repeat a few hundred class names over thousands of
+                // elements: each is weighed once.
+                let stem = stems.entry(class).or_insert_with(|| {
+                    let name = normalize_name(class);
+                    furniture_stem(&name).map(|(stem, _)| stem.to_string())
+                });
+                if let Some(stem) = stem {
+                    let list = carriers.entry(stem.clone()).or_default();
                     if list.last() != Some(&el) {
                         list.push(el);
                     }
@@ -819,6 +831,16 @@ impl SkipRules {
     }
 
     fn verdict(&self, el: ElementRef<'_>) -> Verdict {
+        let key = node_key(el);
+        if let Some(&verdict) = self.verdicts.borrow().get(&key) {
+            return verdict;
+        }
+        let verdict = self.weigh(el);
+        self.verdicts.borrow_mut().insert(key, verdict);
+        verdict
+    }
+
+    fn weigh(&self, el: ElementRef<'_>) -> Verdict {
         let e = el.value();
         let name = e.name();
         if matches!(name, "html" | "body") {
@@ -959,18 +981,28 @@ fn furniture_stem(name: &str) -> Option<(&str, &str)> {
         return Some((first, name.get(first.len() + 1..).unwrap_or("")));
     }
     let (namespace, _) = name.split_once('-')?;
-    if is_furniture_name(namespace) {
+    if is_furniture_part(namespace) {
         return None;
     }
     let mut end = namespace.len();
     for part in name[namespace.len() + 1..].split('-') {
         end += 1 + part.len();
-        if !part.is_empty() && is_furniture_name(part) {
+        if !part.is_empty() && is_furniture_part(part) {
             let rest = name.get(end + 1..).unwrap_or("");
             return Some((&name[..end], rest));
         }
     }
     None
+}
+
+/// Whether one part of a name (no spaces or hyphens) is a furniture word
+/// (or its plural) or begins like one: [`is_furniture_name`] for one word,
+/// without searching.
+fn is_furniture_part(part: &str) -> bool {
+    SKIP_WORDS
+        .iter()
+        .any(|w| part == *w || part.strip_suffix('s') == Some(*w))
+        || SKIP_PREFIXES.iter().any(|p| part.starts_with(p))
 }
 
 /// Whether normalized `names` holds a furniture word or word beginning.
