@@ -4,21 +4,56 @@
 //!     cargo run --example extract_score                 # narrator's extractor
 //!     cargo run --example extract_score -- --dir OUT    # score OUT/NAME.txt files
 //!
+//!     cargo run --example extract_score -- --pages IN --out OUT
+//!
 //! `--dir` scores text another extractor wrote (one file per fixture), so
-//! candidate crates can be compared without being dependencies.
+//! candidate crates can be compared without being dependencies. `--pages`
+//! reads every `IN/NAME.html` and writes narrator's blocks, one a line, to
+//! `OUT/NAME.txt` (empty when nothing was read): `benches/extract_dev.py`
+//! scores those against the extraction dev set, beside trafilatura's.
 
 #[path = "../tests/support/score.rs"]
 mod score;
 
+use std::path::Path;
+
 use narrator::extract::ExtractOptions;
+
+/// narrator's text for every `NAME.html` in `input`, as `output/NAME.txt`.
+fn write_pages(input: &Path, output: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(output)?;
+    let mut count = 0;
+    for entry in std::fs::read_dir(input)?.flatten() {
+        let path = entry.path();
+        let Some(name) = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(".html"))
+        else {
+            continue;
+        };
+        let text = score::narrator_text(&path, &ExtractOptions::default());
+        std::fs::write(output.join(format!("{name}.txt")), text)?;
+        count += 1;
+    }
+    eprintln!("narrator: {count} pages → {}", output.display());
+    Ok(())
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let dir = match args.as_slice() {
         [] => None,
         [flag, dir] if flag == "--dir" => Some(std::path::PathBuf::from(dir)),
+        [pages, input, out, output] if pages == "--pages" && out == "--out" => {
+            if let Err(e) = write_pages(Path::new(input), Path::new(output)) {
+                eprintln!("extract_score: {e}");
+                std::process::exit(1);
+            }
+            return;
+        }
         _ => {
-            eprintln!("usage: extract_score [--dir OUT]");
+            eprintln!("usage: extract_score [--dir OUT | --pages IN --out OUT]");
             std::process::exit(2);
         }
     };

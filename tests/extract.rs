@@ -616,3 +616,210 @@ fn a_long_teaser_article_in_an_aside_is_not_the_story() {
         ]
     );
 }
+
+#[test]
+fn a_header_element_holding_the_story_is_read() {
+    // Webflow builds sections from <header>; the site's own header is still skipped.
+    let para = "The river authority lowered the weir on Thursday so that salmon can reach the spawning grounds upstream for the first time in a century.";
+    let more = "Anglers and ecologists had campaigned for the change for twenty years, and the authority said it would monitor the fish counts every autumn.";
+    let page = format!(
+        r#"<html><body><div class="page-wrapper">
+        <header class="navbar"><p>Riverwatch: news from the valley, every week.</p></header>
+        <main class="main-wrapper"><header class="section_blog-post"><div class="container">
+        <div class="blog-rich-text"><p>{para}</p><p>{more}</p></div></div></header></main>
+        </div></body></html>"#
+    );
+    let article = extract_ok(&html(&page), &ExtractOptions::default());
+    assert_eq!(texts(&article), [para, more]);
+}
+
+#[test]
+fn a_story_in_several_sibling_blocks_is_read_whole() {
+    // CMS "blocks": the story in four sibling blocks of two paragraphs each,
+    // none standing out; Readability's rule takes the element holding them.
+    let story = [
+        "The orchard on Hill Lane will open its gates to pickers this weekend, two weeks earlier than last year, after a warm spring.",
+        "Owners said the early varieties were ripe, and that the late apples, which most visitors come for, would follow in October.",
+        "Baskets are provided at the gate, and the orchard asks visitors to keep to the marked rows, where the grass has been cut.",
+        "Parking is free on the lower field, which drains well, though the owners suggest coming by bike on the busiest Saturdays.",
+        "A cider press will run in the barn on Sundays, and children can try it, with an adult, between ten and four o'clock.",
+        "Proceeds from the first weekend go to the village school, which plans to plant its own row of trees in the autumn.",
+        "The orchard was planted in 1952 by the current owner's grandfather, and some of the original trees still bear fruit.",
+        "Pickers pay by weight at the gate on the way out, and the owners say prices are the same as last year's, per kilo.",
+    ];
+    let blocks: String = story
+        .chunks(2)
+        .map(|pair| {
+            format!(
+                r#"<div class="html-block"><div class="css-0"><p>{}</p><p>{}</p></div></div>"#,
+                pair[0], pair[1]
+            )
+        })
+        .collect();
+    let page = format!(
+        r#"<html><body><div id="app"><div class="wrapper"><div class="col-primary">{blocks}</div>
+        <div class="col-secondary"><p>Hill Lane Orchard, open daily from nine until dusk.</p></div></div></div></body></html>"#
+    );
+    let article = extract_ok(&html(&page), &ExtractOptions::default());
+    assert_eq!(texts(&article), story);
+}
+
+#[test]
+fn a_story_cut_into_many_small_blocks_beats_a_dense_notice() {
+    // Page builders nest every paragraph in its own block; a legal notice of
+    // two comma-heavy paragraphs outscores each block, but the story is where
+    // most of the page's text is.
+    let story: Vec<String> = (1..=10)
+        .map(|n| {
+            format!(
+                "Day {n} of the harvest festival brought more visitors to the orchard on Hill Lane than the owners had expected for the week."
+            )
+        })
+        .collect();
+    let blocks: String = story
+        .iter()
+        .map(|p| {
+            format!(
+                r#"<div class="el-block"><div class="el-inner"><div class="el-text"><p>{p}</p></div></div></div>"#
+            )
+        })
+        .collect();
+    let notice = "This site, its owners, and its contributors accept no liability, express or implied, for loss, damage, or injury, however caused, arising from visits, events, or advice described here, nor for errors, omissions, or changes, which may occur without notice.";
+    let page = format!(
+        r#"<html><body><div class="page"><div class="col"><div class="wrap">{blocks}</div></div>
+        <div class="bottom"><div class="notice"><p>{notice}</p><p>{notice}</p></div></div>
+        </div></body></html>"#
+    );
+    let article = extract_ok(&html(&page), &ExtractOptions::default());
+    assert_eq!(texts(&article), story);
+}
+
+#[test]
+fn a_quotation_set_as_a_figure_is_read_but_not_an_image_caption() {
+    let para = "The council's plan for the old station square drew more than four hundred comments in its first week of consultation.";
+    let quote = "We want a square people cross on foot, not one they drive around, said the councillor in charge of the plan.";
+    let page = format!(
+        r#"<html><body><article><p>{para}</p>
+        <figure class="quote-block"><blockquote><p>{quote}</p></blockquote><figcaption>Councillor Ana Ruiz</figcaption></figure>
+        <figure><img src="square.jpg" alt=""><figcaption>The square today. (Photo: City archive)</figcaption></figure>
+        <p>{para} The consultation closes on Friday.</p></article></body></html>"#
+    );
+    let article = extract_ok(&html(&page), &ExtractOptions::default());
+    assert_eq!(
+        texts(&article),
+        [
+            para.to_string(),
+            quote.to_string(),
+            format!("{para} The consultation closes on Friday.")
+        ]
+    );
+}
+
+#[test]
+fn collapsed_accordion_panels_are_read_but_not_other_hidden_boxes() {
+    let intro = "Installing solar panels takes three to six months from the first quote to the day the system is switched on.";
+    let step = "The installer visits the roof, measures it and checks the wiring, and then sends a final design for you to approve.";
+    let permit = "Most towns need a building permit and a grid connection agreement, which the installer usually applies for.";
+    let page = format!(
+        r#"<html><body><main class="guide"><p>{intro}</p>
+        <div class="accordion"><h3><button aria-expanded="false">Site visit</button></h3>
+        <div role="region" style="display:none"><p>{step}</p></div>
+        <h3><button aria-expanded="false">Permits</button></h3>
+        <div class="accordion-panel" style="display: none"><p>{permit}</p></div></div>
+        <div class="exit-intent" style="display:none"><p>Wait! Before you go, get three free quotes from installers near you today.</p></div>
+        </main></body></html>"#
+    );
+    let article = extract_ok(&html(&page), &ExtractOptions::default());
+    assert_eq!(texts(&article), [intro, step, permit]);
+}
+
+#[test]
+fn a_page_builder_widget_on_every_block_does_not_drop_the_story() {
+    // SiteOrigin: `so-panel widget widget_text` on every panel of the page.
+    let paras = [
+        "Negotiating a first salary feels risky, but employers expect it, and most offers leave some room to move.",
+        "Start by finding the range for the role in your city, from salary surveys and from people who do the job.",
+        "When the offer comes, thank the employer, ask for a day to think, and then name a number near the top of the range.",
+        "If the salary cannot move, ask about the start date, training budget, or an early review instead.",
+    ];
+    let panels: String = paras
+        .iter()
+        .enumerate()
+        .map(|(n, p)| {
+            format!(
+                r#"<div class="panel-grid-cell"><div class="so-panel widget widget_text" id="panel-5-{n}"><div class="textwidget"><p>{p}</p></div></div></div>"#
+            )
+        })
+        .collect();
+    let intro = [
+        "Career services answers the questions students ask most about their first job offer, in the guide below.",
+        "It covers salary, benefits and start dates, and how to ask for each without putting the offer at risk.",
+        "Advisers are available for a practice conversation before you reply to an employer, by phone or in person.",
+    ];
+    let page = format!(
+        r#"<html><body><div class="entry-content"><p>{}</p><p>{}</p><p>{}</p><div class="panel-layout">{panels}</div></div>
+        <div id="secondary" class="widget-area"><section class="widget widget_recent_entries"><h2>Recent posts</h2>
+        <ul><li><a href="/a">Career fair dates</a></li><li><a href="/b">Resume clinic</a></li></ul></section></div>
+        </body></html>"#,
+        intro[0], intro[1], intro[2]
+    );
+    let article = extract_ok(&html(&page), &ExtractOptions::default());
+    let expected: Vec<&str> = intro.iter().chain(&paras).copied().collect();
+    assert_eq!(texts(&article), expected);
+}
+
+#[test]
+fn related_boxes_link_blocks_and_metadata_lines_are_not_read() {
+    let para = "Enterprise buyers will favour smaller AI projects with measurable returns next year, the analyst firm said on Thursday.";
+    let more = "Its survey of four hundred companies found that most had paused at least one large deployment to review its costs.";
+    let page = format!(
+        r#"<html><body><main><div class="story">
+        <div class="meta"><span>Fri, 19th Dec 2025</span></div><p>9 mins read</p>
+        <p>{para}</p><p>{more}</p>
+        <p>We may earn commission from links on this page, but we only recommend products we back.</p>
+        <div class="zone"><div class="label">Related stories</div>
+          <div class="list"><div>Aspire secures key licences for its global rollout, with a long teaser</div><div>Keepit named a leader for backup</div></div></div>
+        <div class="cards"><a href="/a"><div>Tech firms push agentic assistants</div></a>
+          <a href="/b"><div>Cohesity expands its cyber defence pact</div></a>
+          <a href="/c"><div>Ad firm unveils an AI assistant</div></a></div>
+        </div></main></body></html>"#
+    );
+    let article = extract_ok(&html(&page), &ExtractOptions::default());
+    assert_eq!(texts(&article), [para, more]);
+}
+
+#[test]
+fn a_heading_named_header_something_is_read() {
+    // Substack: <h2 class="header-anchor-post">; the site header is still skipped.
+    let para = "The newsletter grew from forty readers to four thousand in a year, most of them from a single recommendation.";
+    let more = "Open rates stayed above half, which the author credits to sending one issue a week and never more.";
+    let page = format!(
+        r#"<html><body><div class="site-header"><p>Finntropy, a newsletter about numbers and the people behind them.</p></div>
+        <article class="newsletter-post post"><div class="available-content"><div class="body markup">
+        <p>{para}</p><h2 class="header-anchor-post">The good news</h2><p>{more}</p></div></div></article></body></html>"#
+    );
+    let article = extract_ok(&html(&page), &ExtractOptions::default());
+    assert_eq!(texts(&article), [para, "The good news", more]);
+}
+
+#[test]
+fn buttons_and_bare_scores_are_not_read_but_links_in_text_are() {
+    let para = "The Breville Bambino heats up in three seconds, and its steam wand is the best we tested under five hundred dollars.";
+    let more = "Its drip tray is small, so empty it after every two or three drinks, as the manual suggests.";
+    let page = format!(
+        r#"<html><body><article><h2>1. Breville Bambino</h2><div class="score">8.7</div>
+        <div class="cta"><a class="btn" href="https://example.com/buy">See price at Amazon</a></div>
+        <p>{para}</p><div>Read <a href="/review">our full review</a> for the details.</div><p>{more}</p>
+        <div class="buttons"><a href="/book">Book now</a> <a href="/more">Learn more</a></div></article></body></html>"#
+    );
+    let article = extract_ok(&html(&page), &ExtractOptions::default());
+    assert_eq!(
+        texts(&article),
+        [
+            "1. Breville Bambino",
+            para,
+            "Read our full review for the details.",
+            more
+        ]
+    );
+}

@@ -19,18 +19,127 @@ use narrator::extract::ExtractOptions;
 /// The fixtures, by name: one going missing must fail too.
 const FIXTURES: &[&str] = &[
     "amp",
+    "aspnet-form",
     "bbc-like",
+    "elementor",
     "ghost",
     "iso-8859-1",
     "jsonld-only",
     "kyiv-independent",
+    "layout-table",
     "live-blog",
     "long-article",
+    "modal-open",
     "paywall",
+    "react-streaming",
     "substack",
+    "teaser-articles",
     "windows-1251",
     "wordpress",
 ];
+
+/// The fixture `name` reads exactly as its expected text, with nothing of
+/// `never` (furniture of that page) in it.
+fn reads_as_expected(name: &str, never: &[&str]) {
+    let dir = score::fixture_dir();
+    let page = dir.join(format!("{name}.html"));
+    let expected = std::fs::read_to_string(dir.join(format!("{name}.expected.txt")))
+        .expect("expected text is readable");
+    let got = score::narrator_text(&page, &ExtractOptions::default());
+    if let Some(difference) = score::first_difference(&got, &expected) {
+        let (p, r, f1) = score::f1(&got, &expected);
+        panic!("{name}: F1 {f1:.3} (precision {p:.3}, recall {r:.3})\n{difference}");
+    }
+    for phrase in never {
+        assert!(!got.contains(phrase), "{name}: {phrase:?} was read");
+    }
+}
+
+/// ASP.NET (WebForms, DNN) wraps the whole page in one `<form>`: the story
+/// is not dropped with it, but a search box or sign-up form still is.
+#[test]
+fn the_story_inside_a_page_wide_form_is_read() {
+    reads_as_expected(
+        "aspnet-form",
+        &["Search the site", "Quick links", "Pay a bill"],
+    );
+}
+
+/// Older sites lay the page out in a `<table>`: the story in a cell is read
+/// as paragraphs; the data table inside the story is still skipped.
+#[test]
+fn the_story_in_a_layout_table_cell_is_read() {
+    reads_as_expected(
+        "layout-table",
+        &["Ships logged", "Membership", "All rights"],
+    );
+}
+
+/// Elementor puts `elementor-widget…` on every block: the furniture word
+/// there is the framework's naming, not a sidebar widget; the real sidebar
+/// widgets and share buttons are still skipped.
+#[test]
+fn furniture_words_in_a_frameworks_naming_do_not_drop_every_block() {
+    reads_as_expected(
+        "elementor",
+        &["Recent posts", "two neighbours", "Share on", "Compost"],
+    );
+}
+
+/// A story `<article>` followed by a row of teaser `<article>`s that together
+/// hold more text than it does: the story alone is read.
+#[test]
+fn the_story_article_is_read_without_the_teaser_articles_after_it() {
+    reads_as_expected(
+        "teaser-articles",
+        &["More from Transport", "bus lanes", "ferry"],
+    );
+}
+
+/// React streaming sends the story in `<div hidden id="S:0">` for a script to
+/// swap in, while the visible shell holds a skeleton; other hidden boxes
+/// (cookie settings) stay unread.
+#[test]
+fn the_story_in_a_streamed_hidden_segment_is_read() {
+    reads_as_expected("react-streaming", &["Loading story", "cookies"]);
+}
+
+/// A page saved with a sign-up dialog open: the whole page is `aria-hidden`.
+/// The hidden-element rule removed the only text, so it is relaxed; the
+/// dialog itself is still furniture.
+#[test]
+fn a_rule_that_removes_the_only_story_is_relaxed() {
+    reads_as_expected("modal-open", &["Never miss a story", "No thanks"]);
+}
+
+/// `narrator extract -v` says which rule was relaxed.
+#[test]
+fn the_relaxed_rule_is_logged_at_verbose() {
+    let page = score::fixture_dir().join("modal-open.html");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_narrator"))
+        .arg("extract")
+        .arg(&page)
+        .arg("-v")
+        .env_remove("NARRATOR_LOG")
+        .output()
+        .expect("narrator runs");
+    assert!(out.status.success(), "{out:?}");
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        log.contains("relaxing the rule on hidden elements"),
+        "stderr: {log}"
+    );
+    let quiet = std::process::Command::new(env!("CARGO_BIN_EXE_narrator"))
+        .arg("extract")
+        .arg(&page)
+        .env_remove("NARRATOR_LOG")
+        .output()
+        .expect("narrator runs");
+    assert!(
+        !String::from_utf8_lossy(&quiet.stderr).contains("relaxing"),
+        "logged without -v"
+    );
+}
 
 #[test]
 fn every_fixture_reads_exactly_as_expected() {

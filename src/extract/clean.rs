@@ -97,6 +97,13 @@ const BOILERPLATE_FRAGMENTS: &[&str] = &[
     "enjoying this story",
     "enjoying this article",
     "get our free",
+    "may earn commission",
+    "may earn a commission",
+    "may receive a commission",
+    "already have an account",
+    "this article is exclusive to",
+    "unlock this article",
+    "follow us on",
 ];
 
 /// Openings of one-line links to other stories ("Read also: ...").
@@ -117,6 +124,16 @@ const BOILERPLATE_OPENINGS: &[&str] = &[
     "image credit",
     "credit:",
     "illustration:",
+    "written by ",
+    "posted by ",
+    "reviewed by ",
+    "medically reviewed by ",
+    "fact checked by ",
+    "fact-checked by ",
+    "last updated",
+    "updated on ",
+    "published on ",
+    "jump to:",
     // The same in other languages.
     "à lire aussi",
     "a lire aussi",
@@ -132,6 +149,142 @@ const BOILERPLATE_OPENINGS: &[&str] = &[
     "смотрите также",
 ];
 
+/// Headings of boxes that point at other stories ("Related stories", "More
+/// from Transport"), compared lower-cased without punctuation.
+const RELATED_HEADINGS: &[&str] = &[
+    "related",
+    "related stories",
+    "related articles",
+    "related posts",
+    "related content",
+    "related reading",
+    "related news",
+    "more stories",
+    "more articles",
+    "more news",
+    "you may also like",
+    "you might also like",
+    "you may be interested in",
+    "recommended",
+    "recommended for you",
+    "recommended reading",
+    "recommended articles",
+    "read next",
+    "up next",
+    "watch next",
+    "what to read next",
+    "popular posts",
+    "popular stories",
+    "most popular",
+    "trending",
+    "trending now",
+    "latest news",
+    "latest posts",
+    "latest stories",
+    "recent posts",
+    "recent articles",
+    "recent stories",
+];
+
+/// Openings of such headings followed by a section or site name.
+const RELATED_HEADING_OPENINGS: &[&str] = &["more from ", "more in ", "more stories from "];
+
+/// Whether `text` heads a box of links to other stories.
+pub(crate) fn is_related_heading(text: &str) -> bool {
+    let lower = collapse_whitespace(text).to_lowercase();
+    let bare = lower.trim_matches(|c: char| !c.is_alphanumeric());
+    bare.chars().count() <= 60
+        && (RELATED_HEADINGS.contains(&bare)
+            || RELATED_HEADING_OPENINGS.iter().any(|o| bare.starts_with(o)))
+}
+
+/// A line that only says how long the story takes to read: "9 mins read",
+/// "2–4 minutes".
+fn is_reading_time(bare: &str) -> bool {
+    let words: Vec<&str> = bare
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.len() <= 4
+        && words
+            .first()
+            .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
+        && words
+            .iter()
+            .any(|w| matches!(*w, "min" | "mins" | "minute" | "minutes"))
+        && words.iter().all(|w| {
+            w.chars().all(|c| c.is_ascii_digit())
+                || matches!(*w, "min" | "mins" | "minute" | "minutes" | "read")
+        })
+}
+
+const MONTHS: &[&str] = &[
+    "jan",
+    "january",
+    "feb",
+    "february",
+    "mar",
+    "march",
+    "apr",
+    "april",
+    "may",
+    "jun",
+    "june",
+    "jul",
+    "july",
+    "aug",
+    "august",
+    "sep",
+    "sept",
+    "september",
+    "oct",
+    "october",
+    "nov",
+    "november",
+    "dec",
+    "december",
+];
+
+const WEEKDAYS: &[&str] = &[
+    "mon",
+    "monday",
+    "tue",
+    "tues",
+    "tuesday",
+    "wed",
+    "wednesday",
+    "thu",
+    "thur",
+    "thurs",
+    "thursday",
+    "fri",
+    "friday",
+    "sat",
+    "saturday",
+    "sun",
+    "sunday",
+];
+
+/// A line that is only a date: "Fri, 19th Dec 2025", "June 2, 2025".
+fn is_dateline(bare: &str) -> bool {
+    let words: Vec<&str> = bare
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let is_number = |w: &str| {
+        let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        !digits.is_empty()
+            && digits.chars().all(|c| c.is_ascii_digit())
+            && matches!(&w[digits.len()..], "" | "st" | "nd" | "rd" | "th")
+    };
+    (2..=5).contains(&words.len())
+        && words.iter().any(|w| MONTHS.contains(w))
+        && words.iter().any(|w| is_number(w))
+        && words
+            .iter()
+            .all(|w| MONTHS.contains(w) || WEEKDAYS.contains(w) || is_number(w))
+}
+
 /// Blocks longer than this are article text even if they mention a fragment.
 const SHORT_BLOCK_CHARS: usize = 120;
 
@@ -140,7 +293,14 @@ pub(crate) fn is_boilerplate(text: &str) -> bool {
     let lower = text.to_lowercase();
     let bare = lower.trim_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace());
     // Nothing to read: emoji, dingbats, punctuation.
-    if !bare.chars().any(char::is_alphanumeric) || BOILERPLATE_LINES.contains(&bare) {
+    if !bare.chars().any(char::is_alphanumeric)
+        // A score or count alone ("4.5 / 5", "8.7"), not a sentence.
+        || (bare.chars().count() <= 20 && !bare.chars().any(char::is_alphabetic))
+        || BOILERPLATE_LINES.contains(&bare)
+        || is_related_heading(bare)
+        || is_reading_time(bare)
+        || is_dateline(bare)
+    {
         return true;
     }
     let chars = lower.chars().count();
@@ -332,6 +492,22 @@ mod tests {
             "Read also: Russia presents US with demands for possible Ukraine peace deal"
         ));
         assert!(is_boilerplate("Photo: Efrem Lukatsky/AP"));
+        assert!(is_boilerplate("9 mins read"));
+        assert!(is_boilerplate("2–4 minutes"));
+        assert!(is_boilerplate("Fri, 19th Dec 2025"));
+        assert!(is_boilerplate("June 2, 2025"));
+        assert!(is_boilerplate("Last updated on June 2, 2025"));
+        assert!(is_boilerplate("Written by Madeline Puckette"));
+        assert!(is_boilerplate("Related stories"));
+        assert!(is_boilerplate("More from Transport"));
+        assert!(is_boilerplate(
+            "We may earn commission from links on this page, but we only recommend products we back."
+        ));
+        assert!(!is_boilerplate("May 2025 was the wettest on record."));
+        assert!(!is_boilerplate("It took 5 minutes to read the verdict."));
+        assert!(!is_boilerplate(
+            "Trending topics shape what editors cover next."
+        ));
         assert!(!is_boilerplate(
             "Readers who subscribe to the paper get the magazine first."
         ));

@@ -2,21 +2,87 @@
 //! it in document order, skipping site furniture.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use scraper::{ElementRef, Html, Node, Selector};
 
 use super::clean::BlockSink;
 use super::{meta, Article, Block, BlockKind, ExtractOptions};
 
+/// A story shorter than this (characters read) is suspect: some boilerplate
+/// rule may have removed the text around it, so the rules are relaxed in
+/// turn to see whether they did.
+const TINY_STORY_CHARS: usize = 300;
+
+/// The skip rules that may be relaxed when they leave only a tiny story, in
+/// the order they are tried, with what the `-v` log calls them.
+const RELAXATIONS: &[(Relax, &str)] = &[
+    (
+        Relax {
+            furniture: true,
+            hidden: false,
+        },
+        "furniture class/id words, link lists and forms",
+    ),
+    (
+        Relax {
+            furniture: false,
+            hidden: true,
+        },
+        "hidden elements",
+    ),
+    (
+        Relax {
+            furniture: true,
+            hidden: true,
+        },
+        "furniture words, forms and hidden elements",
+    ),
+];
+
+fn chars_read(blocks: &[Block]) -> usize {
+    blocks.iter().map(|b| b.text.chars().count()).sum()
+}
+
+/// The story's containers and their blocks under `skip`.
+fn read_story<'a>(doc: &'a Html, skip: &SkipRules) -> (Vec<ElementRef<'a>>, Vec<Block>) {
+    let containers = find_containers(doc, skip);
+    let mut blocks = Vec::new();
+    for container in &containers {
+        blocks.extend(Walker::new(skip).run(*container));
+    }
+    (containers, blocks)
+}
+
 pub(crate) fn extract(text: &str, opts: &ExtractOptions) -> Article {
     let doc = Html::parse_document(text);
     let metadata = meta::Metadata::read(&doc);
-    let skip = SkipRules::new(opts, &doc);
-    let containers = find_containers(&doc, &skip);
-    let mut blocks = Vec::new();
-    for container in &containers {
-        blocks.extend(Walker::new(&skip).run(*container));
+    let skip = SkipRules::new(opts, &doc, Relax::default());
+    let (mut containers, mut blocks) = read_story(&doc, &skip);
+    // A boilerplate rule must never remove the only substantial text on the
+    // page: when what is left is tiny, relax the rules one at a time and keep
+    // a reading that finds several times more.
+    for (relax, rule) in RELAXATIONS {
+        let read = chars_read(&blocks);
+        if read >= TINY_STORY_CHARS {
+            break;
+        }
+        let relaxed = SkipRules::new(opts, &doc, *relax);
+        let (c, b) = read_story(&doc, &relaxed);
+        let relaxed_read = chars_read(&b);
+        if relaxed_read > 2 * read + 40 {
+            tracing::info!(
+                "extract: the story was {read} characters; relaxing the rule on {rule} reads \
+                 {relaxed_read}"
+            );
+            containers = c;
+            blocks = b;
+        } else {
+            tracing::debug!(
+                "extract: the story is {read} characters; relaxing the rule on {rule} reads \
+                 {relaxed_read}, not kept"
+            );
+        }
     }
     if let Some(body) = &metadata.article_body {
         // A page rendered by scripts holds little but a loading shell; its
@@ -32,6 +98,11 @@ pub(crate) fn extract(text: &str, opts: &ExtractOptions) -> Article {
     }
     if let Some(byline) = &metadata.byline {
         blocks.retain(|b| !repeats_byline(&b.text, byline));
+    }
+    // A heading with nothing after it titled furniture that was skipped (a
+    // "Quick links" box after the story).
+    while blocks.last().is_some_and(|b| b.kind == BlockKind::Heading) {
+        blocks.pop();
     }
     let h1 = selector("h1");
     let first_h1 = containers
@@ -131,6 +202,10 @@ fn find_containers<'a>(doc: &'a Html, skip: &SkipRules) -> Vec<ElementRef<'a>> {
         .collect(),
     );
     if !bodies.is_empty() {
+        tracing::debug!(
+            "extract: container: {} articleBody element(s)",
+            bodies.len()
+        );
         return bodies;
     }
     for css in ["article", "main, [role=main]"] {
@@ -144,18 +219,112 @@ fn find_containers<'a>(doc: &'a Html, skip: &SkipRules) -> Vec<ElementRef<'a>> {
         if let Some(&(chars, el)) = candidates.first() {
             let runner_up = candidates.get(1).map_or(0, |(c, _)| *c);
             // The story holds most of the page's text; a teaser <article>
-            // in a sidebar does not, nor does one post of a live blog.
-            if chars > 0 && chars * 2 >= page_chars && runner_up * 2 < chars {
+            // in a sidebar does not, nor does one post of a live blog. A
+            // story followed by a row of teaser <article>s may hold less than
+            // half the page, but it dwarfs each of them.
+            let dominant = runner_up * 2 < chars && chars * 2 >= page_chars;
+            let among_teasers = css == "article"
+                && runner_up * 2 < chars
+                && chars * 4 >= page_chars
+                && candidates
+                    .iter()
+                    .skip(1)
+                    .all(|(_, other)| is_teaser_card(*other, skip));
+            if chars > 0 && (dominant || among_teasers) {
+                tracing::debug!(
+                    "extract: container: <{}> holding {chars} of {page_chars} characters",
+                    describe(el)
+                );
                 return vec![el];
             }
         }
     }
     if let Some(best) = best_scored(doc, skip) {
+        let best_chars = skip.paragraph_chars(best, Strictness::Protecting);
+        // The best-scored block holds a small part of the page's text: a
+        // disclaimer with many commas can outscore a story cut into many
+        // small blocks. The element where most of the text sits wins then.
+        if best_chars * 3 < page_chars {
+            if let Some((mass, chars)) = text_mass(root, skip, page_chars) {
+                if chars >= 2 * best_chars {
+                    tracing::debug!(
+                        "extract: container: <{}> holding {chars} of {page_chars} characters, \
+                         not the best scored <{}> ({best_chars})",
+                        describe(mass),
+                        describe(best)
+                    );
+                    return vec![mass];
+                }
+            }
+        }
+        tracing::debug!("extract: container: best scored <{}>", describe(best));
         return vec![best];
     }
     doc.select(&selector("body"))
         .next()
         .map_or_else(|| vec![root], |b| vec![b])
+}
+
+/// An `<article>` that points at another story: a linked heading, or text
+/// that is mostly links.
+fn is_teaser_card(article: ElementRef<'_>, skip: &SkipRules) -> bool {
+    let LinkStats { total, linked, .. } = skip.links(article);
+    article
+        .select(&selector(
+            "h2 a[href], h3 a[href], h4 a[href], h5 a[href], a[href] h2, a[href] h3, a[href] h4",
+        ))
+        .next()
+        .is_some()
+        || linked * 2 > total
+}
+
+/// The deepest element holding at least 60 % of the page's `page_chars`
+/// paragraph characters, found by stepping from `<body>` into the child
+/// holding the most while it still holds that much.
+fn text_mass<'a>(
+    root: ElementRef<'a>,
+    skip: &SkipRules,
+    page_chars: usize,
+) -> Option<(ElementRef<'a>, usize)> {
+    let need = page_chars * 3 / 5;
+    let mut at = root.select(&selector("body")).next()?;
+    let mut chars = skip.paragraph_chars(at, Strictness::Protecting);
+    if chars < need || need == 0 {
+        return None;
+    }
+    // Real pages nest a few dozen levels; the bound keeps pathological
+    // nesting from costing a walk of the subtree per level.
+    for _ in 0..64 {
+        let best_child = at
+            .children()
+            .filter_map(ElementRef::wrap)
+            .filter(|c| !skip.skips(*c))
+            .map(|c| (c, skip.paragraph_chars(c, Strictness::Protecting)))
+            .max_by_key(|(_, n)| *n);
+        match best_child {
+            Some((child, n)) if n >= need => {
+                at = child;
+                chars = n;
+            }
+            _ => return Some((at, chars)),
+        }
+    }
+    Some((at, chars))
+}
+
+/// `tag.class#id` of an element, for the debug log.
+fn describe(el: ElementRef<'_>) -> String {
+    let e = el.value();
+    let mut out = e.name().to_string();
+    for class in e.classes().take(3) {
+        out.push('.');
+        out.push_str(class);
+    }
+    if let Some(id) = e.id() {
+        out.push('#');
+        out.push_str(id);
+    }
+    out
 }
 
 /// Drops elements nested inside another element of the list.
@@ -211,27 +380,74 @@ fn best_scored<'a>(doc: &'a Html, skip: &SkipRules) -> Option<ElementRef<'a>> {
         let len = text.chars().count();
         if len >= 25 {
             let score = 1.0 + text.matches(',').count() as f64 + (len as f64 / 100.0).min(3.0);
-            let mut ancestors = el.ancestors().filter_map(ElementRef::wrap);
-            if let Some(parent) = ancestors.next() {
-                add(parent, score);
-            }
-            if let Some(grandparent) = ancestors.next() {
-                add(grandparent, score / 2.0);
+            // As Readability: the parent gets the score, the grandparent
+            // half, and ancestors up to five levels a share that shrinks
+            // with the distance, so a story cut into many small blocks
+            // (page builders) still adds up in the element holding them all.
+            for (level, ancestor) in el
+                .ancestors()
+                .filter_map(ElementRef::wrap)
+                .take(5)
+                .enumerate()
+            {
+                let divider = match level {
+                    0 => 1.0,
+                    1 => 2.0,
+                    _ => level as f64 * 3.0,
+                };
+                add(ancestor, score / divider);
             }
         }
         true
     });
+    // Text that is mostly links is a menu or a list of teasers.
+    for (el, score) in &mut scores {
+        let LinkStats { total, linked, .. } = skip.links(*el);
+        if total > 0 {
+            *score *= 1.0 - linked as f64 / total as f64;
+        }
+    }
     // Not `max_by`, which would give a tie to the later element.
-    scores
-        .into_iter()
-        .fold(
-            None,
-            |best: Option<(ElementRef<'a>, f64)>, candidate| match best {
-                Some(b) if b.1 >= candidate.1 => Some(b),
-                _ => Some(candidate),
-            },
-        )
-        .map(|(el, _)| el)
+    let (top, top_score) =
+        scores
+            .iter()
+            .copied()
+            .fold(
+                None,
+                |best: Option<(ElementRef<'a>, f64)>, candidate| match best {
+                    Some(b) if b.1 >= candidate.1 => Some(b),
+                    _ => Some(candidate),
+                },
+            )?;
+    if tracing::enabled!(tracing::Level::TRACE) {
+        let mut ranked: Vec<&(ElementRef<'a>, f64)> = scores.iter().collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        for (el, score) in ranked.into_iter().take(8) {
+            tracing::trace!("extract: candidate <{}> {score:.1}", describe(*el));
+        }
+    }
+    // Several near-best candidates under one ancestor are parts of one story
+    // (Readability's rule): that ancestor holds it all.
+    let close: Vec<ElementRef<'a>> = scores
+        .iter()
+        .filter(|(el, score)| *el != top && *score >= 0.75 * top_score)
+        .map(|(el, _)| *el)
+        .collect();
+    if close.len() >= 3 {
+        for ancestor in top.ancestors().filter_map(ElementRef::wrap) {
+            if matches!(ancestor.value().name(), "body" | "html") {
+                break;
+            }
+            let inside = close
+                .iter()
+                .filter(|c| c.ancestors().any(|a| a.id() == ancestor.id()))
+                .count();
+            if inside >= 3 {
+                return Some(ancestor);
+            }
+        }
+    }
+    Some(top)
 }
 
 type NodeRef<'a> = <ElementRef<'a> as std::ops::Deref>::Target;
@@ -301,9 +517,7 @@ const SKIP_TAGS: &[&str] = &[
     "dialog",
     "embed",
     "footer",
-    "form",
     "h1",
-    "header",
     "iframe",
     "img",
     "input",
@@ -404,6 +618,11 @@ const SKIP_WORDS: &[&str] = &[
     "widget",
 ];
 
+/// Furniture words that page builders also put on every block of the page
+/// (SiteOrigin's `so-panel widget widget_text`): a name starting with one is
+/// a stem (see [`SkipRules::framework_stems`]) like a namespaced one.
+const PAGE_BUILDER_WORDS: &[&str] = &["widget"];
+
 /// Class/id word beginnings of furniture ("relatedArticles", "newsletter-box").
 const SKIP_PREFIXES: &[&str] = &[
     "advertis",
@@ -436,8 +655,31 @@ enum Verdict {
     Furniture,
 }
 
+/// Skip rules switched off for a second reading (see [`RELAXATIONS`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Relax {
+    /// Class/id words, link lists and forms: never [`Verdict::Furniture`].
+    furniture: bool,
+    /// `hidden`, `aria-hidden`, `display: none` are read.
+    hidden: bool,
+}
+
 struct SkipRules {
     opts: ExtractOptions,
+    relax: Relax,
+    /// Class-name stems that end in a furniture word as part of a
+    /// framework's naming (`elementor-widget` of `elementor-widget-container`
+    /// on every block of the page), so say nothing about the block; only
+    /// the rest of such a name is weighed (`sidebar` of
+    /// `elementor-widget-sidebar`). Normalized as in `verdict`.
+    framework_stems: HashSet<String>,
+    /// Verdicts already reached, by [`node_key`]: every walk asks about
+    /// every element, and a verdict matches dozens of words against names.
+    verdicts: RefCell<HashMap<usize, Verdict>>,
+    /// Link statistics of every element of the page, by [`node_key`].
+    link_stats: HashMap<usize, LinkStats>,
+    /// Layout verdicts of `<table>`s, by [`node_key`].
+    layout_tables: RefCell<HashMap<usize, bool>>,
     /// Paragraph characters of the whole page outside never-read elements.
     page_chars: usize,
     /// Furniture verdicts already weighed, by [`node_key`]: weighing walks
@@ -446,14 +688,121 @@ struct SkipRules {
 }
 
 impl SkipRules {
-    fn new(opts: &ExtractOptions, doc: &Html) -> SkipRules {
+    fn new(opts: &ExtractOptions, doc: &Html, relax: Relax) -> SkipRules {
         let mut rules = SkipRules {
             opts: *opts,
+            relax,
+            framework_stems: HashSet::new(),
+            layout_tables: RefCell::new(HashMap::new()),
+            verdicts: RefCell::new(HashMap::new()),
+            link_stats: link_stats(doc.root_element()),
             page_chars: 0,
             furniture_skipped: RefCell::new(HashMap::new()),
         };
         rules.page_chars = rules.paragraph_chars(doc.root_element(), Strictness::Structural);
+        rules.framework_stems = rules.framework_stems(doc);
+        // Verdicts so far were reached without the framework stems.
+        rules.verdicts.borrow_mut().clear();
         rules
+    }
+
+    /// Stems of class names with a furniture word after a namespace
+    /// (`elementor-widget` of `elementor-widget-text-editor`; never `widget`
+    /// or `widget-area`) whose elements together hold most of the page's
+    /// text: a framework names every block that way, story and furniture
+    /// alike, so the stem cannot tell them apart.
+    fn framework_stems(&self, doc: &Html) -> HashSet<String> {
+        let mut carriers: HashMap<String, Vec<ElementRef<'_>>> = HashMap::new();
+        let mut stems: HashMap<&str, Option<String>> = HashMap::new();
+        for el in doc
+            .root_element()
+            .descendants()
+            .filter_map(ElementRef::wrap)
+        {
+            for class in el.value().classes() {
+                // Pages repeat a few hundred class names over thousands of
+                // elements: each is weighed once.
+                let stem = stems.entry(class).or_insert_with(|| {
+                    let name = normalize_name(class);
+                    furniture_stem(&name).map(|(stem, _)| stem.to_string())
+                });
+                if let Some(stem) = stem {
+                    let list = carriers.entry(stem.clone()).or_default();
+                    if list.last() != Some(&el) {
+                        list.push(el);
+                    }
+                }
+            }
+        }
+        let mut framework = HashSet::new();
+        for (name, elements) in carriers {
+            let keys: HashSet<usize> = elements.iter().map(|e| node_key(*e)).collect();
+            let chars: usize = elements
+                .iter()
+                .filter(|e| {
+                    !e.ancestors()
+                        .filter_map(ElementRef::wrap)
+                        .any(|a| keys.contains(&node_key(a)))
+                })
+                .map(|e| self.paragraph_chars(*e, Strictness::Structural))
+                .sum();
+            if chars * 2 > self.page_chars {
+                framework.insert(name);
+            }
+        }
+        framework
+    }
+
+    /// Whether `table` lays out the page rather than holding data: older
+    /// sites put the whole story in a cell. A presentation role, a nested
+    /// table, or cells holding paragraphs and other blocks with real text.
+    fn is_layout_table(&self, table: ElementRef<'_>) -> bool {
+        let key = node_key(table);
+        if let Some(&layout) = self.layout_tables.borrow().get(&key) {
+            return layout;
+        }
+        let layout = table
+            .attr("role")
+            .is_some_and(|r| matches!(r.trim(), "presentation" | "none"))
+            || table.select(&selector("table")).any(|t| t != table)
+            || (table
+                .select(&selector(
+                    "p, div, h2, h3, h4, h5, h6, ul, ol, blockquote, article, section, main",
+                ))
+                .next()
+                .is_some()
+                && table.select(&selector("td, th")).any(|cell| {
+                    cell.text().map(|t| t.trim().chars().count()).sum::<usize>() > 200
+                }));
+        self.layout_tables.borrow_mut().insert(key, layout);
+        layout
+    }
+
+    /// A cell of a layout table is a block of its own; a data table's cells
+    /// join their row.
+    fn role_of(&self, el: ElementRef<'_>) -> Role {
+        let role = role(el.value().name());
+        if role != Role::Cell {
+            return role;
+        }
+        let table = el
+            .ancestors()
+            .filter_map(ElementRef::wrap)
+            .find(|a| a.value().name() == "table");
+        if table.is_some_and(|t| self.is_layout_table(t)) {
+            Role::Block(None)
+        } else {
+            role
+        }
+    }
+
+    /// Link statistics of `el` (computed afresh for an element of another
+    /// document, such as JSON-LD `articleBody` markup).
+    fn links(&self, el: ElementRef<'_>) -> LinkStats {
+        self.link_stats
+            .get(&node_key(el))
+            .copied()
+            .unwrap_or_else(|| link_density_parts(el))
     }
 
     /// Whether `el` and everything inside it is not article text.
@@ -482,6 +831,16 @@ impl SkipRules {
     }
 
     fn verdict(&self, el: ElementRef<'_>) -> Verdict {
+        let key = node_key(el);
+        if let Some(&verdict) = self.verdicts.borrow().get(&key) {
+            return verdict;
+        }
+        let verdict = self.weigh(el);
+        self.verdicts.borrow_mut().insert(key, verdict);
+        verdict
+    }
+
+    fn weigh(&self, el: ElementRef<'_>) -> Verdict {
         let e = el.value();
         let name = e.name();
         if matches!(name, "html" | "body") {
@@ -491,17 +850,25 @@ impl SkipRules {
             return Verdict::Skip;
         }
         let optional = match name {
-            "figure" | "figcaption" => !self.opts.read_captions,
+            "figcaption" => !self.opts.read_captions,
+            // A figure is an image with its caption, unless it holds text of
+            // its own: a quotation or paragraphs set as a figure.
+            "figure" => !self.opts.read_captions && !figure_holds_text(el),
             "pre" => !self.opts.read_code,
             // Inline code reads as part of its sentence; a multi-line block does not.
             "code" => !self.opts.read_code && el.text().any(|t| t.contains('\n')),
-            "table" => !self.opts.read_tables,
+            "table" => !self.opts.read_tables && !self.is_layout_table(el),
             "sup" => is_footnote_marker(el),
             // A date standing alone is a dateline; the intro reads the date.
             "time" => is_standalone(el),
             _ => false,
         };
-        if optional || is_hidden(e) {
+        if optional
+            || (!self.relax.hidden
+                && is_hidden(e)
+                && !is_streamed_segment(e)
+                && !is_collapsed_panel(e))
+        {
             return Verdict::Skip;
         }
         if e.attr("role")
@@ -509,9 +876,22 @@ impl SkipRules {
         {
             return Verdict::Skip;
         }
+        if self.relax.furniture {
+            return Verdict::Keep;
+        }
+        // A form is furniture (search, sign-up, comment forms) unless it
+        // holds most of the page: ASP.NET wraps the whole page in one. So is
+        // a header, which Webflow sites also use for the story's section.
+        if matches!(name, "form" | "header") {
+            return Verdict::Furniture;
+        }
         let mut names = String::new();
         for class in e.classes() {
-            names.push_str(class);
+            let class = normalize_name(class);
+            match furniture_stem(&class) {
+                Some((stem, rest)) if self.framework_stems.contains(stem) => names.push_str(rest),
+                _ => names.push_str(&class),
+            }
             names.push(' ');
         }
         if let Some(id) = e.id() {
@@ -525,12 +905,14 @@ impl SkipRules {
                 names.push(' ');
             }
         }
-        let names = names.to_lowercase().replace('_', "-");
+        let names = normalize_name(&names);
         let furniture = (!self.opts.read_captions && has_word(&names, "caption"))
-            || SKIP_WORDS.iter().any(|w| has_word(&names, w))
-            || SKIP_PREFIXES.iter().any(|p| has_prefix(&names, p))
-            || (matches!(name, "ul" | "ol") && is_link_list(el))
-            || (name == "p" && is_link_line(el));
+            || heads_related_links(el, self)
+            || (is_furniture_name(&names) && !is_heading_anchor(name, &names))
+            || (matches!(name, "ul" | "ol") && is_link_list(el, self.links(el)))
+            || (matches!(name, "div" | "section") && is_link_block(self.links(el)))
+            || (name == "p" && is_link_line(self.links(el)))
+            || (name == "a" && is_call_to_action(el, self.links(el)));
         if furniture {
             Verdict::Furniture
         } else {
@@ -585,6 +967,140 @@ enum Strictness {
     Protecting,
 }
 
+/// Class/id names compared lower-cased, with `_` as `-`.
+fn normalize_name(name: &str) -> String {
+    name.to_lowercase().replace('_', "-")
+}
+
+/// `name` split after its first furniture word part when a namespace that is
+/// not furniture comes before it: `elementor-widget-text-editor` →
+/// (`elementor-widget`, `text-editor`); `widget-area` and `post` → `None`.
+fn furniture_stem(name: &str) -> Option<(&str, &str)> {
+    let first = name.split('-').next().unwrap_or(name);
+    if PAGE_BUILDER_WORDS.contains(&first) {
+        return Some((first, name.get(first.len() + 1..).unwrap_or("")));
+    }
+    let (namespace, _) = name.split_once('-')?;
+    if is_furniture_part(namespace) {
+        return None;
+    }
+    let mut end = namespace.len();
+    for part in name[namespace.len() + 1..].split('-') {
+        end += 1 + part.len();
+        if !part.is_empty() && is_furniture_part(part) {
+            let rest = name.get(end + 1..).unwrap_or("");
+            return Some((&name[..end], rest));
+        }
+    }
+    None
+}
+
+/// Whether one part of a name (no spaces or hyphens) is a furniture word
+/// (or its plural) or begins like one: [`is_furniture_name`] for one word,
+/// without searching.
+fn is_furniture_part(part: &str) -> bool {
+    SKIP_WORDS
+        .iter()
+        .any(|w| part == *w || part.strip_suffix('s') == Some(*w))
+        || SKIP_PREFIXES.iter().any(|p| part.starts_with(p))
+}
+
+/// Whether normalized `names` holds a furniture word or word beginning.
+fn is_furniture_name(names: &str) -> bool {
+    SKIP_WORDS.iter().any(|w| has_word(names, w))
+        || SKIP_PREFIXES.iter().any(|p| has_prefix(names, p))
+}
+
+/// A segment a streaming renderer sends hidden and a script moves into the
+/// page (React's `<div hidden id="S:0">`): the content, not hidden content.
+fn is_streamed_segment(e: &scraper::node::Element) -> bool {
+    e.attr("hidden").is_some() && e.id().is_some_and(|id| id.starts_with("S:"))
+}
+
+/// A collapsed accordion or tab panel: hidden until its heading is clicked,
+/// but part of the page's text (FAQ answers, guide sections).
+fn is_collapsed_panel(e: &scraper::node::Element) -> bool {
+    if e.attr("role")
+        .is_some_and(|r| matches!(r.trim(), "region" | "tabpanel"))
+    {
+        return true;
+    }
+    let mut names = String::new();
+    for class in e.classes() {
+        names.push_str(&normalize_name(class));
+        names.push(' ');
+    }
+    [
+        "accordion",
+        "collaps",
+        "tab-pane",
+        "tabpanel",
+        "tab-panel",
+        "faq",
+    ]
+    .iter()
+    .any(|p| has_prefix(&names, p))
+}
+
+/// A box whose first element is a heading such as "Related stories" or "More
+/// from Transport": teasers for other stories.
+fn heads_related_links(el: ElementRef<'_>, skip: &SkipRules) -> bool {
+    if !matches!(role(el.value().name()), Role::Block(None)) || el.value().name() == "p" {
+        return false;
+    }
+    el.children()
+        .filter_map(ElementRef::wrap)
+        .next()
+        // Only a short first element can be such a heading; not reading a
+        // long one keeps deeply nested markup linear.
+        .filter(|first| skip.links(*first).total <= 80 && first.descendants().nth(16).is_none())
+        .is_some_and(|first| super::clean::is_related_heading(&element_text(first)))
+}
+
+/// A `<div>` of three or more links and (almost) nothing else: teaser cards
+/// and menus built without a list.
+fn is_link_block(stats: LinkStats) -> bool {
+    let LinkStats {
+        total,
+        linked,
+        links,
+    } = stats;
+    links >= 3 && total > 0 && linked * 10 >= total * 9
+}
+
+/// A heading whose only furniture word is `header` (Substack's
+/// `header-anchor-post`, `section-header`): a heading is not the site's
+/// header.
+fn is_heading_anchor(name: &str, names: &str) -> bool {
+    matches!(name, "h2" | "h3" | "h4" | "h5" | "h6")
+        && has_word(names, "header")
+        && !is_furniture_name(&names.replace("header", "h"))
+}
+
+/// A short link standing alone in a layout block, with no text around it:
+/// a button such as "Book now", "See price at Amazon", "Read full review".
+fn is_call_to_action(link: ElementRef<'_>, stats: LinkStats) -> bool {
+    if stats.total == 0 || stats.total > 40 || !is_standalone(link) {
+        return false;
+    }
+    link.parent().is_some_and(|parent| {
+        parent.children().all(|c| match c.value() {
+            Node::Text(t) => t.trim().is_empty() || c == *link,
+            _ => true,
+        })
+    })
+}
+
+/// Whether a `<figure>` holds text besides its caption.
+fn figure_holds_text(figure: ElementRef<'_>) -> bool {
+    figure.select(&selector("blockquote, p, ul, ol")).any(|el| {
+        !el.ancestors()
+            .filter_map(ElementRef::wrap)
+            .take_while(|a| *a != figure)
+            .any(|a| a.value().name() == "figcaption")
+    })
+}
+
 fn is_hidden(e: &scraper::node::Element) -> bool {
     if e.attr("hidden").is_some() || e.attr("aria-hidden").is_some_and(|v| v.trim() == "true") {
         return true;
@@ -637,26 +1153,93 @@ fn own_text(el: ElementRef<'_>) -> String {
 }
 
 /// Characters of text in `el`, and of text inside its links.
-fn link_density_parts(el: ElementRef<'_>) -> (usize, usize) {
+fn link_density_parts(el: ElementRef<'_>) -> LinkStats {
     let total: usize = el.text().map(|t| t.trim().chars().count()).sum();
     let linked: usize = el
         .select(&selector("a"))
         .flat_map(|a| a.text())
         .map(|t| t.trim().chars().count())
         .sum();
-    (total, linked)
+    let links = el.select(&selector("a[href]")).count();
+    LinkStats {
+        total,
+        linked,
+        links,
+    }
+}
+
+/// Text characters of an element, those inside links, and its links.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct LinkStats {
+    total: usize,
+    linked: usize,
+    links: usize,
+}
+
+/// [`LinkStats`] of every element under `root`, in one walk (asking each
+/// element for its own would be quadratic in deeply nested markup).
+fn link_stats(root: ElementRef<'_>) -> HashMap<usize, LinkStats> {
+    let mut out = HashMap::new();
+    // Open elements with their stats so far, and how many links enclose.
+    let mut open: Vec<(usize, LinkStats, bool)> = Vec::new();
+    let mut in_link = 0usize;
+    walk(root, |step| {
+        match step {
+            Step::Open(node) => match node.value() {
+                Node::Element(e) => {
+                    let is_link = e.name() == "a";
+                    if is_link {
+                        in_link += 1;
+                    }
+                    let key = std::ptr::from_ref(e) as usize;
+                    open.push((
+                        key,
+                        LinkStats::default(),
+                        is_link && e.attr("href").is_some(),
+                    ));
+                }
+                Node::Text(text) => {
+                    let chars = text.trim().chars().count();
+                    if let Some((_, stats, _)) = open.last_mut() {
+                        stats.total += chars;
+                        if in_link > 0 {
+                            stats.linked += chars;
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Step::Close(node) => {
+                if let Node::Element(e) = node.value() {
+                    if e.name() == "a" {
+                        in_link = in_link.saturating_sub(1);
+                    }
+                    if let Some((key, stats, is_href)) = open.pop() {
+                        if let Some((_, parent, _)) = open.last_mut() {
+                            parent.total += stats.total;
+                            parent.linked += stats.linked;
+                            parent.links += stats.links + usize::from(is_href);
+                        }
+                        out.insert(key, stats);
+                    }
+                }
+            }
+        }
+        true
+    });
+    out
 }
 
 /// A short paragraph that is nothing but a link: "Five things we learned
 /// from the interview" pointing at another story.
-fn is_link_line(p: ElementRef<'_>) -> bool {
-    let (total, linked) = link_density_parts(p);
+fn is_link_line(stats: LinkStats) -> bool {
+    let LinkStats { total, linked, .. } = stats;
     total > 0 && total <= 150 && linked * 10 >= total * 9
 }
 
 /// A list of two or more items whose text is (almost) all links: "read
 /// also" lists and menus rather than article content.
-fn is_link_list(list: ElementRef<'_>) -> bool {
+fn is_link_list(list: ElementRef<'_>, stats: LinkStats) -> bool {
     let items = list
         .children()
         .filter_map(ElementRef::wrap)
@@ -665,7 +1248,7 @@ fn is_link_list(list: ElementRef<'_>) -> bool {
     if items < 2 {
         return false;
     }
-    let (total, linked) = link_density_parts(list);
+    let LinkStats { total, linked, .. } = stats;
     total > 0 && linked * 10 >= total * 9
 }
 
@@ -780,7 +1363,7 @@ impl<'r> Walker<'r> {
                         {
                             return false;
                         }
-                        match role(e.name()) {
+                        match self.skip.role_of(el) {
                             Role::Inline => {}
                             Role::LineBreak => self.sink.line_break(),
                             Role::Cell => {
@@ -797,7 +1380,8 @@ impl<'r> Walker<'r> {
                     _ => {}
                 },
                 Step::Close(node) => {
-                    if let Some(Role::Block(_)) = node.value().as_element().map(|e| role(e.name()))
+                    if let Some(Role::Block(_)) =
+                        ElementRef::wrap(node).map(|e| self.skip.role_of(e))
                     {
                         self.sink.flush(self.kind());
                         self.kinds.pop();
@@ -823,5 +1407,28 @@ mod tests {
         assert!(!has_word("commentary", "comment"));
         assert!(has_prefix("relatedarticles", "related"));
         assert!(!has_prefix("unrelated", "related"));
+    }
+
+    #[test]
+    fn furniture_stems_of_framework_names() {
+        assert_eq!(
+            furniture_stem("elementor-widget-text-editor"),
+            Some(("elementor-widget", "text-editor"))
+        );
+        assert_eq!(
+            furniture_stem("elementor-widget-sidebar"),
+            Some(("elementor-widget", "sidebar"))
+        );
+        assert_eq!(
+            furniture_stem("elementor-widget"),
+            Some(("elementor-widget", ""))
+        );
+        // The furniture word first: the name is the furniture's own.
+        assert_eq!(furniture_stem("sidebar-widget"), None);
+        assert_eq!(furniture_stem("comment-body"), None);
+        assert_eq!(furniture_stem("entry-content"), None);
+        // Except a word page builders put on every block.
+        assert_eq!(furniture_stem("widget"), Some(("widget", "")));
+        assert_eq!(furniture_stem("widget-text"), Some(("widget", "text")));
     }
 }
