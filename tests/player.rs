@@ -771,7 +771,12 @@ async fn embed_checks(c: &Client, host: &str, base: &str, id: &str, segs: &[Seg]
         "return parseFloat(document.querySelector('iframe.narrator-player-frame').style.height);",
     )
     .await;
-    assert_eq!(after.as_f64(), Some(height), "a forged height is ignored");
+    // The player itself may still resize its frame meanwhile (the transcript
+    // arriving), so the check is that the forged height was not applied.
+    assert!(
+        after.as_f64().is_some_and(|h| h != 77.0),
+        "a forged height is ignored: {after} (was {height})"
+    );
 
     let frame = c
         .find(Locator::Css("iframe.narrator-player-frame"))
