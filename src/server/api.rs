@@ -340,7 +340,7 @@ fn spec_from_body(body: &[u8], st: &AppState) -> Result<Spec, Problem> {
     }
     // Only what this server runs (the lists /openapi.json gives): an engine that
     // needs a URL or key it was not started with fails here, not in a job.
-    let (engines, voices) = &st.runnable;
+    let engines = &st.runnable.engines;
     if let Some(e) = b.engine.as_ref().filter(|e| !engines.contains(e)) {
         return Err(Problem::invalid(
             "/engine",
@@ -350,14 +350,29 @@ fn spec_from_body(body: &[u8], st: &AppState) -> Result<Spec, Problem> {
             ),
         ));
     }
-    if let Some(v) = b.voice.as_ref().filter(|v| !voices.contains(v)) {
-        return Err(Problem::invalid(
-            "/voice",
-            format!(
-                "voice '{v}' is not installed on this server (it has: {})",
-                voices.join(", ")
-            ),
-        ));
+    if let Some(v) = b.voice.as_ref() {
+        match st.runnable.engine_of(v) {
+            None => {
+                return Err(Problem::invalid(
+                    "/voice",
+                    format!(
+                        "voice '{v}' is not installed on this server (it has: {})",
+                        st.runnable.voice_ids().join(", ")
+                    ),
+                ))
+            }
+            // The schema says which voices go with which engine.
+            Some(ve) if b.engine.as_deref().is_some_and(|e| e != ve) => {
+                return Err(Problem::invalid(
+                    "/voice",
+                    format!(
+                        "voice '{v}' is for engine '{ve}', not '{}'",
+                        b.engine.as_deref().unwrap_or_default()
+                    ),
+                ))
+            }
+            Some(_) => {}
+        }
     }
     let mut req = NarrationRequest::new(source);
     if let Some(e) = &b.engine {

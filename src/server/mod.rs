@@ -151,7 +151,7 @@ pub struct AppState {
     /// `/openapi.json`, made at start (it lists the engines and voices that run).
     pub openapi: String,
     /// The engines and voices a create may name: those that run here.
-    pub runnable: (Vec<String>, Vec<String>),
+    pub runnable: Runnable,
 }
 
 /// Counters for `/metrics`, since this process started (Prometheus counters may
@@ -239,10 +239,10 @@ pub async fn serve(
     };
     tracing::info!(
         "engines: {}; voices: {}",
-        runnable.0.join(", "),
-        runnable.1.join(", ")
+        runnable.engines.join(", "),
+        runnable.voice_ids().join(", ")
     );
-    let openapi = openapi::document(&runnable.0, &runnable.1).to_string();
+    let openapi = openapi::document(&runnable).to_string();
     let cache_cap = config
         .cache_max_bytes
         .unwrap_or(crate::cache::DEFAULT_MAX_BYTES);
@@ -333,7 +333,30 @@ pub async fn serve(
 /// can narrate with, in this build and config: the plan resolves and its engine
 /// builds (an engine that needs a URL, a key or a model it was not given is left
 /// out; building checks them, as at the start of every render).
-fn runnable(config: &Config, catalog: &Catalog) -> (Vec<String>, Vec<String>) {
+/// What a create may name on this server.
+#[derive(Debug, Clone, Default)]
+pub struct Runnable {
+    /// Engine names.
+    pub engines: Vec<String>,
+    /// Voice ids, each with the name of the engine it is for.
+    pub voices: Vec<(String, String)>,
+}
+
+impl Runnable {
+    pub fn voice_ids(&self) -> Vec<String> {
+        self.voices.iter().map(|(v, _)| v.clone()).collect()
+    }
+
+    /// The engine `voice` is for, when the server has it.
+    pub fn engine_of(&self, voice: &str) -> Option<&str> {
+        self.voices
+            .iter()
+            .find(|(v, _)| v == voice)
+            .map(|(_, e)| e.as_str())
+    }
+}
+
+fn runnable(config: &Config, catalog: &Catalog) -> Runnable {
     use crate::plan::{NarrationRequest, Plan, Source};
     let probe = NarrationRequest::new(Source::Text("Probe.".into()));
     let engines = crate::engine::registry()
@@ -358,9 +381,9 @@ fn runnable(config: &Config, catalog: &Catalog) -> (Vec<String>, Vec<String>) {
                 .and_then(|p| p.prepare())
                 .is_ok()
         })
-        .map(|v| v.id)
+        .map(|v| (v.id, v.engine.name().to_string()))
         .collect();
-    (engines, voices)
+    Runnable { engines, voices }
 }
 
 /// The queue's handler: one narration job.

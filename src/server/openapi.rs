@@ -37,7 +37,26 @@ fn formats() -> Vec<&'static str> {
 /// The document, with the engines and voices this server can run (what a create
 /// with that `engine` or `voice` alone resolves to), so every request the schema
 /// allows is one the server takes.
-pub fn document(engines: &[String], voices: &[String]) -> Value {
+pub fn document(runnable: &super::Runnable) -> Value {
+    let engines = &runnable.engines;
+    let voices = runnable.voice_ids();
+    // A voice is for one engine: when both are named they must agree.
+    let voice_for_engine: Vec<Value> = engines
+        .iter()
+        .map(|e| {
+            let mut of: Vec<Value> = runnable
+                .voices
+                .iter()
+                .filter(|(_, ve)| ve == e)
+                .map(|(v, _)| json!(v))
+                .collect();
+            of.push(Value::Null);
+            json!({
+                "if": {"properties": {"engine": {"const": e}}, "required": ["engine"]},
+                "then": {"properties": {"voice": {"enum": of}}}
+            })
+        })
+        .collect();
     let narration_ref = json!({"$ref": "#/components/schemas/Narration"});
     let narration_json = json!({"application/json": {"schema": narration_ref}});
     let mut doc = json!({
@@ -199,6 +218,7 @@ pub fn document(engines: &[String], voices: &[String]) -> Value {
                     "type": "object",
                     "required": ["source", "external_id"],
                     "additionalProperties": false,
+                    "allOf": voice_for_engine,
                     "properties": {
                         "source": {
                             "type": "object", "additionalProperties": false,
