@@ -564,25 +564,28 @@ impl Store {
     }
 
     pub async fn set_failed(&self, id: &str, error: &str) -> Result<bool, ServerError> {
-        let r = sqlx::query(
-            "UPDATE narrations SET status = 'failed', error = ?, updated_at = ?
-             WHERE id = ? AND status IN ('queued', 'running')",
-        )
-        .bind(error)
-        .bind(now())
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(r.rows_affected() > 0)
+        self.end_active(id, Status::Failed, error).await
     }
 
     /// Cancel a queued or running narration; false when it was not active.
     pub async fn cancel(&self, id: &str, reason: &str) -> Result<bool, ServerError> {
+        self.end_active(id, Status::Canceled, reason).await
+    }
+
+    /// End a queued or running narration as `status` with `message` as its error;
+    /// false when it was not active.
+    async fn end_active(
+        &self,
+        id: &str,
+        status: Status,
+        message: &str,
+    ) -> Result<bool, ServerError> {
         let r = sqlx::query(
-            "UPDATE narrations SET status = 'canceled', error = ?, updated_at = ?
+            "UPDATE narrations SET status = ?, error = ?, updated_at = ?
              WHERE id = ? AND status IN ('queued', 'running')",
         )
-        .bind(reason)
+        .bind(status.as_str())
+        .bind(message)
         .bind(now())
         .bind(id)
         .execute(&self.pool)
