@@ -11,14 +11,13 @@ mod support;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
-use reqwest::blocking::Client as Http;
 use serde_json::{json, Value};
 
-use support::{narrator, tools};
+use support::{server, tools};
 
 const LABEL: &str = "This audio is created with AI assistance";
 
@@ -47,14 +46,6 @@ fn story() -> String {
     )
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
-}
-
 /// A child process killed when dropped.
 struct Proc(Child);
 
@@ -65,60 +56,23 @@ impl Drop for Proc {
     }
 }
 
-struct Server {
-    _proc: Proc,
+/// The real server with one worker, and a token for its API.
+struct Served {
+    _server: server::Server,
     base: String,
     token: String,
 }
 
-fn http() -> Http {
-    Http::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("client")
-}
-
-fn start_server(dir: &Path, extra: &[&str]) -> Server {
-    let data = dir.join("data");
-    let o = narrator(dir)
-        .args(["token", "create", "--name", "cms", "--data-dir"])
-        .arg(&data)
-        .output()
-        .expect("token create");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let token = String::from_utf8_lossy(&o.stdout).trim().to_string();
-    let port = free_port();
-    let log = std::fs::File::create(dir.join("server.log")).expect("log");
-    let child = narrator(dir)
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--workers",
-            "1",
-        ])
-        .arg("--data-dir")
-        .arg(&data)
-        .args(extra)
-        .env("NARRATOR_LOG", "narrator=info")
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .expect("start narrator serve");
-    let s = Server {
-        _proc: Proc(child),
-        base: format!("http://127.0.0.1:{port}"),
+fn start_server(dir: &Path, extra: &[&str]) -> Served {
+    let token = server::token(dir, "cms");
+    let mut args = vec!["--workers", "1"];
+    args.extend_from_slice(extra);
+    let s = server::Server::start(dir, &args);
+    Served {
+        base: s.base.clone(),
+        _server: s,
         token,
-    };
-    let log = || std::fs::read_to_string(dir.join("server.log")).unwrap_or_default();
-    wait_until(Duration::from_secs(60), "the server to be healthy", || {
-        http()
-            .get(format!("{}/healthz", s.base))
-            .send()
-            .is_ok_and(|r| r.status() == 200)
-    })
-    .unwrap_or_else(|e| panic!("{e}: {}", log()));
-    s
+    }
 }
 
 fn wait_until(limit: Duration, what: &str, mut cond: impl FnMut() -> bool) -> Result<(), String> {
@@ -133,8 +87,8 @@ fn wait_until(limit: Duration, what: &str, mut cond: impl FnMut() -> bool) -> Re
 }
 
 /// POST a narration; its id.
-fn post_id(s: &Server, body: &Value) -> String {
-    let r = http()
+fn post_id(s: &Served, body: &Value) -> String {
+    let r = server::client()
         .post(format!("{}/v1/narrations", s.base))
         .bearer_auth(&s.token)
         .json(body)
@@ -146,8 +100,8 @@ fn post_id(s: &Server, body: &Value) -> String {
 }
 
 /// POST a narration (silence engine) and wait until it is done; its API view.
-fn narrate(s: &Server, body: &Value) -> Value {
-    let c = http();
+fn narrate(s: &Served, body: &Value) -> Value {
+    let c = server::client();
     let id = post_id(s, body);
     let mut last = Value::Null;
     wait_until(Duration::from_secs(90), "the narration", || {
@@ -178,7 +132,7 @@ struct Seg {
 
 fn timing(n: &Value) -> Vec<Seg> {
     let url = n["timing_url"].as_str().expect("timing_url");
-    let map: Value = http()
+    let map: Value = server::client()
         .get(url)
         .send()
         .expect("timing")
@@ -204,7 +158,7 @@ fn player_pages_need_no_token_carry_a_strict_csp_and_answer_unknown_ids_with_404
     let s = start_server(dir.path(), &["--allow-private-urls"]);
     let public = narrate(&s, &silence_body("post-public", true));
     let private = narrate(&s, &silence_body("post-members", false));
-    let c = http();
+    let c = server::client();
 
     let id = public["id"].as_str().expect("id");
     let r = c
@@ -373,7 +327,7 @@ fn save(path: &Path, bytes: &[u8]) {
 }
 
 fn start_chromedriver(chromedriver: &Path, dir: &Path) -> (Proc, String) {
-    let port = free_port();
+    let port = server::free_port();
     let log = std::fs::File::create(dir.join("chromedriver.log")).expect("log");
     let child = Command::new(chromedriver)
         .arg(format!("--port={port}"))
@@ -385,7 +339,7 @@ fn start_chromedriver(chromedriver: &Path, dir: &Path) -> (Proc, String) {
     let url = format!("http://127.0.0.1:{port}");
     let p = Proc(child);
     wait_until(Duration::from_secs(30), "chromedriver", || {
-        http()
+        server::client()
             .get(format!("{url}/status"))
             .send()
             .ok()
