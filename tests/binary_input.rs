@@ -268,9 +268,18 @@ fn utf16_with_a_bom_still_reads() {
 #[test]
 fn every_fixture_and_example_is_text() {
     let mut checked = 0;
-    for dir in ["tests/data/extract", "tests/data/ssml", "examples"] {
-        for entry in std::fs::read_dir(root().join(dir)).expect("read dir") {
+    let mut dirs: Vec<_> = ["tests/data/extract", "tests/data/ssml", "examples"]
+        .iter()
+        .map(|d| root().join(d))
+        .collect();
+    // Subdirectories too (examples/wordpress).
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read dir") {
             let path = entry.expect("entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
             let bytes = std::fs::read(&path).expect("read");
             assert_eq!(sniff_binary(&bytes, None), None, "{}", path.display());
             checked += 1;
