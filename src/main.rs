@@ -120,20 +120,33 @@ enum Command {
         #[arg(long, value_name = "URL")]
         base_url: String,
     },
-    /// Run the narration server: HTTP API, SQLite job queue, media, podcast feed.
+    /// Run the narration server: HTTP API, job queue, media, podcast feed.
     #[cfg(feature = "server")]
     #[command(
         after_help = "Examples:\n  narrator token create --data-dir ./srv --name cms\n  \
         narrator serve --listen 127.0.0.1:8080 --data-dir ./srv --workers 2\n  \
         NARRATOR_HOOK_SECRET=whsec_... narrator serve --data-dir ./srv   \
-        # signed POST /v1/hooks/standard"
+        # signed POST /v1/hooks/standard\n  \
+        narrator serve --listen 0.0.0.0:8080 --queue postgres://narrator@db/narrator \\\n      \
+        --storage s3://audio-bucket/narrator --workers 0   # the API alone"
     )]
     Serve(Box<ServeArgs>),
-    /// API tokens of a server's data dir.
+    /// Run workers only: take narrations from a shared queue, put the audio into
+    /// the shared storage.
+    #[cfg(feature = "server")]
+    #[command(
+        after_help = "Examples:\n  narrator worker --queue postgres://narrator@db/narrator \\\n      \
+        --storage s3://audio-bucket/narrator --workers 2\n\n\
+        S3 endpoint and credentials come from AWS_ENDPOINT, AWS_ACCESS_KEY_ID,\n\
+        AWS_SECRET_ACCESS_KEY, AWS_REGION (and AWS_ALLOW_HTTP=true for plain http)."
+    )]
+    Worker(Box<WorkerArgs>),
+    /// API tokens of a server (kept in its queue's database).
     #[cfg(feature = "server")]
     #[command(
         after_help = "Examples:\n  narrator token create --data-dir ./srv --name cms\n  \
-        narrator token list --data-dir ./srv\n  narrator token revoke cms --data-dir ./srv"
+        narrator token list --data-dir ./srv\n  narrator token revoke cms --data-dir ./srv\n  \
+        narrator token create --queue postgres://narrator@db/narrator --name cms"
     )]
     Token {
         #[command(subcommand)]
@@ -448,21 +461,64 @@ struct ProductionFlags {
     no_chapters: bool,
 }
 
+/// Where a server's or worker's queue and storage are.
+#[cfg(feature = "server")]
+#[derive(clap::Args, Debug)]
+struct BackendArgs {
+    /// This process's directory: render scratch, the segment cache and, by
+    /// default, the queue and the media (config [server] data_dir).
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// The job queue and the records: postgres://USER@HOST/DB, or the default,
+    /// SQLite in the data dir (env NARRATOR_QUEUE).
+    #[arg(
+        long,
+        env = "NARRATOR_QUEUE",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    queue: Option<String>,
+    /// Where audio, transcripts and the feed go: s3://BUCKET/PREFIX (AWS_* variables
+    /// give endpoint and credentials) or file://DIR (default: DATA_DIR/media).
+    #[arg(long, env = "NARRATOR_STORAGE", value_name = "URL")]
+    storage: Option<String>,
+    /// Fetch article URLs on loopback, private and link-local addresses.
+    #[arg(long)]
+    allow_private_urls: bool,
+    /// The workers' segment cache (default: DIR/segments in the data dir).
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    cache_dir: Option<PathBuf>,
+    /// Synthesize every segment; no segment cache.
+    #[arg(long)]
+    no_cache: bool,
+}
+
+#[cfg(feature = "server")]
+#[derive(clap::Args, Debug)]
+struct WorkerArgs {
+    #[command(flatten)]
+    backend: BackendArgs,
+    /// Narrations this process renders at once (default: the cores, at most 4).
+    #[arg(long, value_name = "N")]
+    workers: Option<usize>,
+}
+
 #[cfg(feature = "server")]
 #[derive(clap::Args, Debug)]
 struct ServeArgs {
     /// Address to listen on (config [server] listen; default 127.0.0.1:8080).
     #[arg(long, value_name = "ADDR")]
     listen: Option<std::net::SocketAddr>,
-    /// Where the queue, the records and the media live (config [server] data_dir).
-    #[arg(long, value_name = "DIR")]
-    data_dir: Option<PathBuf>,
-    /// Narrations rendered at once (default: the cores, at most 4).
+    #[command(flatten)]
+    backend: BackendArgs,
+    /// Narrations rendered at once by this process (default: the cores, at most 4;
+    /// 0 runs the API alone, for `narrator worker` processes to render).
     #[arg(long, value_name = "N")]
     workers: Option<usize>,
-    /// Fetch article URLs on loopback, private and link-local addresses.
-    #[arg(long)]
-    allow_private_urls: bool,
+    /// Redirect media requests to presigned URLs valid this many seconds (s3://
+    /// storage) instead of streaming them through the server.
+    #[arg(long, value_name = "SECONDS")]
+    media_redirect: Option<u64>,
     /// The URL clients reach this server at, for feed and media links.
     #[arg(long, value_name = "URL")]
     public_url: Option<String>,
@@ -500,12 +556,6 @@ struct ServeArgs {
     /// Largest request body in bytes (default 2 MiB).
     #[arg(long, value_name = "BYTES")]
     max_body_bytes: Option<usize>,
-    /// The workers' segment cache (default: DIR/segments in the data dir).
-    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
-    cache_dir: Option<PathBuf>,
-    /// Synthesize every segment; no segment cache.
-    #[arg(long)]
-    no_cache: bool,
     /// Callback delivery attempts (default 8).
     #[arg(long, value_name = "N")]
     callback_attempts: Option<u32>,
@@ -519,22 +569,49 @@ struct ServeArgs {
 enum TokenAction {
     /// Make a token; it is printed once, and only its hash is kept.
     Create {
-        #[arg(long, value_name = "DIR")]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        at: TokenStore,
         #[arg(long)]
         name: String,
     },
     /// The tokens by name (never the secrets).
     List {
-        #[arg(long, value_name = "DIR")]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        at: TokenStore,
     },
     /// Revoke a token by name.
     Revoke {
         name: String,
-        #[arg(long, value_name = "DIR")]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        at: TokenStore,
     },
+}
+
+/// The server whose tokens: its data dir (embedded queue) or its queue URL.
+#[cfg(feature = "server")]
+#[derive(clap::Args, Debug)]
+#[group(required = true, multiple = false)]
+struct TokenStore {
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// postgres://… (the queue `serve --queue` was given).
+    #[arg(
+        long,
+        env = "NARRATOR_QUEUE",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    queue: Option<String>,
+}
+
+#[cfg(feature = "server")]
+impl TokenStore {
+    async fn open(&self) -> Result<narrator::server::store::Store> {
+        use narrator::server::{self, queue::QueueUrl};
+        let dir = self.data_dir.clone().unwrap_or_default();
+        let url = QueueUrl::parse(self.queue.as_deref(), &dir).map_err(server_err)?;
+        server::open_store(&url).await.map_err(server_err)
+    }
 }
 
 #[cfg(feature = "server")]
@@ -556,18 +633,17 @@ fn server_err(e: narrator::server::ServerError) -> anyhow::Error {
 
 #[cfg(feature = "server")]
 fn token_cmd(action: TokenAction) -> Result<()> {
-    use narrator::server;
     let rt = runtime()?;
     rt.block_on(async {
         match action {
-            TokenAction::Create { data_dir, name } => {
-                let store = server::open_store(&data_dir).await.map_err(server_err)?;
+            TokenAction::Create { at, name } => {
+                let store = at.open().await?;
                 let secret = store.create_token(&name).await.map_err(server_err)?;
                 println!("{secret}");
                 eprintln!("token '{name}' created; it is shown only this once");
             }
-            TokenAction::List { data_dir } => {
-                let store = server::open_store(&data_dir).await.map_err(server_err)?;
+            TokenAction::List { at } => {
+                let store = at.open().await?;
                 for (name, created, revoked) in store.list_tokens().await.map_err(server_err)? {
                     let state = if revoked.is_some() {
                         "revoked"
@@ -577,8 +653,8 @@ fn token_cmd(action: TokenAction) -> Result<()> {
                     println!("{name}\t{state}\tcreated {created}");
                 }
             }
-            TokenAction::Revoke { name, data_dir } => {
-                let store = server::open_store(&data_dir).await.map_err(server_err)?;
+            TokenAction::Revoke { name, at } => {
+                let store = at.open().await?;
                 if !store.revoke_token(&name).await.map_err(server_err)? {
                     return Err(usage(anyhow!("no active token named '{name}'")));
                 }
@@ -591,7 +667,7 @@ fn token_cmd(action: TokenAction) -> Result<()> {
 
 #[cfg(feature = "server")]
 fn serve_cmd(args: ServeArgs, config: &Config) -> Result<()> {
-    use narrator::server::{self, webhook::WebhookSecret, ServerOptions};
+    use narrator::server::{self, webhook::WebhookSecret};
     let s = &config.server;
     let listen = match (args.listen, &s.listen) {
         (Some(a), _) => a,
@@ -600,18 +676,16 @@ fn serve_cmd(args: ServeArgs, config: &Config) -> Result<()> {
             .map_err(|e| usage(anyhow!("config [server] listen '{a}': {e}")))?,
         (None, None) => std::net::SocketAddr::from(([127, 0, 0, 1], 8080)),
     };
-    let data_dir = args
-        .data_dir
-        .or_else(|| s.data_dir.clone())
-        .ok_or_else(|| usage(anyhow!("serve needs --data-dir DIR (or [server] data_dir)")))?;
-    let mut opts = ServerOptions::new(listen, data_dir);
+    let mut opts = backend_options(&args.backend, listen, config, "serve")?;
     if let Some(w) = args.workers.or(s.workers) {
-        if w == 0 {
-            return Err(usage(anyhow!("--workers must be at least 1")));
-        }
         opts.workers = w;
     }
-    opts.allow_private_urls = args.allow_private_urls || s.allow_private_urls;
+    if let Some(secs) = args.media_redirect {
+        if secs == 0 {
+            return Err(usage(anyhow!("--media-redirect must be at least 1 second")));
+        }
+        opts.media_redirect = Some(std::time::Duration::from_secs(secs));
+    }
     if let Some(u) = args.public_url.or_else(|| s.public_url.clone()) {
         opts.public_url = Some(parse_base_url(&u)?);
     }
@@ -625,11 +699,6 @@ fn serve_cmd(args: ServeArgs, config: &Config) -> Result<()> {
         Some(h) => Some(WebhookSecret::parse(h).map_err(|e| usage(anyhow!("--hook-secret: {e}")))?),
         None => opts.webhook_secret.clone(),
     };
-    if args.no_cache {
-        opts.cache_dir = None;
-    } else if let Some(dir) = args.cache_dir {
-        opts.cache_dir = Some(dir);
-    }
     if let Some(ms) = args.coalesce_ms {
         opts.coalesce_window = std::time::Duration::from_millis(ms);
     }
@@ -653,6 +722,65 @@ fn serve_cmd(args: ServeArgs, config: &Config) -> Result<()> {
     // the queue on the next start.
     rt.shutdown_timeout(std::time::Duration::from_secs(5));
     served.map_err(server_err)
+}
+
+/// The options `serve` and `worker` share: data dir, queue, storage, cache.
+#[cfg(feature = "server")]
+fn backend_options(
+    args: &BackendArgs,
+    listen: std::net::SocketAddr,
+    config: &Config,
+    door: &str,
+) -> Result<narrator::server::ServerOptions> {
+    use narrator::server::{media::StorageUrl, queue::QueueUrl, ServerOptions};
+    let s = &config.server;
+    let data_dir = args.data_dir.clone().or_else(|| s.data_dir.clone());
+    let shared = args.queue.is_some() && args.storage.is_some();
+    let (data_dir, own_dir) = match data_dir {
+        Some(d) => (d, true),
+        // Queue and storage elsewhere: this process needs only scratch space.
+        None if shared => (
+            std::env::temp_dir().join(format!("narrator-{door}-{}", std::process::id())),
+            false,
+        ),
+        None => {
+            return Err(usage(anyhow!(
+                "{door} needs --data-dir DIR (or [server] data_dir), or both --queue and --storage"
+            )))
+        }
+    };
+    let mut opts = ServerOptions::new(listen, data_dir.clone());
+    opts.queue = QueueUrl::parse(args.queue.as_deref(), &data_dir).map_err(server_err)?;
+    opts.storage = StorageUrl::parse(args.storage.as_deref(), &data_dir).map_err(server_err)?;
+    opts.allow_private_urls = args.allow_private_urls || s.allow_private_urls;
+    if args.no_cache {
+        opts.cache_dir = None;
+    } else if let Some(dir) = &args.cache_dir {
+        opts.cache_dir = Some(dir.clone());
+    } else if !own_dir {
+        // No data dir: the user's cache (kept across runs, unlike the scratch).
+        opts.cache_dir =
+            narrator::cache::SegmentCache::configured(None, config).map(|c| c.dir().to_path_buf());
+    }
+    Ok(opts)
+}
+
+#[cfg(feature = "server")]
+fn worker_cmd(args: WorkerArgs, config: &Config) -> Result<()> {
+    use narrator::server;
+    let unused = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    let mut opts = backend_options(&args.backend, unused, config, "worker")?;
+    if let Some(w) = args.workers.or(config.server.workers) {
+        if w == 0 {
+            return Err(usage(anyhow!("--workers must be at least 1")));
+        }
+        opts.workers = w;
+    }
+    let catalog = plan::catalog_for(config).map_err(plan_err)?;
+    let rt = runtime()?;
+    let worked = rt.block_on(server::work(opts, config.clone(), catalog));
+    rt.shutdown_timeout(std::time::Duration::from_secs(5));
+    worked.map_err(server_err)
 }
 
 fn parse_format(s: &str) -> std::result::Result<AudioFormat, String> {
@@ -762,6 +890,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Cache { cache_dir, action } => cache_cmd(cache_dir.as_deref(), action, &config),
         #[cfg(feature = "server")]
         Command::Serve(args) => serve_cmd(*args, &config),
+        #[cfg(feature = "server")]
+        Command::Worker(args) => worker_cmd(*args, &config),
         #[cfg(feature = "server")]
         Command::Token { action } => token_cmd(action),
     }

@@ -93,6 +93,17 @@ pub struct SegmentCache {
     dir: PathBuf,
     max_bytes: u64,
     state: Arc<Mutex<State>>,
+    /// A second tier other machines share (the server's object storage): a local
+    /// miss is looked up there, and every new entry is copied there.
+    shared: Option<Arc<dyn SharedTier>>,
+}
+
+/// A shared tier behind the local directory: entries by file name
+/// (`xx/<hex>.seg`), as encoded bytes. Failures are the tier's to report; a failed
+/// fetch is a miss and a failed store loses nothing but the sharing.
+pub trait SharedTier: Send + Sync + std::fmt::Debug {
+    fn fetch(&self, name: &str) -> Option<Vec<u8>>;
+    fn store(&self, name: &str, bytes: &[u8]);
 }
 
 #[derive(Debug, Default)]
@@ -125,6 +136,40 @@ impl SegmentCache {
             dir: dir.into(),
             max_bytes,
             state: Arc::default(),
+            shared: None,
+        }
+    }
+
+    /// This cache with `tier` behind it.
+    pub fn with_shared(mut self, tier: Arc<dyn SharedTier>) -> Self {
+        self.shared = Some(tier);
+        self
+    }
+
+    /// The entry name of `key` in a shared tier (its path under the directory).
+    fn shared_name(key: &Key) -> String {
+        let hex = key.hex();
+        format!("{}/{hex}.seg", &hex[..2])
+    }
+
+    /// A local miss looked up in the shared tier; a good entry is kept locally too.
+    fn get_shared(&self, key: &Key) -> Option<Pcm> {
+        let tier = self.shared.as_ref()?;
+        let bytes = tier.fetch(&Self::shared_name(key))?;
+        match entry::decode(key, &bytes) {
+            Ok(pcm) => {
+                if let Err(e) = self.put_local(key, &bytes) {
+                    tracing::debug!("segment cache: keeping a shared entry locally: {e}");
+                }
+                Some(pcm)
+            }
+            Err(why) => {
+                tracing::warn!(
+                    "segment cache (shared): entry for {} is corrupt ({why})",
+                    key.hex()
+                );
+                None
+            }
         }
     }
 
@@ -177,10 +222,10 @@ impl SegmentCache {
         let path = self.path_of(key);
         let (file, bytes) = match read_entry(&path) {
             Ok(Some(found)) => found,
-            Ok(None) => return None,
+            Ok(None) => return self.get_shared(key),
             Err(e) => {
                 tracing::warn!("segment cache: cannot read {}: {e}", path.display());
-                return None;
+                return self.get_shared(key);
             }
         };
         match entry::decode(key, &bytes) {
@@ -205,13 +250,21 @@ impl SegmentCache {
 
     /// Store `pcm` under `key` (atomically), then prune if the cache is over its cap.
     pub fn put(&self, key: &Key, pcm: &Pcm) -> Result<(), CacheError> {
-        let path = self.path_of(key);
         let bytes = entry::encode(key, pcm);
+        if let Some(tier) = &self.shared {
+            tier.store(&Self::shared_name(key), &bytes);
+        }
+        self.put_local(key, &bytes)
+    }
+
+    /// Store encoded `bytes` under `key` in the directory.
+    fn put_local(&self, key: &Key, bytes: &[u8]) -> Result<(), CacheError> {
+        let path = self.path_of(key);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(io(parent))?;
         }
         let mut tmp = crate::atomic::temp_beside(&path, ".tmp").map_err(io(&path))?;
-        tmp.write_all(&bytes).map_err(io(tmp.path()))?;
+        tmp.write_all(bytes).map_err(io(tmp.path()))?;
         tmp.persist(&path).map_err(|e| io(&path)(e.error))?;
         self.wrote(bytes.len() as u64)
     }

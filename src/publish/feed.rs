@@ -331,7 +331,32 @@ struct Checked<'a> {
     seconds: u64,
 }
 
-fn check_episode<'a>(dir: &Path, ep: &'a Episode) -> Result<Checked<'a>, FeedError> {
+/// What the feed needs to know of one of its files.
+#[derive(Debug, Clone, Copy)]
+pub struct FileInfo {
+    pub len: u64,
+    pub modified: std::time::SystemTime,
+}
+
+/// The file `name` of a feed whose files are in the local directory `dir`.
+pub fn local_file(dir: &Path, name: &str) -> std::io::Result<FileInfo> {
+    let m = std::fs::metadata(dir.join(name))?;
+    if !m.is_file() {
+        return Err(std::io::Error::other("not a file"));
+    }
+    Ok(FileInfo {
+        len: m.len(),
+        modified: m
+            .modified()
+            .unwrap_or_else(|_| std::time::SystemTime::now()),
+    })
+}
+
+fn check_episode<'a>(
+    dir: &Path,
+    ep: &'a Episode,
+    files: &dyn Fn(&str) -> std::io::Result<FileInfo>,
+) -> Result<Checked<'a>, FeedError> {
     if ep.guid.trim().is_empty() {
         return Err(FeedError::EmptyGuid {
             audio_file: ep.audio_file.clone(),
@@ -345,20 +370,11 @@ fn check_episode<'a>(dir: &Path, ep: &'a Episode) -> Result<Checked<'a>, FeedErr
                 name: name.clone(),
             });
         }
-        let path = dir.join(name);
-        std::fs::metadata(&path)
-            .and_then(|m| {
-                if m.is_file() {
-                    Ok(m)
-                } else {
-                    Err(std::io::Error::other("not a file"))
-                }
-            })
-            .map_err(|source| FeedError::MissingFile {
-                guid: guid(),
-                path,
-                source,
-            })
+        files(name).map_err(|source| FeedError::MissingFile {
+            guid: guid(),
+            path: dir.join(name),
+            source,
+        })
     };
     let meta = stat(&ep.audio_file)?;
     for name in [&ep.transcript_vtt, &ep.transcript_json, &ep.chapters_json]
@@ -368,12 +384,12 @@ fn check_episode<'a>(dir: &Path, ep: &'a Episode) -> Result<Checked<'a>, FeedErr
         stat(name)?;
     }
     let audio_path = dir.join(&ep.audio_file);
-    if meta.len() != ep.audio_bytes {
+    if meta.len != ep.audio_bytes {
         return Err(FeedError::Length {
             guid: guid(),
             path: audio_path,
             expected: ep.audio_bytes,
-            actual: meta.len(),
+            actual: meta.len,
         });
     }
     let mime = match AudioFormat::from_path(&audio_path) {
@@ -396,10 +412,7 @@ fn check_episode<'a>(dir: &Path, ep: &'a Episode) -> Result<Checked<'a>, FeedErr
     let date = match ep.published.as_deref().map(|p| (p, parse_published(p))) {
         Some((_, Some(d))) => d,
         given => {
-            let fallback: DateTime<Utc> = meta
-                .modified()
-                .map(DateTime::from)
-                .unwrap_or_else(|_| DateTime::from(std::time::SystemTime::now()));
+            let fallback: DateTime<Utc> = DateTime::from(meta.modified);
             match given {
                 Some((p, _)) => tracing::warn!(
                     "episode {}: cannot read the date '{p}'; using the audio file's time {}",
@@ -419,7 +432,7 @@ fn check_episode<'a>(dir: &Path, ep: &'a Episode) -> Result<Checked<'a>, FeedErr
         ep,
         date,
         mime,
-        bytes: meta.len(),
+        bytes: meta.len,
         seconds: ep.duration_s.round() as u64,
     })
 }
@@ -660,6 +673,20 @@ pub fn write_feed(
     settings: &FeedSettings,
     episodes: &[Episode],
 ) -> Result<PathBuf, FeedError> {
+    write_feed_with(dir, base_url, settings, episodes, &|name| {
+        local_file(dir, name)
+    })
+}
+
+/// [`write_feed`] for episodes whose files are elsewhere (an object store):
+/// `files` answers for them; `feed.xml` and a generated cover are written to `dir`.
+pub fn write_feed_with(
+    dir: &Path,
+    base_url: &Url,
+    settings: &FeedSettings,
+    episodes: &[Episode],
+    files: &dyn Fn(&str) -> std::io::Result<FileInfo>,
+) -> Result<PathBuf, FeedError> {
     check_base(base_url)?;
     if xml_text(&settings.disclosure).is_empty() {
         return Err(FeedError::NoDisclosure);
@@ -678,7 +705,7 @@ pub fn write_feed(
     let mut checked = Vec::with_capacity(episodes.len());
     let mut seen = std::collections::HashSet::new();
     for ep in episodes {
-        let c = check_episode(dir, ep)?;
+        let c = check_episode(dir, ep, files)?;
         if !seen.insert(ep.guid.trim()) {
             return Err(FeedError::DuplicateGuid(ep.guid.trim().to_string()));
         }

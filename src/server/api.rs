@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use apalis::prelude::{TaskBuilder, TaskSink};
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path as UrlPath, Query, Request, State};
@@ -15,6 +14,8 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
+use futures_util::StreamExt;
+use object_store::{GetOptions, GetRange};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tower_http::cors::CorsLayer;
@@ -421,26 +422,20 @@ pub async fn enqueue(
     request: NarrationRequest,
     delay: Duration,
 ) -> Result<(), ServerError> {
-    let mut task = TaskBuilder::new(NarrationJob {
+    let job = NarrationJob {
         narration_id: id.to_string(),
         request,
-    })
-    .max_attempts(5);
-    if !delay.is_zero() {
+    };
+    let run_at = (!delay.is_zero()).then(|| {
         // The queue schedules in whole seconds: round up, so the job never starts
         // before the delay is over.
         let at = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap_or_default()
             + delay;
-        task = task.run_at_timestamp(at.as_secs() + u64::from(at.subsec_nanos() > 0));
-    }
-    let task = task.build();
-    st.queue
-        .clone()
-        .push_task(task)
-        .await
-        .map_err(|e| ServerError::Queue(e.to_string()))
+        at.as_secs() + u64::from(at.subsec_nanos() > 0)
+    });
+    st.queue.push(job, run_at).await
 }
 
 /// Cancel narration `id` if it is queued or running (here).
@@ -717,7 +712,7 @@ async fn list(
 pub async fn delete_narration(st: &AppState, id: &str) -> Result<(), ServerError> {
     cancel(st, id, "deleted").await?;
     st.store.remove(id).await?;
-    worker::remove_media(&st.media_dir, id);
+    worker::remove_media(&st.media, id).await;
     refresh_feed(st).await;
     Ok(())
 }
@@ -938,24 +933,27 @@ fn byte_range(header: Option<&str>, len: u64) -> Result<Option<(u64, u64)>, ()> 
     Ok(Some((start, end)))
 }
 
-async fn serve_file(
-    path: &std::path::Path,
-    name: &str,
-    headers: &HeaderMap,
-) -> Result<Response, Problem> {
-    use tokio::io::{AsyncReadExt, AsyncSeekExt};
-    let meta = match tokio::fs::metadata(path).await {
-        Ok(m) if m.is_file() => m,
-        _ => return Err(Problem::not_found(format!("no file '{name}'"))),
+async fn serve_file(st: &AppState, name: &str, headers: &HeaderMap) -> Result<Response, Problem> {
+    let missing = || Problem::not_found(format!("no file '{name}'"));
+    let meta = st.media.head(name).await?.ok_or_else(missing)?;
+    if let Some(ttl) = st.options.media_redirect {
+        // The bucket serves the bytes (and ranges) itself.
+        let url = st.media.presigned(name, ttl).await?;
+        let mut h = HeaderMap::new();
+        if let Ok(v) = HeaderValue::from_str(url.as_str()) {
+            h.insert(header::LOCATION, v);
+        }
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        return Ok((StatusCode::TEMPORARY_REDIRECT, h).into_response());
+    }
+    let len = meta.size;
+    let etag = match meta.e_tag.as_deref().map(|t| t.trim_matches('"')) {
+        Some(t) if !t.is_empty() => format!("\"{t}\""),
+        _ => format!(
+            "\"{len:x}-{:x}\"",
+            meta.last_modified.timestamp_nanos_opt().unwrap_or(0)
+        ),
     };
-    let len = meta.len();
-    let mtime = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let etag = format!("\"{len:x}-{mtime:x}\"");
     let mut h = HeaderMap::new();
     h.insert(
         header::CONTENT_TYPE,
@@ -980,26 +978,32 @@ async fn serve_file(
         .get(header::RANGE)
         .and_then(|v| v.to_str().ok())
         .filter(|_| if_range_ok);
-    let mut file = tokio::fs::File::open(path)
-        .await
-        .map_err(|_| Problem::not_found(format!("no file '{name}'")))?;
+    // The version looked at above, so headers and bytes agree even while a
+    // re-render replaces the object.
+    let version = GetOptions {
+        if_match: meta.e_tag.clone(),
+        ..Default::default()
+    };
+    let body = |r: object_store::GetResult| {
+        Body::from_stream(r.into_stream().map(|c| c.map_err(std::io::Error::other)))
+    };
     match byte_range(range, len) {
         Ok(None) => {
+            let r = st.media.get(name, version).await?.ok_or_else(missing)?;
             h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
-            let stream = tokio_util_stream(file);
-            Ok((StatusCode::OK, h, Body::from_stream(stream)).into_response())
+            Ok((StatusCode::OK, h, body(r)).into_response())
         }
         Ok(Some((start, end))) => {
-            file.seek(std::io::SeekFrom::Start(start))
-                .await
-                .map_err(Problem::internal)?;
-            let n = end - start + 1;
+            let options = GetOptions {
+                range: Some(GetRange::Bounded(start..end + 1)),
+                ..version
+            };
+            let r = st.media.get(name, options).await?.ok_or_else(missing)?;
             if let Ok(v) = HeaderValue::from_str(&format!("bytes {start}-{end}/{len}")) {
                 h.insert(header::CONTENT_RANGE, v);
             }
-            h.insert(header::CONTENT_LENGTH, HeaderValue::from(n));
-            let stream = tokio_util_stream(file.take(n));
-            Ok((StatusCode::PARTIAL_CONTENT, h, Body::from_stream(stream)).into_response())
+            h.insert(header::CONTENT_LENGTH, HeaderValue::from(end - start + 1));
+            Ok((StatusCode::PARTIAL_CONTENT, h, body(r)).into_response())
         }
         Err(()) => {
             if let Ok(v) = HeaderValue::from_str(&format!("bytes */{len}")) {
@@ -1022,24 +1026,6 @@ async fn serve_file(
     }
 }
 
-/// A reader as a stream of chunks (bounded memory for long audio).
-fn tokio_util_stream<R: tokio::io::AsyncRead + Unpin + Send + 'static>(
-    reader: R,
-) -> impl futures_util::Stream<Item = std::io::Result<Bytes>> + Send {
-    futures_util::stream::unfold(reader, |mut r| async move {
-        use tokio::io::AsyncReadExt;
-        let mut buf = vec![0u8; 64 * 1024];
-        match r.read(&mut buf).await {
-            Ok(0) => None,
-            Ok(n) => {
-                buf.truncate(n);
-                Some((Ok(Bytes::from(buf)), r))
-            }
-            Err(e) => Some((Err(e), r)),
-        }
-    })
-}
-
 async fn media(
     State(st): Shared,
     UrlPath(file): UrlPath<String>,
@@ -1053,16 +1039,22 @@ async fn media(
     if !plain {
         return Err(Problem::not_found(format!("no file '{file}'")));
     }
-    serve_file(&st.media_dir.join(&file), &file, &headers).await
+    serve_file(&st, &file, &headers).await
 }
 
 async fn feed_xml(State(st): Shared, headers: HeaderMap) -> Result<Response, Problem> {
-    serve_file(&st.media_dir.join("feed.xml"), "feed.xml", &headers).await
+    // Workers on other machines finish narrations without writing the feed.
+    refresh_feed(&st).await;
+    serve_file(&st, feed::FEED_FILE, &headers).await
 }
 
 /// Rewrite `media/feed.xml` from the done, public narrations (one item per article:
 /// its newest done revision).
 pub async fn refresh_feed(st: &AppState) {
+    if !st.serves_http {
+        // A worker process does not know the public URL: the servers write it.
+        return;
+    }
     let _one = st.feed_lock.lock().await;
     let items = match st.store.feed_items().await {
         Ok(i) => i,
@@ -1071,6 +1063,36 @@ pub async fn refresh_feed(st: &AppState) {
             return;
         }
     };
+    // Unchanged since the last write (and still there): nothing to do.
+    let version = sha256_hex(
+        items
+            .iter()
+            .map(|n| format!("{}:{}:{}\n", n.id, n.updated_at, n.bytes.unwrap_or(0)))
+            .collect::<String>()
+            .as_bytes(),
+    );
+    if st.feed_version.lock().await.as_deref() == Some(version.as_str())
+        && matches!(st.media.head(feed::FEED_FILE).await, Ok(Some(_)))
+    {
+        return;
+    }
+    // What the feed checks of each episode's files, from the records (the
+    // worker put the files into the storage before it recorded them done).
+    let mut files: HashMap<String, feed::FileInfo> = HashMap::new();
+    for n in &items {
+        let modified = std::time::UNIX_EPOCH + Duration::from_secs(n.updated_at.max(0) as u64);
+        if let Some(audio) = &n.audio_file {
+            let len = n.bytes.unwrap_or(0).max(0) as u64;
+            files.insert(audio.clone(), feed::FileInfo { len, modified });
+        }
+        for name in [
+            format!("{}.vtt", n.id),
+            format!("{}.transcript.json", n.id),
+            format!("{}.chapters.json", n.id),
+        ] {
+            files.insert(name, feed::FileInfo { len: 0, modified });
+        }
+    }
     let mut newest: HashMap<String, Narration> = HashMap::new();
     for n in items {
         newest.insert(n.external_id.clone(), n); // ordered by seq: later wins
@@ -1096,17 +1118,41 @@ pub async fn refresh_feed(st: &AppState) {
             })
         })
         .collect();
-    let dir = st.media_dir.clone();
+    let dir = st.staging.join("feed");
     let base = st
         .public_url
         .join("media/")
         .unwrap_or_else(|_| st.public_url.clone());
     let settings = st.config.feed.clone();
-    let r =
-        tokio::task::spawn_blocking(move || feed::write_feed(&dir, &base, &settings, &episodes))
-            .await;
+    let out = dir.clone();
+    let r = tokio::task::spawn_blocking(move || {
+        std::fs::create_dir_all(&out).map_err(|source| feed::FeedError::Io {
+            path: out.clone(),
+            source,
+        })?;
+        let lookup = |name: &str| {
+            files
+                .get(name)
+                .copied()
+                .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
+        };
+        feed::write_feed_with(&out, &base, &settings, &episodes, &lookup)
+    })
+    .await;
     match r {
-        Ok(Ok(_)) => {}
+        Ok(Ok(path)) => {
+            let cover = dir.join(feed::COVER_FILE);
+            let cover_missing = matches!(st.media.head(feed::COVER_FILE).await, Ok(None));
+            if cover.exists() && cover_missing {
+                if let Err(e) = st.media.put_file(feed::COVER_FILE, &cover).await {
+                    tracing::warn!("feed cover: {e}");
+                }
+            }
+            match st.media.put_file(feed::FEED_FILE, &path).await {
+                Ok(_) => *st.feed_version.lock().await = Some(version),
+                Err(e) => tracing::warn!("feed: {e}"),
+            }
+        }
         Ok(Err(e)) => tracing::warn!("feed: {e}"),
         Err(e) => tracing::warn!("feed: {e}"),
     }
@@ -1123,13 +1169,7 @@ async fn healthz(State(st): Shared) -> Response {
 }
 
 async fn metrics(State(st): Shared) -> Result<Response, Problem> {
-    let depth: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM Jobs WHERE job_type = ? AND status IN ('Pending', 'Queued')",
-    )
-    .bind(worker::QUEUE)
-    .fetch_one(&st.store.pool)
-    .await
-    .map_err(Problem::internal)?;
+    let depth = st.queue.depth(&st.store).await?;
     let counts = st.store.counts().await?;
     let mut out = String::new();
     out.push_str("# HELP narrator_queue_depth Jobs waiting in the queue.\n");

@@ -1,29 +1,33 @@
-//! `narrator serve`: a door onto the plan over HTTP. Handlers validate and enqueue;
-//! the SQLite job queue (apalis) hands jobs to workers that run the plan on blocking
-//! threads. One [`AppState`] holds what every handler and worker shares.
+//! `narrator serve` and `narrator worker`: doors onto the plan over HTTP. Handlers
+//! validate and enqueue; the job queue (apalis, on the embedded SQLite file or on
+//! PostgreSQL) hands jobs to workers, in the server's process or in worker
+//! processes on any machine, that run the plan on blocking threads and put what it
+//! made into the storage (a directory or an S3-compatible bucket). One [`AppState`]
+//! holds what every handler and worker of a process shares.
 //!
-//! Rooms: [`store`] (the server's records), [`api`] (routes), [`worker`] (jobs),
+//! Rooms: [`store`] (the server's records), [`queue`] (the job queue), [`media`]
+//! (the storage), [`api`] (routes), [`worker`] (jobs),
 //! [`webhook`] (signed callbacks out), [`ghost`] (Ghost's hook in), [`problem`]
 //! (RFC 9457 errors), [`openapi`] (the served description), [`player`] (the web
 //! player and its embed snippet).
 
 pub mod api;
 pub mod ghost;
+pub mod media;
 pub mod openapi;
 pub mod player;
 pub mod problem;
+pub mod queue;
 pub mod store;
 pub mod webhook;
 pub mod worker;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use apalis::prelude::*;
-use apalis_sqlite::SqliteStorage;
 use tokio::sync::Mutex;
 
 use std::sync::atomic::AtomicU64;
@@ -33,9 +37,10 @@ use crate::cancel::CancelToken;
 use crate::config::Config;
 use crate::voices::Catalog;
 
+use media::{Media, StorageUrl};
+use queue::{JobQueue, QueueUrl};
 use store::Store;
 use webhook::{RetryPolicy, WebhookSecret};
-use worker::NarrationJob;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
@@ -51,6 +56,8 @@ pub enum ServerError {
     Db(#[from] sqlx::Error),
     #[error("job queue: {0}")]
     Queue(String),
+    #[error("storage: {0}")]
+    Storage(String),
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: SocketAddr,
@@ -72,8 +79,17 @@ impl ServerError {
 #[derive(Debug, Clone)]
 pub struct ServerOptions {
     pub listen: SocketAddr,
+    /// This process's own directory: render scratch files (and, with the embedded
+    /// defaults, the queue and the media).
     pub data_dir: PathBuf,
-    /// Narrations rendered at once.
+    /// The job queue and the server's records (default: SQLite in `data_dir`).
+    pub queue: QueueUrl,
+    /// Audio, transcripts, chapters, feed (default: `data_dir/media`).
+    pub storage: StorageUrl,
+    /// Answer media requests with a redirect to a presigned URL valid this long
+    /// (s3:// storage only) instead of streaming the object.
+    pub media_redirect: Option<Duration>,
+    /// Narrations rendered at once by this process (0: the API alone).
     pub workers: usize,
     /// Fetch article URLs on loopback/private/link-local addresses (tests, intranets).
     pub allow_private_urls: bool,
@@ -120,6 +136,9 @@ impl ServerOptions {
             heartbeat: Duration::from_secs(2),
             callback_retry: RetryPolicy::default(),
             cache_dir: Some(data_dir.join("segments")),
+            queue: QueueUrl::Sqlite(data_dir.clone()),
+            storage: StorageUrl::File(data_dir.join("media")),
+            media_redirect: None,
             data_dir,
         }
     }
@@ -130,10 +149,15 @@ pub struct AppState {
     pub options: ServerOptions,
     pub public_url: url::Url,
     pub store: Store,
-    pub queue: SqliteStorage<NarrationJob>,
+    pub queue: JobQueue,
     pub config: Config,
     pub catalog: Catalog,
-    pub media_dir: PathBuf,
+    /// Where every file the API and the feed serve lives.
+    pub media: Media,
+    /// Local scratch for renders and the feed before they go into `media`.
+    pub staging: PathBuf,
+    /// This process serves HTTP (it knows its public URL, so it writes the feed).
+    pub serves_http: bool,
     /// Cancel tokens of the renders running in this process.
     pub running: Mutex<HashMap<String, CancelToken>>,
     /// One create at a time: the same article posted twice at once is one job.
@@ -152,6 +176,9 @@ pub struct AppState {
     pub openapi: String,
     /// The engines and voices a create may name: those that run here.
     pub runnable: Runnable,
+    /// What the feed in the storage was last written from (see
+    /// [`api::refresh_feed`]).
+    pub feed_version: Mutex<Option<String>>,
 }
 
 /// Counters for `/metrics`, since this process started (Prometheus counters may
@@ -184,11 +211,9 @@ pub fn worker_name(index: usize) -> String {
     )
 }
 
-/// The store of `data_dir` (for `narrator token`).
-pub async fn open_store(data_dir: &Path) -> Result<Store, ServerError> {
-    Ok(Store {
-        pool: store::open(data_dir).await?,
-    })
+/// The store of the queue at `queue` (for `narrator token`).
+pub async fn open_store(queue: &QueueUrl) -> Result<Store, ServerError> {
+    Ok(queue::open(queue, Duration::from_secs(2)).await?.0)
 }
 
 /// Run the server until SIGTERM or ctrl-c; running renders are canceled and their
@@ -198,36 +223,64 @@ pub async fn serve(
     config: Config,
     catalog: Catalog,
 ) -> Result<(), ServerError> {
-    let store = open_store(&options.data_dir).await?;
-    SqliteStorage::setup(&store.pool)
-        .await
-        .map_err(|e| ServerError::Queue(e.to_string()))?;
-    let media_dir = options.data_dir.join("media");
-    std::fs::create_dir_all(&media_dir).map_err(|source| ServerError::DataDir {
-        path: media_dir.clone(),
+    run(true, options, config, catalog).await
+}
+
+/// Run `options.workers` workers (no HTTP) until SIGTERM or ctrl-c.
+pub async fn work(
+    options: ServerOptions,
+    config: Config,
+    catalog: Catalog,
+) -> Result<(), ServerError> {
+    run(false, options, config, catalog).await
+}
+
+async fn run(
+    http: bool,
+    options: ServerOptions,
+    config: Config,
+    catalog: Catalog,
+) -> Result<(), ServerError> {
+    if options.media_redirect.is_some() && !matches!(options.storage, StorageUrl::S3 { .. }) {
+        return Err(ServerError::Invalid(
+            "--media-redirect needs --storage s3://BUCKET/PREFIX".into(),
+        ));
+    }
+    let listener = if http {
+        Some(
+            tokio::net::TcpListener::bind(options.listen)
+                .await
+                .map_err(|source| ServerError::Listen {
+                    addr: options.listen,
+                    source,
+                })?,
+        )
+    } else {
+        None
+    };
+    let (store, queue) = queue::open(&options.queue, options.heartbeat).await?;
+    let media = Media::open(&options.storage).await?;
+    let staging = options.data_dir.join("staging");
+    std::fs::create_dir_all(&staging).map_err(|source| ServerError::DataDir {
+        path: staging.clone(),
         source,
     })?;
-    let queue_config = apalis_sqlite::Config::default()
-        .queue(worker::QUEUE)
-        // Long TTS jobs: fetch one at a time, or a crash orphans the prefetched ones.
-        .batch_size(1)
-        .heartbeat_interval(options.heartbeat)
-        .missed_heartbeats(3);
-    let queue = SqliteStorage::new(&store.pool).with_config(queue_config);
+    tracing::info!(
+        "queue: {}; storage: {}",
+        options.queue.describe(),
+        options.storage.describe()
+    );
 
-    let listener = tokio::net::TcpListener::bind(options.listen)
-        .await
-        .map_err(|source| ServerError::Listen {
-            addr: options.listen,
-            source,
-        })?;
-    let bound = listener.local_addr()?;
+    let bound = match &listener {
+        Some(l) => l.local_addr()?,
+        None => options.listen,
+    };
     let public_url = match &options.public_url {
         Some(u) => u.clone(),
         None => url::Url::parse(&format!("http://{bound}/"))
             .map_err(|e| ServerError::Invalid(e.to_string()))?,
     };
-    let http = reqwest::Client::builder()
+    let http_client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| ServerError::Invalid(e.to_string()))?;
@@ -246,10 +299,16 @@ pub async fn serve(
     let cache_cap = config
         .cache_max_bytes
         .unwrap_or(crate::cache::DEFAULT_MAX_BYTES);
-    let cache = options
-        .cache_dir
-        .as_ref()
-        .map(|dir| SegmentCache::open(dir, cache_cap));
+    let cache = options.cache_dir.as_ref().map(|dir| {
+        let cache = SegmentCache::open(dir, cache_cap);
+        match options.storage {
+            // Shared storage: a segment any worker synthesized is a hit on all.
+            StorageUrl::S3 { .. } => cache.with_shared(Arc::new(
+                media.segment_tier(tokio::runtime::Handle::current()),
+            )),
+            StorageUrl::File(_) => cache,
+        }
+    });
     let state = Arc::new(AppState {
         rate: api::RateLimiter::new(options.rate_limit_per_minute),
         options: options.clone(),
@@ -258,53 +317,45 @@ pub async fn serve(
         queue: queue.clone(),
         config,
         catalog,
-        media_dir,
+        media,
+        staging,
+        serves_http: http,
         running: Mutex::new(HashMap::new()),
         create_lock: Mutex::new(()),
         feed_lock: Mutex::new(()),
-        http,
+        http: http_client,
         shutting_down: std::sync::atomic::AtomicBool::new(false),
         cache,
         metrics: Metrics::default(),
         openapi,
         runnable,
         outbox_wake: Arc::new(tokio::sync::Notify::new()),
+        feed_version: Mutex::new(None),
     });
-    api::refresh_feed(&state).await;
-
-    let (stop_tx, _) = tokio::sync::broadcast::channel::<()>(1);
-    let mut workers = vec![tokio::spawn(webhook::run_outbox(
-        state.http.clone(),
-        state.store.clone(),
-        state.options.webhook_secret.clone(),
-        state.options.callback_retry.clone(),
-        state.outbox_wake.clone(),
-        stop_tx.subscribe(),
-    ))];
-    for i in 0..options.workers.max(1) {
-        let name = worker_name(i);
-        tracing::info!("worker {name}");
-        // Poll often: the default wait is about a heartbeat, which is all latency
-        // for a newsroom waiting on a short article.
-        let w = WorkerBuilder::new(name)
-            .backend(queue.clone().poll_with_interval(Duration::from_millis(250)))
-            .concurrency(1)
-            .data(state.clone())
-            .build(handle_job);
-        let mut stop = stop_tx.subscribe();
-        workers.push(tokio::spawn(async move {
-            let signal = async move {
-                let _ = stop.recv().await;
-                Ok::<(), std::io::Error>(())
-            };
-            if let Err(e) = w.run_until(signal).await {
-                tracing::error!("worker stopped: {e}");
-            }
-        }));
+    if http {
+        api::refresh_feed(&state).await;
     }
 
-    eprintln!("narrator: listening on http://{bound}");
-    let app = api::router(state.clone());
+    let (stop_tx, _) = tokio::sync::broadcast::channel::<()>(1);
+    let mut tasks = Vec::new();
+    if http {
+        // Callbacks are delivered by the serving processes; a worker process only
+        // queues them in the database's outbox.
+        tasks.push(tokio::spawn(webhook::run_outbox(
+            state.http.clone(),
+            state.store.clone(),
+            state.options.webhook_secret.clone(),
+            state.options.callback_retry.clone(),
+            state.outbox_wake.clone(),
+            stop_tx.subscribe(),
+        )));
+    }
+    for i in 0..options.workers {
+        let name = worker_name(i);
+        tracing::info!("worker {name}");
+        tasks.push(queue.spawn_worker(name, state.clone(), stop_tx.subscribe()));
+    }
+
     let shutdown = {
         let state = state.clone();
         let stop_tx = stop_tx.clone();
@@ -320,11 +371,25 @@ pub async fn serve(
             let _ = stop_tx.send(());
         }
     };
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
-    for w in workers {
-        let _ = tokio::time::timeout(Duration::from_secs(10), w).await;
+    match listener {
+        Some(listener) => {
+            eprintln!("narrator: listening on http://{bound}");
+            let app = api::router(state.clone());
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown)
+                .await?;
+        }
+        None => {
+            eprintln!(
+                "narrator: {} worker(s) on {}",
+                options.workers,
+                options.queue.describe()
+            );
+            shutdown.await;
+        }
+    }
+    for t in tasks {
+        let _ = tokio::time::timeout(Duration::from_secs(10), t).await;
     }
     Ok(())
 }
@@ -384,14 +449,6 @@ fn runnable(config: &Config, catalog: &Catalog) -> Runnable {
         .map(|v| (v.id, v.engine.name().to_string()))
         .collect();
     Runnable { engines, voices }
-}
-
-/// The queue's handler: one narration job.
-async fn handle_job(job: NarrationJob, state: Data<Arc<AppState>>) -> Result<(), BoxDynError> {
-    let state: Arc<AppState> = (*state).clone();
-    worker::run_job(job, state)
-        .await
-        .map_err(|e| Box::new(e) as BoxDynError)
 }
 
 async fn shutdown_signal() {

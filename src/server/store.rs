@@ -1,13 +1,15 @@
-//! The server's own records in SQLite (the same file as the job queue): API tokens
-//! (hashed), narrations and their revisions, idempotency keys, disabled callback
-//! endpoints.
+//! The server's own records, in the job queue's database (the embedded SQLite file
+//! or PostgreSQL; one SQL text serves both through sqlx's `Any` driver): API tokens
+//! (hashed), narrations and their revisions, idempotency keys, the callback outbox,
+//! disabled callback endpoints.
 
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::AnyPool;
 use sqlx::Row;
 use subtle::ConstantTimeEq;
 
@@ -103,39 +105,124 @@ pub fn sha256_hex(s: &[u8]) -> String {
         .collect()
 }
 
-/// Open (creating) the database in `data_dir`.
-pub async fn open(data_dir: &Path) -> Result<SqlitePool, ServerError> {
+/// The SQL dialect of the store's database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// The schema in `dialect`: [`SCHEMA`] is written for SQLite; PostgreSQL gets
+/// 64-bit integers (every integer column is read as `i64`), an identity sequence,
+/// doubles and bytea.
+fn schema(dialect: Dialect) -> Vec<String> {
+    SCHEMA
+        .iter()
+        .map(|stmt| match dialect {
+            Dialect::Sqlite => stmt.to_string(),
+            Dialect::Postgres => stmt
+                .replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY")
+                .replace(" INTEGER", " BIGINT")
+                .replace(" REAL", " DOUBLE PRECISION")
+                .replace(" BLOB", " BYTEA"),
+        })
+        .collect()
+}
+
+/// The key of the advisory lock that serializes schema set-up on PostgreSQL: two
+/// servers (or workers) starting at once take turns.
+pub const SCHEMA_LOCK: i64 = 0x6e61_7272_6174_6f72; // "narrator"
+
+/// The database file of the embedded queue inside `data_dir` (created).
+pub fn sqlite_file(data_dir: &Path) -> Result<std::path::PathBuf, ServerError> {
     std::fs::create_dir_all(data_dir).map_err(|source| ServerError::DataDir {
         path: data_dir.to_path_buf(),
         source,
     })?;
-    let options = SqliteConnectOptions::new()
-        .filename(data_dir.join(DB_FILE))
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .busy_timeout(std::time::Duration::from_secs(10));
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect_with(options)
+    Ok(data_dir.join(DB_FILE))
+}
+
+/// A sqlx URL for the SQLite file `path` (percent-encoded, created if missing).
+pub fn sqlite_url(path: &Path) -> Result<String, ServerError> {
+    let abs = std::path::absolute(path).map_err(ServerError::Io)?;
+    let file = url::Url::from_file_path(&abs)
+        .map_err(|_| ServerError::Invalid(format!("not a usable path: {}", abs.display())))?;
+    Ok(format!("sqlite://{}?mode=rwc", file.path()))
+}
+
+/// Connect to the store at `url` (`sqlite://…` or `postgres://…`) and create its
+/// tables. On PostgreSQL `also` runs under the same advisory lock (the queue's own
+/// migrations), so concurrent starts never race on `CREATE`.
+pub async fn connect<F, Fut>(url: &str, max_connections: u32, also: F) -> Result<Store, ServerError>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<(), ServerError>>,
+{
+    sqlx::any::install_default_drivers();
+    let dialect = if url.starts_with("sqlite:") {
+        Dialect::Sqlite
+    } else {
+        Dialect::Postgres
+    };
+    let pool = AnyPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(std::time::Duration::from_secs(30))
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if dialect == Dialect::Sqlite {
+                    // Queue and store share the file: wait for the other's writes.
+                    sqlx::query("PRAGMA busy_timeout = 10000")
+                        .execute(&mut *conn)
+                        .await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(url)
         .await?;
-    for stmt in SCHEMA {
-        sqlx::query(*stmt).execute(&pool).await?;
+    let mut conn = pool.acquire().await?;
+    if dialect == Dialect::Postgres {
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(SCHEMA_LOCK)
+            .execute(&mut *conn)
+            .await?;
     }
-    // Columns added after the table first shipped (a data dir made by an older build).
-    for (column, add) in [(
-        "removed",
-        "ALTER TABLE narrations ADD COLUMN removed INTEGER NOT NULL DEFAULT 0",
-    )] {
-        let has: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM pragma_table_info('narrations') WHERE name = ?")
-                .bind(column)
-                .fetch_optional(&pool)
+    let made = async {
+        for stmt in schema(dialect) {
+            sqlx::query(sqlx::AssertSqlSafe(stmt))
+                .execute(&mut *conn)
                 .await?;
-        if has.is_none() {
-            sqlx::query(add).execute(&pool).await?;
         }
+        if dialect == Dialect::Sqlite {
+            // Columns added after the table first shipped (a data dir made by an
+            // older build). PostgreSQL stores were made with them.
+            for (column, add) in [(
+                "removed",
+                "ALTER TABLE narrations ADD COLUMN removed INTEGER NOT NULL DEFAULT 0",
+            )] {
+                let has: Option<i64> = sqlx::query_scalar(
+                    "SELECT 1 FROM pragma_table_info('narrations') WHERE name = $1",
+                )
+                .bind(column)
+                .fetch_optional(&mut *conn)
+                .await?;
+                if has.is_none() {
+                    sqlx::query(add).execute(&mut *conn).await?;
+                }
+            }
+        }
+        also().await
     }
-    Ok(pool)
+    .await;
+    if dialect == Dialect::Postgres {
+        sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(SCHEMA_LOCK)
+            .execute(&mut *conn)
+            .await?;
+    }
+    made?;
+    drop(conn);
+    Ok(Store { pool, dialect })
 }
 
 /// A status of a narration.
@@ -211,7 +298,7 @@ pub struct Narration {
     pub updated_at: i64,
 }
 
-fn narration_from(row: &sqlx::sqlite::SqliteRow) -> Result<Narration, sqlx::Error> {
+fn narration_from(row: &AnyRow) -> Result<Narration, sqlx::Error> {
     let status: String = row.try_get("status")?;
     Ok(Narration {
         seq: row.try_get("seq")?,
@@ -272,7 +359,8 @@ pub struct Finished {
 
 #[derive(Clone)]
 pub struct Store {
-    pub pool: SqlitePool,
+    pub pool: AnyPool,
+    pub dialect: Dialect,
 }
 
 impl Store {
@@ -291,7 +379,7 @@ impl Store {
             uuid::Uuid::new_v4().simple()
         );
         let active: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM tokens WHERE name = ? AND revoked_at IS NULL")
+            sqlx::query_scalar("SELECT 1 FROM tokens WHERE name = $1 AND revoked_at IS NULL")
                 .bind(name)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -301,7 +389,7 @@ impl Store {
             )));
         }
         sqlx::query(
-            "INSERT INTO tokens (name, hash, created_at) VALUES (?, ?, ?)
+            "INSERT INTO tokens (name, hash, created_at) VALUES ($1, $2, $3)
              ON CONFLICT (name) DO UPDATE SET hash = excluded.hash,
                created_at = excluded.created_at, revoked_at = NULL",
         )
@@ -333,7 +421,7 @@ impl Store {
     /// Revoke `name`; false when there is no active token by that name.
     pub async fn revoke_token(&self, name: &str) -> Result<bool, ServerError> {
         let r =
-            sqlx::query("UPDATE tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL")
+            sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL")
                 .bind(now())
                 .bind(name)
                 .execute(&self.pool)
@@ -367,8 +455,8 @@ impl Store {
         sqlx::query(
             "INSERT INTO narrations (id, external_id, revision, status, request, public,
                callback_url, link, metadata, title, created_at, updated_at)
-             VALUES (?, ?, (SELECT COALESCE(MAX(revision), 0) + 1 FROM narrations
-               WHERE external_id = ?), 'queued', ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, (SELECT COALESCE(MAX(revision), 0) + 1 FROM narrations
+               WHERE external_id = $3), 'queued', $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(n.id)
         .bind(n.external_id)
@@ -387,7 +475,7 @@ impl Store {
     }
 
     pub async fn get(&self, id: &str) -> Result<Option<Narration>, ServerError> {
-        let row = sqlx::query("SELECT * FROM narrations WHERE id = ?")
+        let row = sqlx::query("SELECT * FROM narrations WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
@@ -397,7 +485,7 @@ impl Store {
     /// The newest revision of `external_id` that is not deleted.
     pub async fn latest(&self, external_id: &str) -> Result<Option<Narration>, ServerError> {
         let row = sqlx::query(
-            "SELECT * FROM narrations WHERE external_id = ? AND deleted = 0
+            "SELECT * FROM narrations WHERE external_id = $1 AND deleted = 0
              ORDER BY revision DESC LIMIT 1",
         )
         .bind(external_id)
@@ -411,9 +499,9 @@ impl Store {
     /// the edit rides on the job already queued. False when a worker took it first.
     pub async fn update_queued(&self, id: &str, n: &NewNarration<'_>) -> Result<bool, ServerError> {
         let r = sqlx::query(
-            "UPDATE narrations SET request = ?, public = ?, callback_url = ?, link = ?,
-               metadata = ?, title = ?, updated_at = ?
-             WHERE id = ? AND status = 'queued' AND deleted = 0",
+            "UPDATE narrations SET request = $1, public = $2, callback_url = $3, link = $4,
+               metadata = $5, title = $6, updated_at = $7
+             WHERE id = $8 AND status = 'queued' AND deleted = 0",
         )
         .bind(n.request)
         .bind(n.public as i64)
@@ -429,7 +517,7 @@ impl Store {
     }
 
     pub async fn set_link(&self, id: &str, link: &str) -> Result<(), ServerError> {
-        sqlx::query("UPDATE narrations SET link = ?, updated_at = ? WHERE id = ?")
+        sqlx::query("UPDATE narrations SET link = $1, updated_at = $2 WHERE id = $3")
             .bind(link)
             .bind(now())
             .bind(id)
@@ -445,7 +533,7 @@ impl Store {
         except: &str,
     ) -> Result<Vec<Narration>, ServerError> {
         let rows = sqlx::query(
-            "SELECT * FROM narrations WHERE external_id = ? AND id != ?
+            "SELECT * FROM narrations WHERE external_id = $1 AND id != $2
              AND status IN ('queued', 'running')",
         )
         .bind(external_id)
@@ -463,7 +551,7 @@ impl Store {
         revision: i64,
     ) -> Result<Vec<Narration>, ServerError> {
         let rows = sqlx::query(
-            "SELECT * FROM narrations WHERE external_id = ? AND revision < ?
+            "SELECT * FROM narrations WHERE external_id = $1 AND revision < $2
              AND status = 'done' AND deleted = 0",
         )
         .bind(external_id)
@@ -483,9 +571,9 @@ impl Store {
     ) -> Result<Vec<Narration>, ServerError> {
         let rows = sqlx::query(
             "SELECT * FROM narrations
-             WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR external_id = ?2)
-               AND (?3 IS NULL OR seq < ?3) AND removed = 0
-             ORDER BY seq DESC LIMIT ?4",
+             WHERE ($1 IS NULL OR status = $1) AND ($2 IS NULL OR external_id = $2)
+               AND ($3 IS NULL OR seq < $3) AND removed = 0
+             ORDER BY seq DESC LIMIT $4",
         )
         .bind(status.map(Status::as_str))
         .bind(external_id)
@@ -511,8 +599,8 @@ impl Store {
     /// it was no longer active.
     pub async fn set_running(&self, id: &str) -> Result<bool, ServerError> {
         let r = sqlx::query(
-            "UPDATE narrations SET status = 'running', error = NULL, updated_at = ?
-             WHERE id = ? AND status IN ('queued', 'running')",
+            "UPDATE narrations SET status = 'running', error = NULL, updated_at = $1
+             WHERE id = $2 AND status IN ('queued', 'running')",
         )
         .bind(now())
         .bind(id)
@@ -523,7 +611,7 @@ impl Store {
 
     pub async fn set_progress(&self, id: &str, done: i64, total: i64) -> Result<(), ServerError> {
         sqlx::query(
-            "UPDATE narrations SET segments_done = ?, segments_total = ? WHERE id = ?
+            "UPDATE narrations SET segments_done = $1, segments_total = $2 WHERE id = $3
              AND status = 'running'",
         )
         .bind(done)
@@ -537,12 +625,12 @@ impl Store {
     /// Record a finished render; false when the narration was canceled meanwhile.
     pub async fn set_done(&self, id: &str, f: &Finished) -> Result<bool, ServerError> {
         let r = sqlx::query(
-            "UPDATE narrations SET status = 'done', content_hash = ?, segments_done = ?,
-               segments_total = ?, duration_s = ?, bytes = ?, synth_s = ?, audio_file = ?,
-               title = COALESCE(?, title), author = ?, published = ?, link = COALESCE(link, ?),
-               language = ?,
-               error = NULL, updated_at = ?
-             WHERE id = ? AND status IN ('queued', 'running')",
+            "UPDATE narrations SET status = 'done', content_hash = $1, segments_done = $2,
+               segments_total = $3, duration_s = $4, bytes = $5, synth_s = $6, audio_file = $7,
+               title = COALESCE($8, title), author = $9, published = $10, link = COALESCE(link, $11),
+               language = $12,
+               error = NULL, updated_at = $13
+             WHERE id = $14 AND status IN ('queued', 'running')",
         )
         .bind(&f.content_hash)
         .bind(f.segments)
@@ -581,8 +669,8 @@ impl Store {
         message: &str,
     ) -> Result<bool, ServerError> {
         let r = sqlx::query(
-            "UPDATE narrations SET status = ?, error = ?, updated_at = ?
-             WHERE id = ? AND status IN ('queued', 'running')",
+            "UPDATE narrations SET status = $1, error = $2, updated_at = $3
+             WHERE id = $4 AND status IN ('queued', 'running')",
         )
         .bind(status.as_str())
         .bind(message)
@@ -596,10 +684,10 @@ impl Store {
     /// Mark deleted (out of the feed, its files gone), canceling it if active.
     pub async fn delete(&self, id: &str) -> Result<(), ServerError> {
         sqlx::query(
-            "UPDATE narrations SET deleted = 1, audio_file = NULL, updated_at = ?,
+            "UPDATE narrations SET deleted = 1, audio_file = NULL, updated_at = $1,
                status = CASE WHEN status IN ('queued', 'running') THEN 'canceled' ELSE status END,
                error = CASE WHEN status IN ('queued', 'running') THEN 'deleted' ELSE error END
-             WHERE id = ?",
+             WHERE id = $2",
         )
         .bind(now())
         .bind(id)
@@ -611,7 +699,7 @@ impl Store {
     /// What a client's DELETE does: [`Self::delete`], and out of the API.
     pub async fn remove(&self, id: &str) -> Result<(), ServerError> {
         self.delete(id).await?;
-        sqlx::query("UPDATE narrations SET removed = 1 WHERE id = ?")
+        sqlx::query("UPDATE narrations SET removed = 1 WHERE id = $1")
             .bind(id)
             .execute(&self.pool)
             .await?;
@@ -639,7 +727,7 @@ impl Store {
         key: &str,
     ) -> Result<Option<(String, String)>, ServerError> {
         let row = sqlx::query(
-            "SELECT narration_id, request_hash FROM idempotency WHERE token = ? AND key = ?",
+            "SELECT narration_id, request_hash FROM idempotency WHERE token = $1 AND key = $2",
         )
         .bind(token)
         .bind(key)
@@ -658,8 +746,8 @@ impl Store {
         request_hash: &str,
     ) -> Result<(), ServerError> {
         sqlx::query(
-            "INSERT OR IGNORE INTO idempotency (token, key, narration_id, request_hash, created_at)
-             VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO idempotency (token, key, narration_id, request_hash, created_at)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
         )
         .bind(token)
         .bind(key)
@@ -682,7 +770,8 @@ impl Store {
         body: &[u8],
     ) -> Result<(), ServerError> {
         sqlx::query(
-            "INSERT OR IGNORE INTO outbox (msg_id, url, body, next_at_ms) VALUES (?, ?, ?, ?)",
+            "INSERT INTO outbox (msg_id, url, body, next_at_ms) VALUES ($1, $2, $3, $4)
+             ON CONFLICT DO NOTHING",
         )
         .bind(msg_id)
         .bind(url)
@@ -697,7 +786,7 @@ impl Store {
     pub async fn outbox_due(&self) -> Result<Vec<(String, String, Vec<u8>, i64)>, ServerError> {
         let rows = sqlx::query(
             "SELECT msg_id, url, body, attempts FROM outbox
-             WHERE state = 'pending' AND next_at_ms <= ? ORDER BY next_at_ms LIMIT 32",
+             WHERE state = 'pending' AND next_at_ms <= $1 ORDER BY next_at_ms LIMIT 32",
         )
         .bind(now_ms())
         .fetch_all(&self.pool)
@@ -724,7 +813,7 @@ impl Store {
         next_at_ms: i64,
     ) -> Result<(), ServerError> {
         sqlx::query(
-            "UPDATE outbox SET attempts = attempts + 1, state = ?, next_at_ms = ? WHERE msg_id = ?",
+            "UPDATE outbox SET attempts = attempts + 1, state = $1, next_at_ms = $2 WHERE msg_id = $3",
         )
         .bind(state)
         .bind(next_at_ms)
@@ -754,13 +843,13 @@ impl Store {
     /// forgotten.
     pub async fn claim_hook(&self, msg_id: &str) -> Result<bool, ServerError> {
         let t = now();
-        sqlx::query("DELETE FROM inbound_hooks WHERE received_at < ?")
+        sqlx::query("DELETE FROM inbound_hooks WHERE received_at < $1")
             .bind(t - Self::HOOK_IDS_KEPT_S)
             .execute(&self.pool)
             .await?;
         let r = sqlx::query(
-            "INSERT OR IGNORE INTO inbound_hooks (msg_id, narration_id, received_at)
-             VALUES (?, NULL, ?)",
+            "INSERT INTO inbound_hooks (msg_id, narration_id, received_at)
+             VALUES ($1, NULL, $2) ON CONFLICT DO NOTHING",
         )
         .bind(msg_id)
         .bind(t)
@@ -772,7 +861,7 @@ impl Store {
     /// The narration message `msg_id` made (None while it is still processed).
     pub async fn hook_narration(&self, msg_id: &str) -> Result<Option<String>, ServerError> {
         let id: Option<Option<String>> =
-            sqlx::query_scalar("SELECT narration_id FROM inbound_hooks WHERE msg_id = ?")
+            sqlx::query_scalar("SELECT narration_id FROM inbound_hooks WHERE msg_id = $1")
                 .bind(msg_id)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -784,7 +873,7 @@ impl Store {
         msg_id: &str,
         narration_id: &str,
     ) -> Result<(), ServerError> {
-        sqlx::query("UPDATE inbound_hooks SET narration_id = ? WHERE msg_id = ?")
+        sqlx::query("UPDATE inbound_hooks SET narration_id = $1 WHERE msg_id = $2")
             .bind(narration_id)
             .bind(msg_id)
             .execute(&self.pool)
@@ -794,7 +883,7 @@ impl Store {
 
     /// Forget message `msg_id` (its processing failed: a redelivery is processed anew).
     pub async fn release_hook(&self, msg_id: &str) -> Result<(), ServerError> {
-        sqlx::query("DELETE FROM inbound_hooks WHERE msg_id = ?")
+        sqlx::query("DELETE FROM inbound_hooks WHERE msg_id = $1")
             .bind(msg_id)
             .execute(&self.pool)
             .await?;
@@ -804,19 +893,22 @@ impl Store {
     // --- callback endpoints ---------------------------------------------------
 
     pub async fn endpoint_disabled(&self, url: &str) -> Result<bool, ServerError> {
-        let hit: Option<i64> = sqlx::query_scalar("SELECT 1 FROM disabled_endpoints WHERE url = ?")
-            .bind(url)
-            .fetch_optional(&self.pool)
-            .await?;
+        let hit: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM disabled_endpoints WHERE url = $1")
+                .bind(url)
+                .fetch_optional(&self.pool)
+                .await?;
         Ok(hit.is_some())
     }
 
     pub async fn disable_endpoint(&self, url: &str) -> Result<(), ServerError> {
-        sqlx::query("INSERT OR IGNORE INTO disabled_endpoints (url, at) VALUES (?, ?)")
-            .bind(url)
-            .bind(now())
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO disabled_endpoints (url, at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(url)
+        .bind(now())
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 }

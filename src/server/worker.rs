@@ -1,7 +1,7 @@
 //! The queue's side: a job is a narration id and its serialized request; a worker
 //! runs the plan on a blocking thread and records what came of it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
@@ -14,6 +14,7 @@ use crate::pipeline::{Progress, SegmentDone};
 use crate::plan::{NarrationRequest, Plan, PlanError, Target};
 use crate::publish::{chapters, transcript};
 
+use super::media::Media;
 use super::store::{Finished, Status};
 use super::AppState;
 
@@ -51,15 +52,33 @@ pub fn media_files(id: &str, format: AudioFormat) -> MediaFiles {
     }
 }
 
-/// Remove every file of narration `id` (whatever its format).
-pub fn remove_media(media_dir: &Path, id: &str) {
-    let Ok(entries) = std::fs::read_dir(media_dir) else {
-        return;
-    };
-    let prefix = format!("{id}.");
-    for e in entries.flatten() {
-        if e.file_name().to_string_lossy().starts_with(&prefix) {
-            let _ = std::fs::remove_file(e.path());
+impl MediaFiles {
+    /// Every file, the audio first.
+    pub fn all(&self) -> [&str; 5] {
+        [
+            &self.audio,
+            &self.vtt,
+            &self.timing,
+            &self.transcript,
+            &self.chapters,
+        ]
+    }
+}
+
+/// Remove every file of narration `id` (whatever its format) from the storage.
+pub async fn remove_media(media: &Media, id: &str) {
+    let mut names = Vec::new();
+    for format in [AudioFormat::Mp3, AudioFormat::Wav, AudioFormat::Opus] {
+        let files = media_files(id, format);
+        if names.is_empty() {
+            names.extend(files.all().iter().map(|s| s.to_string()));
+        } else {
+            names.push(files.audio);
+        }
+    }
+    for name in names {
+        if let Err(e) = media.delete(&name).await {
+            tracing::warn!(narration = %id, "cannot remove {name}: {e}");
         }
     }
 }
@@ -105,10 +124,12 @@ impl Progress for JobProgress {
     }
 }
 
-/// Resolve, prepare and render on this (blocking) thread.
+/// Resolve, prepare and render on this (blocking) thread, into `dir` (the job's
+/// scratch directory; the caller puts the files into the storage).
 fn render(
     state: &AppState,
     job: &NarrationJob,
+    dir: &Path,
     progress: &JobProgress,
     cancel: &CancelToken,
 ) -> Result<Finished, PlanError> {
@@ -124,7 +145,6 @@ fn render(
     let content_hash = batch::content_hash(&prepared);
     let article = prepared.article.clone();
     let files = media_files(&job.narration_id, format);
-    let dir = &state.media_dir;
     let rendered = prepared.render(Target::Path(dir.join(&files.audio)), progress, cancel)?;
     let title = article.as_ref().and_then(|a| a.title.clone());
     let written = (|| -> Result<(), crate::publish::PublishError> {
@@ -204,15 +224,9 @@ pub async fn run_job(job: NarrationJob, state: Arc<AppState>) -> Result<(), supe
         .lock()
         .await
         .insert(id.clone(), cancel.clone());
-    // Canceled between the check above and registering the token.
-    if state
-        .store
-        .get(&id)
-        .await?
-        .is_some_and(|n| n.status == Status::Canceled)
-    {
-        cancel.cancel();
-    }
+    // A cancel or delete may come from another process (the API server, while
+    // this worker renders): watch the row.
+    let watcher = tokio::spawn(watch_canceled(state.clone(), id.clone(), cancel.clone()));
     tracing::info!(narration = %id, "rendering");
     state.metrics.renders.fetch_add(1, Ordering::Relaxed);
     let progress = JobProgress {
@@ -222,11 +236,34 @@ pub async fn run_job(job: NarrationJob, state: Arc<AppState>) -> Result<(), supe
         total: AtomicI64::new(0),
         done: AtomicI64::new(0),
     };
-    let result = {
-        let state = state.clone();
-        let cancel = cancel.clone();
-        tokio::task::spawn_blocking(move || render(&state, &job, &progress, &cancel)).await
+    // This attempt's own scratch directory: a redelivered job (another worker,
+    // after this one was presumed dead) never writes into the same files.
+    let scratch = state
+        .staging
+        .join(format!("{id}-{}", uuid::Uuid::new_v4().simple()));
+    let result = match std::fs::create_dir_all(&scratch) {
+        Err(e) => Ok(Err(PlanError::Write(e))),
+        Ok(()) => {
+            let state = state.clone();
+            let cancel = cancel.clone();
+            let dir = scratch.clone();
+            tokio::task::spawn_blocking(move || render(&state, &job, &dir, &progress, &cancel))
+                .await
+        }
     };
+    // Into the storage before the row says done: a client told "done" finds every
+    // file. Objects are written whole, so a reader never sees half a file.
+    let result = match result {
+        Ok(Ok(finished)) if !cancel.is_canceled() => {
+            match upload(&state, &scratch, &finished).await {
+                Ok(()) => Ok(Ok(finished)),
+                Err(e) => Ok(Err(PlanError::Write(std::io::Error::other(e.to_string())))),
+            }
+        }
+        other => other,
+    };
+    let _ = std::fs::remove_dir_all(&scratch);
+    watcher.abort();
     state.running.lock().await.remove(&id);
     let event = match result {
         Ok(Ok(finished)) => {
@@ -235,21 +272,30 @@ pub async fn run_job(job: NarrationJob, state: Arc<AppState>) -> Result<(), supe
                 if let Some(n) = state.store.get(&id).await? {
                     for old in state.store.superseded(&n.external_id, n.revision).await? {
                         state.store.delete(&old.id).await?;
-                        remove_media(&state.media_dir, &old.id);
+                        remove_media(&state.media, &old.id).await;
                     }
                 }
                 Some("narration.done")
             } else {
-                // Canceled or deleted while the last segment was written.
-                remove_media(&state.media_dir, &id);
+                // Canceled or deleted while the last segment was written, or done
+                // by another attempt of the job (a worker presumed dead that was
+                // not): that one's files are the same and stay.
+                let done_elsewhere = state
+                    .store
+                    .get(&id)
+                    .await?
+                    .is_some_and(|n| n.status == Status::Done && !n.deleted);
+                if !done_elsewhere {
+                    remove_media(&state.media, &id).await;
+                }
                 None
             }
         }
         Ok(Err(PlanError::Canceled)) => {
-            remove_media(&state.media_dir, &id);
             if state.shutting_down.load(Ordering::SeqCst) {
-                // Not canceled by a client: the server is stopping. Queue it again
-                // for the next start.
+                // Not canceled by a client: the process is stopping. Queue it again
+                // for the next worker. (Its files stay: the row is still active and
+                // the next render replaces them.)
                 if let Some(n) = state.store.get(&id).await? {
                     if n.status.is_active() && !n.deleted {
                         let request = serde_json::from_str(&n.request)
@@ -258,12 +304,13 @@ pub async fn run_job(job: NarrationJob, state: Arc<AppState>) -> Result<(), supe
                             .await?;
                     }
                 }
+            } else {
+                remove_media(&state.media, &id).await;
             }
             None
         }
         Ok(Err(e)) => {
             tracing::info!(narration = %id, "failed: {e:#}");
-            remove_media(&state.media_dir, &id);
             let detail = error_chain(&e);
             state
                 .store
@@ -271,14 +318,11 @@ pub async fn run_job(job: NarrationJob, state: Arc<AppState>) -> Result<(), supe
                 .await?
                 .then_some("narration.failed")
         }
-        Err(join) => {
-            remove_media(&state.media_dir, &id);
-            state
-                .store
-                .set_failed(&id, &format!("the render stopped: {join}"))
-                .await?
-                .then_some("narration.failed")
-        }
+        Err(join) => state
+            .store
+            .set_failed(&id, &format!("the render stopped: {join}"))
+            .await?
+            .then_some("narration.failed"),
     };
     if let Some(event) = event {
         if event == "narration.done" {
@@ -287,6 +331,46 @@ pub async fn run_job(job: NarrationJob, state: Arc<AppState>) -> Result<(), supe
         super::api::send_callback(&state, &id, event).await;
     }
     Ok(())
+}
+
+/// Put the files `finished` names from `dir` into the storage, the audio last: a
+/// redelivered job's upload replaces an earlier attempt's objects whole.
+async fn upload(
+    state: &AppState,
+    dir: &Path,
+    finished: &Finished,
+) -> Result<(), super::ServerError> {
+    let stem = finished
+        .audio_file
+        .rsplit_once('.')
+        .map_or(finished.audio_file.as_str(), |(s, _)| s);
+    let files = media_files(stem, AudioFormat::Mp3);
+    let mut names: Vec<PathBuf> = files.all()[1..].iter().map(PathBuf::from).collect();
+    names.push(PathBuf::from(&finished.audio_file));
+    for name in names {
+        let name = name.to_string_lossy().to_string();
+        state.media.put_file(&name, &dir.join(&name)).await?;
+    }
+    Ok(())
+}
+
+/// Cancel `token` when narration `id` is canceled or deleted in the store (by any
+/// process). Runs until aborted.
+async fn watch_canceled(state: Arc<AppState>, id: String, token: CancelToken) {
+    loop {
+        match state.store.get(&id).await {
+            Ok(Some(n)) if n.status == Status::Canceled || n.deleted => {
+                token.cancel();
+                return;
+            }
+            Ok(None) => {
+                token.cancel();
+                return;
+            }
+            _ => {}
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
 }
 
 /// An error and its causes, `: `-separated (as `{:#}` prints an anyhow chain).

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod server;
+pub mod services;
 pub mod tools;
 
 use std::io::{Read, Write};
