@@ -804,6 +804,30 @@ impl Store {
             .map_err(Into::into)
     }
 
+    /// Take due message `msg_id` (seen with `attempts` so far) for sending: true
+    /// when this caller got it. Its next try moves `lease_ms` ahead meanwhile, so
+    /// another process does not send it too, and a sender that dies holding it
+    /// only delays it.
+    pub async fn outbox_claim(
+        &self,
+        msg_id: &str,
+        attempts: i64,
+        lease_ms: i64,
+    ) -> Result<bool, ServerError> {
+        let now = now_ms();
+        let r = sqlx::query(
+            "UPDATE outbox SET next_at_ms = $1
+             WHERE msg_id = $2 AND state = 'pending' AND attempts = $3 AND next_at_ms <= $4",
+        )
+        .bind(now + lease_ms)
+        .bind(msg_id)
+        .bind(attempts)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(r.rows_affected() > 0)
+    }
+
     /// Record an attempt: `state` 'pending' with the next try at `next_at_ms`, or
     /// 'delivered', 'gone' (410) or 'given_up'.
     pub async fn outbox_attempted(

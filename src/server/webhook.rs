@@ -230,6 +230,16 @@ pub async fn run_outbox(
         let sends = due.into_iter().map(|(msg_id, url, body, attempts)| {
             let (client, store, secret, policy) = (&client, &store, secret.as_ref(), &policy);
             async move {
+                // Several serving processes share the outbox: the one that claims a
+                // message sends it (the claim lapses if that process dies).
+                let lease = (policy.timeout.as_millis() as i64).saturating_mul(2) + 5_000;
+                if !store
+                    .outbox_claim(&msg_id, attempts, lease)
+                    .await
+                    .unwrap_or(false)
+                {
+                    return;
+                }
                 let disabled = store.endpoint_disabled(&url).await.unwrap_or(false);
                 let outcome = if disabled {
                     Attempt::Gone
