@@ -147,8 +147,24 @@ struct Worker {
 }
 
 impl Worker {
+    /// The worker's log, without terminal colours.
     fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.join("worker.log")).unwrap_or_default()
+        let raw = std::fs::read_to_string(self.dir.join("worker.log")).unwrap_or_default();
+        let mut out = String::with_capacity(raw.len());
+        let mut chars = raw.chars();
+        while let Some(ch) = chars.next() {
+            if ch == '\u{1b}' {
+                // CSI: ESC [ parameters, then a letter.
+                for c in chars.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            } else {
+                out.push(ch);
+            }
+        }
+        out
     }
 
     fn kill9(&mut self) {
@@ -358,6 +374,56 @@ fn the_queue_contract_holds_on_postgresql_with_an_s3_bucket() {
     // Tokens live in the queue's database: any server on it knows them.
     let pg = c.pg.as_ref().expect("pg");
     assert_eq!(pg.psql("SELECT name FROM tokens").trim(), "cms");
+    let tok = c.token("second");
+
+    // The segment cache's shared tier: a worker on another machine (its own empty
+    // local cache) replays the segments the first worker synthesized.
+    let s3 = c.s3.as_ref().expect("s3");
+    assert!(!s3.list(BUCKET, &format!("{PREFIX}/segments/")).is_empty());
+    let s = c.serve("api-c", &["--workers", "0", "--media-redirect", "60"]);
+    let w = c.worker("w2", &["--workers", "1"]);
+    let mut body = espeak("The bridge reopens in May.", "kept-again");
+    body["title"] = json!("kept"); // the title is read too: the same one
+    let again = post(&s, &tok, &body);
+    let id = again["id"].as_str().expect("id");
+    let n = wait_status(&s, &tok, id, "done", 60);
+    let segments = n["progress"]["segments_total"].as_i64().expect("segments");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !w.log().contains(&format!(
+        "narration={id} segments={segments} cached={segments}"
+    )) {
+        assert!(Instant::now() < deadline, "not replayed: {}", w.log());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    // --media-redirect: media answered by a presigned URL the bucket serves.
+    let no_follow = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let audio_url = n["audio_url"].as_str().expect("audio_url");
+    let r = no_follow.get(audio_url).send().expect("audio");
+    assert_eq!(r.status(), 307);
+    let location = r.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    assert!(
+        location.starts_with(&s3.endpoint) && location.contains("X-Amz-Signature="),
+        "{location}"
+    );
+    let bytes = no_follow
+        .get(&location)
+        .send()
+        .expect("presigned")
+        .bytes()
+        .expect("bytes");
+    assert_eq!(Some(bytes.to_vec()), c.object(&format!("{id}.mp3")));
+    let missing = no_follow
+        .get(s.url("/media/nar_missing.mp3"))
+        .send()
+        .expect("missing");
+    assert_eq!(missing.status(), 404);
 }
 
 /// The narration a worker process (by pid) is rendering now, from the queue's

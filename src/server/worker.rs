@@ -90,6 +90,8 @@ struct JobProgress {
     id: String,
     total: AtomicI64,
     done: AtomicI64,
+    /// Segments replayed from the segment cache (either tier).
+    cached: Arc<AtomicI64>,
 }
 
 impl JobProgress {
@@ -114,6 +116,7 @@ impl Progress for JobProgress {
         let m = &self.state.metrics;
         if done.cached {
             m.cache_hits.fetch_add(1, Ordering::Relaxed);
+            self.cached.fetch_add(1, Ordering::Relaxed);
         } else {
             m.cache_misses.fetch_add(1, Ordering::Relaxed);
             m.synthesis_us
@@ -229,12 +232,14 @@ pub async fn run_job(job: NarrationJob, state: Arc<AppState>) -> Result<(), supe
     let watcher = tokio::spawn(watch_canceled(state.clone(), id.clone(), cancel.clone()));
     tracing::info!(narration = %id, "rendering");
     state.metrics.renders.fetch_add(1, Ordering::Relaxed);
+    let cached = Arc::new(AtomicI64::new(0));
     let progress = JobProgress {
         state: state.clone(),
         handle: tokio::runtime::Handle::current(),
         id: id.clone(),
         total: AtomicI64::new(0),
         done: AtomicI64::new(0),
+        cached: cached.clone(),
     };
     // This attempt's own scratch directory: a redelivered job (another worker,
     // after this one was presumed dead) never writes into the same files.
@@ -268,7 +273,12 @@ pub async fn run_job(job: NarrationJob, state: Arc<AppState>) -> Result<(), supe
     let event = match result {
         Ok(Ok(finished)) => {
             if state.store.set_done(&id, &finished).await? {
-                tracing::info!(narration = %id, "done");
+                tracing::info!(
+                    narration = %id,
+                    segments = finished.segments,
+                    cached = cached.load(Ordering::Relaxed),
+                    "done"
+                );
                 if let Some(n) = state.store.get(&id).await? {
                     for old in state.store.superseded(&n.external_id, n.revision).await? {
                         state.store.delete(&old.id).await?;
