@@ -104,8 +104,16 @@ impl Media {
             }
             StorageUrl::S3 { bucket, prefix } => {
                 install_tls_provider();
+                // A few retries within 30 s: an unreachable store is reported in
+                // seconds (the default keeps retrying for three minutes).
+                let retry = object_store::RetryConfig {
+                    max_retries: 4,
+                    retry_timeout: Duration::from_secs(30),
+                    ..Default::default()
+                };
                 let s3 = AmazonS3Builder::from_env()
                     .with_bucket_name(bucket)
+                    .with_retry(retry)
                     .build()
                     .map_err(storage_err)?;
                 let s3 = Arc::new(s3);

@@ -119,6 +119,15 @@ pub async fn open(url: &QueueUrl, heartbeat: Duration) -> Result<(Store, JobQueu
             Ok((store, JobQueue::Sqlite(queue)))
         }
         QueueUrl::Postgres(u) => {
+            // One plain connection first: a wrong host, password or database is
+            // reported as such, at once (a pool would retry until its timeout).
+            {
+                use sqlx::Connection;
+                let c = sqlx::postgres::PgConnection::connect(u)
+                    .await
+                    .map_err(|e| ServerError::Queue(format!("{}: {e}", redact(u))))?;
+                let _ = c.close().await;
+            }
             let pool = PgPoolOptions::new()
                 .max_connections(6)
                 .acquire_timeout(Duration::from_secs(30))
