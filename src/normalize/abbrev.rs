@@ -485,8 +485,12 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             let said = if w == "Est" { "Estimated" } else { "estimated" };
             return Some(mid_sentence(cx, end, said));
         }
-        if !number && cx.prev_word(i).is_some_and(|p| matches!(p, "an" | "An")) {
-            return Some(mid_sentence(cx, end, "estimated"));
+        // Before a word ("the est. cost", "an est. 300") it is "estimated" too; only
+        // before a year, or ending its sentence ("Smith & Co., est."), "established".
+        let word_follows = cx.is_space(end) && cx.word(end + 1).is_some();
+        if !number && word_follows {
+            let said = if w == "Est" { "Estimated" } else { "estimated" };
+            return Some(mid_sentence(cx, end, said));
         }
     }
     if matches!(w, "vs" | "approx" | "Approx" | "ext" | "est" | "Est") {
