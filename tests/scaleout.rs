@@ -267,13 +267,17 @@ fn assert_audio(bytes: &[u8], n: &Value) {
 /// The contract every queue backend keeps, with the API and the workers in
 /// separate processes.
 fn contract(c: &Cluster) {
-    let tok = c.token("cms");
-    // Two servers starting at once on a fresh database: the schema set-up takes
-    // turns, both come up.
-    let (a, b) = std::thread::scope(|sc| {
+    // Two servers and a token starting at once on a fresh database: the schema
+    // set-up takes turns, all three succeed.
+    let (a, b, tok) = std::thread::scope(|sc| {
         let a = sc.spawn(|| c.serve("api-a", &["--workers", "0"]));
         let b = sc.spawn(|| c.serve("api-b", &["--workers", "0"]));
-        (a.join().expect("a"), b.join().expect("b"))
+        let tok = sc.spawn(|| c.token("cms"));
+        (
+            a.join().expect("a"),
+            b.join().expect("b"),
+            tok.join().expect("token"),
+        )
     });
     drop(b);
     let s = a;
