@@ -81,7 +81,7 @@ stop_cluster() {
 
 echo "$(nproc) cores; load average before: $(cut -d' ' -f1-3 /proc/loadavg); binary $BIN"
 echo
-echo "| engine | workers | jobs | wall s | jobs/min | audio min/min |"
+echo "| engine | workers | jobs | wall s | jobs/min | audio s per wall s |"
 echo "|---|---|---|---|---|---|"
 run=0
 for engine in espeak piper; do

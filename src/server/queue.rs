@@ -84,11 +84,18 @@ pub enum JobQueue {
     Postgres(PostgresStorage<NarrationJob>),
 }
 
-/// How often an idle worker looks for due jobs. PostgreSQL workers are also woken
-/// at once by the queue's insert notification (LISTEN/NOTIFY); the poll finds jobs
-/// whose start was delayed (coalescing) and covers a lost notification.
-const SQLITE_POLL: Duration = Duration::from_millis(250);
-const POSTGRES_POLL: Duration = Duration::from_secs(1);
+/// How often a worker looks for due jobs. PostgreSQL workers are also woken at once
+/// by the queue's insert notification (LISTEN/NOTIFY); the poll finds jobs whose
+/// start was delayed (coalescing), covers a lost notification, and is what fetches
+/// the next job after one finishes (the queue fetches one at a time), so it bounds
+/// the idle time between two jobs. `NARRATOR_QUEUE_POLL_MS` overrides it (benches).
+fn poll_interval() -> Duration {
+    std::env::var("NARRATOR_QUEUE_POLL_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .filter(|ms| *ms > 0)
+        .map_or(Duration::from_millis(250), Duration::from_millis)
+}
 
 /// Open the store and the queue at `url`, creating their tables (on PostgreSQL
 /// under one advisory lock, so servers and workers starting together never race).
@@ -201,7 +208,7 @@ impl JobQueue {
                 // Poll often: the default wait is about a heartbeat, which is all
                 // latency for a newsroom waiting on a short article.
                 let w = WorkerBuilder::new(name)
-                    .backend(q.clone().poll_with_interval(SQLITE_POLL))
+                    .backend(q.clone().poll_with_interval(poll_interval()))
                     .concurrency(1)
                     .data(state)
                     .build(handle_job);
@@ -213,7 +220,7 @@ impl JobQueue {
             }
             JobQueue::Postgres(q) => {
                 let wake = apalis_postgres::Pubsub::new(q.pool().clone(), QUEUE.to_string());
-                let strategy = Strategy::new().stream(wake).interval(POSTGRES_POLL);
+                let strategy = Strategy::new().stream(wake).interval(poll_interval());
                 let w = WorkerBuilder::new(name)
                     .backend(q.clone().poll_with_strategy(strategy))
                     .concurrency(1)
