@@ -704,6 +704,22 @@ impl Plan {
         self.prepare_with(input, engine)
     }
 
+    /// [`Plan::prepare`] with the run's engine from `engines` (built there the first
+    /// time this configuration is asked for): a long-running door, such as a
+    /// server's worker, loads a Piper voice once instead of for every job.
+    pub fn prepare_cached(&self, engines: &EngineCache) -> Result<Prepared, PlanError> {
+        let (engine, input) = std::thread::scope(|scope| {
+            let input = scope.spawn(|| self.load());
+            let engine = engines.get_or_build(self);
+            let input = input
+                .join()
+                .unwrap_or_else(|_| Err(PlanError::Invalid("loading the article panicked".into())));
+            (engine, input)
+        });
+        let engine = engine?;
+        self.prepare_with(input?, engine)
+    }
+
     /// [`Plan::prepare`] with the input and engine already at hand (a batch keeps one
     /// engine for many articles).
     pub fn prepare_with(
@@ -893,6 +909,45 @@ fn production(p: &ProductionRequest) -> Result<Production, PlanError> {
 
 /// Live engines by voice name, for segments that ask for another voice.
 pub type OwnedVoices = Vec<(String, Arc<dyn Engine>)>;
+
+/// Engines built by earlier runs of this process, by their configuration (at most
+/// [`EngineCache::MAX`], the oldest dropped first). An engine is shared by the runs
+/// that use it at once, as the sentences of one run share it.
+#[derive(Default)]
+pub struct EngineCache {
+    built: std::sync::Mutex<Vec<(String, Arc<dyn Engine>)>>,
+}
+
+impl EngineCache {
+    /// Engines kept: each Piper voice holds its model (~300 MB at its peak).
+    pub const MAX: usize = 4;
+
+    /// The engine `plan` runs with: kept from an earlier run with the same
+    /// configuration, or built (and validated) now.
+    pub fn get_or_build(&self, plan: &Plan) -> Result<Arc<dyn Engine>, PlanError> {
+        let config = plan.engine_config(&plan.engine);
+        let key = format!("{:?}", config.as_ref());
+        let lock = || {
+            self.built
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some((_, e)) = lock().iter().find(|(k, _)| *k == key) {
+            return Ok(e.clone());
+        }
+        // Built outside the lock: a slow model load does not hold up other voices.
+        let engine: Arc<dyn Engine> = Arc::from(config.build()?);
+        let mut built = lock();
+        if let Some((_, e)) = built.iter().find(|(k, _)| *k == key) {
+            return Ok(e.clone()); // built meanwhile by another run
+        }
+        if built.len() >= Self::MAX {
+            built.remove(0);
+        }
+        built.push((key, engine.clone()));
+        Ok(engine)
+    }
+}
 
 /// What a plan reads: an article, or an SSML document.
 #[derive(Debug, Clone)]

@@ -179,6 +179,8 @@ pub struct AppState {
     /// What the feed in the storage was last written from (see
     /// [`api::refresh_feed`]).
     pub feed_version: Mutex<Option<String>>,
+    /// Engines kept between this process's jobs (a Piper voice loads once).
+    pub engines: crate::plan::EngineCache,
 }
 
 /// Counters for `/metrics`, since this process started (Prometheus counters may
@@ -331,6 +333,7 @@ async fn run(
         runnable,
         outbox_wake: Arc::new(tokio::sync::Notify::new()),
         feed_version: Mutex::new(None),
+        engines: crate::plan::EngineCache::default(),
     });
     if http {
         api::refresh_feed(&state).await;

@@ -103,6 +103,28 @@ pub async fn open(url: &QueueUrl, heartbeat: Duration) -> Result<(Store, JobQueu
     match url {
         QueueUrl::Sqlite(data_dir) => {
             let file = store::sqlite_file(data_dir)?;
+            // Processes starting together on one data dir (a server, a worker, a
+            // `token create`) set the schema up in turn: SQLite migrations take no
+            // lock of their own. Held until the tables exist.
+            let lock_path = data_dir.join(format!("{}.lock", store::DB_FILE));
+            let _setup = tokio::task::spawn_blocking(move || {
+                let f = std::fs::OpenOptions::new()
+                    .create(true)
+                    .truncate(false)
+                    .write(true)
+                    .open(&lock_path)
+                    .map_err(|source| ServerError::DataDir {
+                        path: lock_path.clone(),
+                        source,
+                    })?;
+                f.lock().map_err(|source| ServerError::DataDir {
+                    path: lock_path,
+                    source,
+                })?;
+                Ok::<_, ServerError>(f)
+            })
+            .await
+            .map_err(|e| ServerError::Queue(e.to_string()))??;
             let options = SqliteConnectOptions::new()
                 .filename(&file)
                 .create_if_missing(true)

@@ -144,7 +144,7 @@ fn render(
     if cancel.is_canceled() {
         return Err(PlanError::Canceled);
     }
-    let prepared = plan.prepare()?;
+    let prepared = plan.prepare_cached(&state.engines)?;
     let content_hash = batch::content_hash(&prepared);
     let article = prepared.article.clone();
     let files = media_files(&job.narration_id, format);
