@@ -84,17 +84,30 @@ pub enum JobQueue {
     Postgres(PostgresStorage<NarrationJob>),
 }
 
-/// How often a worker looks for due jobs. PostgreSQL workers are also woken at once
-/// by the queue's insert notification (LISTEN/NOTIFY); the poll finds jobs whose
-/// start was delayed (coalescing), covers a lost notification, and is what fetches
-/// the next job after one finishes (the queue fetches one at a time), so it bounds
-/// the idle time between two jobs. `NARRATOR_QUEUE_POLL_MS` overrides it (benches).
+/// How often an idle worker looks for due jobs. PostgreSQL workers are also woken at
+/// once by the queue's insert notification (LISTEN/NOTIFY); the poll finds jobs
+/// whose start was delayed (coalescing) and covers a lost notification.
+/// `NARRATOR_QUEUE_POLL_MS` overrides it (benches).
 fn poll_interval() -> Duration {
     std::env::var("NARRATOR_QUEUE_POLL_MS")
         .ok()
         .and_then(|v| v.parse::<u64>().ok())
         .filter(|ms| *ms > 0)
         .map_or(Duration::from_millis(250), Duration::from_millis)
+}
+
+/// The settings every backend's queue gets (two config types, one list): the
+/// queue's name; one job fetched at a time (long TTS jobs: a crash would orphan
+/// prefetched ones); a short heartbeat, a worker silent for 3 of them presumed
+/// dead and its job re-enqueued.
+macro_rules! job_settings {
+    ($config:expr, $heartbeat:expr) => {
+        $config
+            .queue(QUEUE)
+            .batch_size(1)
+            .heartbeat_interval($heartbeat)
+            .missed_heartbeats(3)
+    };
 }
 
 /// Open the store and the queue at `url`, creating their tables (on PostgreSQL
@@ -138,12 +151,7 @@ pub async fn open(url: &QueueUrl, heartbeat: Duration) -> Result<(Store, JobQueu
                 .await
                 .map_err(|e| ServerError::Queue(e.to_string()))?;
             let store = store::connect(&store::sqlite_url(&file)?, 8, || async { Ok(()) }).await?;
-            let config = apalis_sqlite::Config::default()
-                .queue(QUEUE)
-                // Long TTS jobs: fetch one at a time, or a crash orphans the prefetched ones.
-                .batch_size(1)
-                .heartbeat_interval(heartbeat)
-                .missed_heartbeats(3);
+            let config = job_settings!(apalis_sqlite::Config::default(), heartbeat);
             let queue = SqliteStorage::new(&pool).with_config(config);
             Ok((store, JobQueue::Sqlite(queue)))
         }
@@ -170,11 +178,7 @@ pub async fn open(url: &QueueUrl, heartbeat: Duration) -> Result<(Store, JobQueu
                     .map_err(|e| ServerError::Queue(e.to_string()))
             })
             .await?;
-            let config = apalis_postgres::Config::default()
-                .queue(QUEUE)
-                .batch_size(1)
-                .heartbeat_interval(heartbeat)
-                .missed_heartbeats(3);
+            let config = job_settings!(apalis_postgres::Config::default(), heartbeat);
             let queue = PostgresStorage::new(&pool).with_config(config);
             Ok((store, JobQueue::Postgres(queue)))
         }
