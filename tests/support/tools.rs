@@ -47,6 +47,12 @@ fn install_hint(tool: &str) -> String {
                 .to_string()
         }
         "php" => "install the Debian package php-cli (bash .ci/setup does)".to_string(),
+        "initdb" | "pg_ctl" => {
+            "install the Debian package postgresql (bash .ci/setup does)".to_string()
+        }
+        "moto_server" => "bash .ci/setup installs moto[server] into .venv; or set \
+                          NARRATOR_VENV to a venv that has it"
+            .to_string(),
         _ => "bash .ci/setup creates .venv with piper-tts, the en_US-joe-medium voice, \
               onnxruntime, local-tts-studio and schemathesis; or set NARRATOR_VENV to such a venv"
             .to_string(),
