@@ -231,13 +231,18 @@ fn wait_status(s: &Server, tok: &str, id: &str, want: &str, secs: u64) -> Value 
     }
 }
 
-fn metric(s: &Server, name: &str) -> f64 {
-    let text = client()
-        .get(s.url("/metrics"))
+/// The body of a public GET (no token), as text.
+fn text_of(s: &Server, path: &str) -> String {
+    client()
+        .get(s.url(path))
         .send()
-        .expect("metrics")
+        .unwrap_or_else(|e| panic!("GET {path}: {e}"))
         .text()
-        .expect("text");
+        .expect("text")
+}
+
+fn metric(s: &Server, name: &str) -> f64 {
+    let text = text_of(s, "/metrics");
     text.lines()
         .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
         .unwrap_or_else(|| panic!("no {name} in {text}"))
@@ -325,12 +330,7 @@ fn contract(c: &Cluster) {
     );
     assert_eq!(part.bytes().expect("part").as_ref(), &stored[10..110]);
     // The feed, written by the API process though another process rendered.
-    let feed = client()
-        .get(s.url("/feed.xml"))
-        .send()
-        .expect("feed")
-        .text()
-        .expect("text");
+    let feed = text_of(&s, "/feed.xml");
     assert!(feed.contains(&file), "{feed}");
     assert!(c.object("feed.xml").is_some());
 
@@ -528,11 +528,6 @@ fn a_hundred_jobs_on_three_workers_all_finish_when_one_is_killed_mid_job() {
         "100"
     );
     assert_eq!(metric(&s, "narrator_queue_depth"), 0.0);
-    let feed = client()
-        .get(s.url("/feed.xml"))
-        .send()
-        .expect("feed")
-        .text()
-        .expect("text");
+    let feed = text_of(&s, "/feed.xml");
     assert_eq!(feed.matches("<enclosure").count(), 100);
 }

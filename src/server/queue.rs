@@ -229,12 +229,11 @@ impl JobQueue {
             let _ = stop.recv().await;
             Ok::<(), std::io::Error>(())
         };
-        match self {
-            JobQueue::Sqlite(q) => {
-                // Poll often: the default wait is about a heartbeat, which is all
-                // latency for a newsroom waiting on a short article.
+        // One worker on `backend`: one render at a time, until `signal`.
+        macro_rules! run {
+            ($backend:expr) => {{
                 let w = WorkerBuilder::new(name)
-                    .backend(q.clone().poll_with_interval(poll_interval()))
+                    .backend($backend)
                     .concurrency(1)
                     .data(state)
                     .build(handle_job);
@@ -243,20 +242,16 @@ impl JobQueue {
                         tracing::error!("worker stopped: {e}");
                     }
                 })
-            }
+            }};
+        }
+        match self {
+            // Poll often: the default wait is about a heartbeat, which is all latency
+            // for a newsroom waiting on a short article.
+            JobQueue::Sqlite(q) => run!(q.clone().poll_with_interval(poll_interval())),
             JobQueue::Postgres(q) => {
                 let wake = apalis_postgres::Pubsub::new(q.pool().clone(), QUEUE.to_string());
                 let strategy = Strategy::new().stream(wake).interval(poll_interval());
-                let w = WorkerBuilder::new(name)
-                    .backend(q.clone().poll_with_strategy(strategy))
-                    .concurrency(1)
-                    .data(state)
-                    .build(handle_job);
-                tokio::spawn(async move {
-                    if let Err(e) = w.run_until(signal).await {
-                        tracing::error!("worker stopped: {e}");
-                    }
-                })
+                run!(q.clone().poll_with_strategy(strategy))
             }
         }
     }
