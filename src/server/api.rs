@@ -1076,48 +1076,45 @@ pub async fn refresh_feed(st: &AppState) {
     {
         return;
     }
-    // What the feed checks of each episode's files, from the records (the
-    // worker put the files into the storage before it recorded them done).
-    let mut files: HashMap<String, feed::FileInfo> = HashMap::new();
-    for n in &items {
-        let modified = std::time::UNIX_EPOCH + Duration::from_secs(n.updated_at.max(0) as u64);
-        if let Some(audio) = &n.audio_file {
-            let len = n.bytes.unwrap_or(0).max(0) as u64;
-            files.insert(audio.clone(), feed::FileInfo { len, modified });
-        }
-        for name in [
-            format!("{}.vtt", n.id),
-            format!("{}.transcript.json", n.id),
-            format!("{}.chapters.json", n.id),
-        ] {
-            files.insert(name, feed::FileInfo { len: 0, modified });
-        }
-    }
     let mut newest: HashMap<String, Narration> = HashMap::new();
     for n in items {
         newest.insert(n.external_id.clone(), n); // ordered by seq: later wins
     }
-    let episodes: Vec<feed::Episode> = newest
-        .into_values()
-        .filter_map(|n| {
-            let audio = n.audio_file.clone()?;
-            Some(feed::Episode {
-                guid: feed::episode_guid(&n.external_id),
-                title: n.title.clone().unwrap_or_else(|| n.external_id.clone()),
-                description: None,
-                link: n.link.clone(),
-                published: n.published.clone(),
-                audio_file: audio,
-                audio_bytes: n.bytes.unwrap_or(0) as u64,
-                duration_s: n.duration_s.unwrap_or(0.0),
-                transcript_vtt: Some(format!("{}.vtt", n.id)),
-                transcript_json: Some(format!("{}.transcript.json", n.id)),
-                chapters_json: Some(format!("{}.chapters.json", n.id)),
-                language: n.language.clone(),
-                author: n.author.clone(),
-            })
-        })
-        .collect();
+    let mut episodes: Vec<feed::Episode> = Vec::with_capacity(newest.len());
+    // What the feed checks of each episode's files, from the records (the worker
+    // put the files into the storage before it recorded them done).
+    let mut files: HashMap<String, feed::FileInfo> = HashMap::new();
+    for n in newest.into_values() {
+        let Some(audio) = n.audio_file.clone() else {
+            continue;
+        };
+        let names = worker::media_files(&n.id, AudioFormat::Mp3);
+        let ep = feed::Episode {
+            guid: feed::episode_guid(&n.external_id),
+            title: n.title.clone().unwrap_or_else(|| n.external_id.clone()),
+            description: None,
+            link: n.link.clone(),
+            published: n.published.clone(),
+            audio_file: audio,
+            audio_bytes: n.bytes.unwrap_or(0) as u64,
+            duration_s: n.duration_s.unwrap_or(0.0),
+            transcript_vtt: Some(names.vtt),
+            transcript_json: Some(names.transcript),
+            chapters_json: Some(names.chapters),
+            language: n.language.clone(),
+            author: n.author.clone(),
+        };
+        let modified = std::time::UNIX_EPOCH + Duration::from_secs(n.updated_at.max(0) as u64);
+        let len = ep.audio_bytes;
+        files.insert(ep.audio_file.clone(), feed::FileInfo { len, modified });
+        for side in [&ep.transcript_vtt, &ep.transcript_json, &ep.chapters_json]
+            .into_iter()
+            .flatten()
+        {
+            files.insert(side.clone(), feed::FileInfo { len: 0, modified });
+        }
+        episodes.push(ep);
+    }
     let dir = st.staging.join("feed");
     let base = st
         .public_url

@@ -1,7 +1,7 @@
 //! The queue's side: a job is a narration id and its serialized request; a worker
 //! runs the plan on a blocking thread and records what came of it.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
@@ -260,7 +260,7 @@ pub async fn run_job(job: NarrationJob, state: Arc<AppState>) -> Result<(), supe
     // file. Objects are written whole, so a reader never sees half a file.
     let result = match result {
         Ok(Ok(finished)) if !cancel.is_canceled() => {
-            match upload(&state, &scratch, &finished).await {
+            match upload(&state, &scratch, &id, &finished).await {
                 Ok(()) => Ok(Ok(finished)),
                 Err(e) => Ok(Err(PlanError::Write(std::io::Error::other(e.to_string())))),
             }
@@ -343,23 +343,22 @@ pub async fn run_job(job: NarrationJob, state: Arc<AppState>) -> Result<(), supe
     Ok(())
 }
 
-/// Put the files `finished` names from `dir` into the storage, the audio last: a
+/// Put narration `id`'s files from `dir` into the storage, the audio last: a
 /// redelivered job's upload replaces an earlier attempt's objects whole.
 async fn upload(
     state: &AppState,
     dir: &Path,
+    id: &str,
     finished: &Finished,
 ) -> Result<(), super::ServerError> {
-    let stem = finished
-        .audio_file
-        .rsplit_once('.')
-        .map_or(finished.audio_file.as_str(), |(s, _)| s);
-    let files = media_files(stem, AudioFormat::Mp3);
-    let mut names: Vec<PathBuf> = files.all()[1..].iter().map(PathBuf::from).collect();
-    names.push(PathBuf::from(&finished.audio_file));
-    for name in names {
-        let name = name.to_string_lossy().to_string();
-        state.media.put_file(&name, &dir.join(&name)).await?;
+    let files = media_files(id, AudioFormat::Mp3);
+    let all = files.all();
+    for name in all[1..]
+        .iter()
+        .copied()
+        .chain([finished.audio_file.as_str()])
+    {
+        state.media.put_file(name, &dir.join(name)).await?;
     }
     Ok(())
 }
