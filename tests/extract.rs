@@ -823,3 +823,58 @@ fn buttons_and_bare_scores_are_not_read_but_links_in_text_are() {
         ]
     );
 }
+
+#[test]
+fn a_story_in_sections_goes_on_past_the_best_scored_section() {
+    // A guide in sibling <section>s, one heading each: the first holds most of
+    // the paragraphs and scores best; the next ones hold a paragraph and a
+    // list, which score little on their own. Their parent scores nearly as high
+    // as the best section, the sign that the story goes on in its siblings.
+    let first: Vec<String> = (1..=8)
+        .map(|n| {
+            format!(
+                "Certification {n}, offered by a professional body, costs a few hundred dollars, takes a day to sit, and is renewed, for a fee, every three years."
+            )
+        })
+        .collect();
+    let later = [
+        "Other options exist, depending on the industry and the career you work in, and on the budget, the time and the goals you have.",
+        "Accounting, finance, purchasing and human resources each have a body, a code of conduct, and an exam, held twice a year, in spring and in autumn.",
+        "Accounting and finance: the enrolled agent credential, for tax work.",
+        "Several free courses, from software makers and schools, are worth a look, and some of them, like the ones below, end in a certificate.",
+        "Free courses are offered online, at any time, in several languages, with quizzes, videos, and a forum, where teachers answer questions.",
+        "Marketing: a free inbound marketing course of nine lessons.",
+        "Choosing one depends on the stage of a career, the demands of an industry, and the return, in salary or in roles, it can bring.",
+        "Compare, before paying, the cost, the renewal fees, the hours of study and the share of employers, in your field, asking for it.",
+        "Project management: a credential for managers of large projects.",
+    ];
+    let sections: String = [("other", "Other certifications"), ("free", "Free certifications"), ("choose", "How to choose")]
+        .iter()
+        .zip(later.chunks(3))
+        .map(|((id, title), c)| {
+            format!(
+                r#"<section id="{id}"><h2>{title}</h2><p>{}</p><p>{}</p><ul><li>{}</li></ul></section>"#,
+                c[0], c[1], c[2]
+            )
+        })
+        .collect();
+    let page = format!(
+        r#"<html><body><div class="content">
+        <section id="best"><h2>The best certifications</h2>{}</section>
+        {sections}
+        </div><footer><p>Copyright, all rights reserved, by the publisher of this guide.</p></footer></body></html>"#,
+        first
+            .iter()
+            .map(|p| format!("<p>{p}</p>"))
+            .collect::<String>(),
+    );
+    let article = extract_ok(&html(&page), &ExtractOptions::default());
+    let got = texts(&article);
+    for p in first.iter().map(String::as_str).chain(later) {
+        assert!(got.contains(&p), "missing {p:?} in {got:#?}");
+    }
+    assert!(
+        !got.iter().any(|t| t.contains("Copyright")),
+        "the footer was read: {got:#?}"
+    );
+}

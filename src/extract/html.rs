@@ -340,6 +340,9 @@ fn outermost(elements: Vec<ElementRef<'_>>) -> Vec<ElementRef<'_>> {
         .collect()
 }
 
+/// The share of the best candidate's score its parent must reach to be taken instead.
+const CLIMB_SHARE: f64 = 0.75;
+
 /// Readability-style scoring: each paragraph of 25+ characters scores for
 /// its length and commas; its parent gets the score, its grandparent half.
 fn best_scored<'a>(doc: &'a Html, skip: &SkipRules) -> Option<ElementRef<'a>> {
@@ -424,6 +427,30 @@ fn best_scored<'a>(doc: &'a Html, skip: &SkipRules) -> Option<ElementRef<'a>> {
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
         for (el, score) in ranked.into_iter().take(8) {
             tracing::trace!("extract: candidate <{}> {score:.1}", describe(*el));
+        }
+    }
+    // A parent scoring nearly as high as the best holds much more than the half
+    // of the best's score it gets from it: the story goes on in the best's
+    // siblings (sections under one body, each with its heading). Readability
+    // climbs when a parent scores higher; a page of many sections, each scored
+    // apart, needs the climb a little earlier.
+    let score_of = |el: ElementRef<'a>| {
+        index
+            .get(&node_key(el))
+            .and_then(|&k| scores.get(k))
+            .map_or(0.0, |(_, s)| *s)
+    };
+    if let Some(parent) = top.parent().and_then(ElementRef::wrap) {
+        if !matches!(parent.value().name(), "body" | "html")
+            && score_of(parent) >= CLIMB_SHARE * top_score
+        {
+            tracing::debug!(
+                "extract: the parent <{}> of the best scored <{}> scores {:.1} of its {top_score:.1}",
+                describe(parent),
+                describe(top),
+                score_of(parent)
+            );
+            return Some(parent);
         }
     }
     // Several near-best candidates under one ancestor are parts of one story
