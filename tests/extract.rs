@@ -878,3 +878,23 @@ fn a_story_in_sections_goes_on_past_the_best_scored_section() {
         "the footer was read: {got:#?}"
     );
 }
+
+#[test]
+fn a_table_of_sentences_is_read_but_not_a_table_of_figures() {
+    // Pros and cons set side by side in a table read as paragraphs do; a table
+    // of prices does not, and stays out by default.
+    let page = r#"<html><body><article>
+        <p>Mobile apps and mobile websites both reach people on their phones, but they differ in cost, speed and reach, as the comparison below shows.</p>
+        <table><tr><th>Pros</th><th>Cons</th></tr>
+        <tr><td>Apps give a more fluid interface than web pages, and a better experience.</td><td>Building and keeping apps for two platforms can be expensive for a small firm.</td></tr>
+        <tr><td>Many apps work offline, so users can read and act without a connection.</td><td>Getting noticed in a store that already holds millions of apps is hard.</td></tr></table>
+        <p>Prices for a basic app vary widely, depending on the features, the platforms and the team that builds it, as the figures show.</p>
+        <table><tr><th>Plan</th><th>Price</th><th>Weeks</th></tr>
+        <tr><td>Basic</td><td>$5,000</td><td>6</td></tr><tr><td>Standard</td><td>$15,000</td><td>12</td></tr></table>
+        </article></body></html>"#;
+    let article = extract_ok(&html(page), &ExtractOptions::default());
+    let all = texts(&article).join("\n");
+    assert!(all.contains("Many apps work offline"), "{all}");
+    assert!(all.contains("millions of apps is hard"), "{all}");
+    assert!(!all.contains("$15,000"), "{all}");
+}

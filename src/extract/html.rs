@@ -884,7 +884,7 @@ impl SkipRules {
             "pre" => !self.opts.read_code,
             // Inline code reads as part of its sentence; a multi-line block does not.
             "code" => !self.opts.read_code && el.text().any(|t| t.contains('\n')),
-            "table" => !self.opts.read_tables && !self.is_layout_table(el),
+            "table" => !self.opts.read_tables && !self.is_layout_table(el) && !is_prose_table(el),
             "sup" => is_footnote_marker(el),
             // A date standing alone is a dateline; the intro reads the date.
             "time" => is_standalone(el),
@@ -1042,6 +1042,32 @@ fn is_furniture_name(names: &str) -> bool {
 /// page (React's `<div hidden id="S:0">`): the content, not hidden content.
 fn is_streamed_segment(e: &scraper::node::Element) -> bool {
     e.attr("hidden").is_some() && e.id().is_some_and(|id| id.starts_with("S:"))
+}
+
+/// A table whose cells are sentences (pros and cons side by side, a question
+/// and its answer): read like paragraphs, unlike a table of figures. Two thirds
+/// of its non-empty cells, and at least two, hold eight or more words ending
+/// in a full stop, question or exclamation mark.
+fn is_prose_table(table: ElementRef<'_>) -> bool {
+    let mut cells = 0usize;
+    let mut sentences = 0usize;
+    for cell in table.select(&selector("td")) {
+        let text = element_text(cell);
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        cells += 1;
+        let words = text.split_whitespace().count();
+        if words >= 8 && text.ends_with(['.', '!', '?', '…']) {
+            sentences += 1;
+        }
+        // Enough seen: a table of figures will not turn into prose.
+        if cells >= 60 {
+            break;
+        }
+    }
+    sentences >= 2 && sentences * 3 >= cells * 2
 }
 
 /// A collapsed accordion or tab panel: hidden until its heading is clicked,
