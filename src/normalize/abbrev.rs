@@ -140,7 +140,7 @@ const MONTH_ABBREVS: &[&str] = &[
 
 /// References that continue only before a number ("No. 12", "Vol. 3", "fig. 2").
 const NUMBER_REFS: &[&str] = &[
-    "no", "nos", "fig", "figs", "vol", "vols", "pp", "p", "ch", "sec", "art", "para",
+    "no", "nos", "fig", "figs", "vol", "vols", "pp", "p", "ch", "sec", "art", "para", "eq", "eqs",
 ];
 
 /// Of those, the ones read out before a number, with or without a period ("Vol. 3" →
@@ -153,6 +153,10 @@ const NUMBER_REF_WORDS: &[(&str, &str, &str)] = &[
     ("ch", "chapter", "chapters"),
     ("sec", "section", "sections"),
     ("para", "paragraph", "paragraphs"),
+    ("eq", "equation", "equations"),
+    ("eqs", "equations", "equations"),
+    ("art", "article", "articles"),
+    ("arts", "articles", "articles"),
 ];
 
 /// Abbreviations that are read also without their period: company suffixes after a
@@ -427,6 +431,10 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         if !cx.is_space(start) {
             return None;
         }
+        // "art 5" in lower case without its period is too often the word.
+        if start == i + 1 && matches!(w, "art" | "arts" | "eq") {
+            return None;
+        }
         cx.digits(start + 1)?;
         let a = parse_number(cx, start + 1)?;
         if matches!(cx.kind(a.end), Some(Kind::Word)) {
@@ -494,6 +502,46 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         }
     }
     if matches!(w, "vs" | "approx" | "Approx" | "ext" | "est" | "Est") {
+        return Some(mid_sentence(cx, end, spoken));
+    }
+    // "Jones Bros. Inc.", "Smith Co. Ltd.": a company suffix before another is inside
+    // the name; so is "Jr." before the noun a name is given to ("King Jr. Day").
+    let next = cx.next_word(end);
+    let suffix = |n: &str| {
+        matches!(
+            n,
+            "Inc" | "Ltd" | "Co" | "Corp" | "LLC" | "PLC" | "plc" | "LLP" | "Bros" | "GmbH" | "AG"
+        )
+    };
+    let named_thing = |n: &str| {
+        matches!(
+            n,
+            "Day"
+                | "Boulevard"
+                | "Blvd"
+                | "Avenue"
+                | "Ave"
+                | "Drive"
+                | "Street"
+                | "Parkway"
+                | "Highway"
+                | "Bridge"
+                | "Airport"
+                | "High"
+                | "Elementary"
+                | "Middle"
+                | "School"
+                | "Library"
+                | "Memorial"
+                | "Center"
+                | "Centre"
+                | "Park"
+                | "Hospital"
+                | "Hall"
+        )
+    };
+    let company = matches!(w, "Inc" | "Ltd" | "Co" | "Corp" | "Bros");
+    if (company && next.is_some_and(suffix)) || (w == "Jr" && next.is_some_and(named_thing)) {
         return Some(mid_sentence(cx, end, spoken));
     }
     Some(Match::new(end, spoken.to_string(), Class::Cardinal))

@@ -281,6 +281,11 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         spoken.push_str(if one { " degree" } else { " degrees" });
         spoken.push_str(scale);
         end += 1;
+    } else if let Some(scale) = spaced_temperature(cx, start, end) {
+        // "highs of 70 F": a spaced scale letter where the words before speak of weather.
+        spoken.push_str(if one { " degree " } else { " degrees " });
+        spoken.push_str(scale);
+        end += 2;
     } else if cx.is_punct(end, '°') {
         // "72°F", "-3°C", "90°": temperatures and angles.
         spoken.push_str(if one { " degree" } else { " degrees" });
@@ -380,6 +385,55 @@ fn glued_temperature(cx: &Ctx<'_>, start: usize, end: usize) -> Option<&'static 
     (!place).then_some(scale)
 }
 
+/// Words that make a spaced "F" or "C" after a number a temperature scale.
+const WEATHER: &[&str] = &[
+    "high",
+    "highs",
+    "low",
+    "lows",
+    "temperature",
+    "temperatures",
+    "temps",
+    "temp",
+    "degrees",
+    "heat",
+    "thermometer",
+    "peaked",
+    "mercury",
+    "warm",
+    "cold",
+    "hot",
+];
+
+/// A spaced "F" or "C" standing alone after the number ending at `end`, where one of
+/// the four words before the number speaks of weather ("highs of 70 F", "a low of
+/// 5 C"): the temperature scale. Elsewhere a spaced capital is a grade or a name.
+fn spaced_temperature(cx: &Ctx<'_>, start: usize, end: usize) -> Option<&'static str> {
+    if !cx.is_space(end) {
+        return None;
+    }
+    let scale = match cx.word(end + 1)? {
+        "C" => "Celsius",
+        "F" => "Fahrenheit",
+        _ => return None,
+    };
+    if matches!(cx.kind(end + 2), Some(Kind::Word | Kind::Digits))
+        || (matches!(cx.punct(end + 2), Some('-' | '/' | '\'' | '&'))
+            && matches!(cx.kind(end + 3), Some(Kind::Word | Kind::Digits)))
+    {
+        return None;
+    }
+    let mut k = start;
+    for _ in 0..4 {
+        let Some(w) = cx.prev_word(k) else { break };
+        if WEATHER.contains(&w.to_lowercase().as_str()) {
+            return Some(scale);
+        }
+        k -= 2;
+    }
+    None
+}
+
 /// Words before "N-M" that make it a range or a score read with "to".
 const TO_BEFORE: &[&str] = &[
     "aged", "ages", "age", "won", "lost", "beat", "defeated", "drew", "led", "trailed", "leads",
@@ -441,6 +495,16 @@ fn range_or_score(cx: &Ctx<'_>, start: usize, end: usize) -> Option<(String, usi
     }
     let second = parse_number(cx, end + 1).filter(|_| cx.digits(end + 1).is_some())?;
     let after = second.end;
+    // "30-35C", "highs of 70-75 F": a range of temperatures.
+    {
+        let scale = glued_temperature(cx, end + 1, after)
+            .map(|s| (s, after + 1))
+            .or_else(|| spaced_temperature(cx, start, after).map(|s| (s, after + 2)));
+        if let Some((scale, e)) = scale {
+            let degrees = format!(" to {} degrees {scale}", read_number(&second));
+            return Some((degrees, e));
+        }
+    }
     if matches!(cx.kind(after), Some(Kind::Word | Kind::Digits))
         || (cx
             .punct(after)

@@ -376,6 +376,11 @@ const MAKER_COUNTS: &[&str] = &[
 /// one space, then the model number, read the way its maker and buyers say it.
 pub(crate) fn match_maker_model(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let d = cx.digits(i)?;
+    // "the 737 MAX": the one airliner family named after its number.
+    if d.len() == 3 && d.starts_with('7') && cx.next_word(i + 1) == Some("MAX") {
+        let spoken = format!("{} MAX", model_number(d, false)?);
+        return Some(Match::new(i + 3, spoken, Class::Cardinal));
+    }
     let maker = cx.prev_word(i)?;
     if !MAKERS.contains(&maker) || !(3..=4).contains(&d.len()) || d.starts_with('0') {
         return None;
