@@ -201,9 +201,56 @@ pub(crate) fn match_initialism(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         return None;
     }
     let w = cx.word(i)?;
+    // Digits glued after are read apart ("tPM12" → "t P M twelve"), so a second
+    // pass sees the same letters alone.
+    let alone = !matches!(cx.kind(i + 1), Some(Kind::Word))
+        && !cx.is_punct(i + 1, '-')
+        && !i.checked_sub(1).is_some_and(|p| cx.is_punct(p, '-'));
+    // "mRNA", "ssDNA", "fMRI", "iOS": one or two small letters before two or more
+    // capitals, all of them spelled; and "pH".
+    if let Some(caps) = w
+        .char_indices()
+        .find(|(_, c)| c.is_ascii_uppercase())
+        .map(|(k, _)| (&w[..k], &w[k..]))
+        .filter(|(small, caps)| {
+            (1..=2).contains(&small.len())
+                && small.chars().all(|c| c.is_ascii_lowercase())
+                && caps.len() >= 2
+                && caps.chars().all(|c| c.is_ascii_uppercase())
+        })
+        .map(|(_, caps)| caps)
+    {
+        if alone && caps.len() <= 4 {
+            let letters: Vec<String> = w.chars().map(String::from).collect();
+            return Some(Match::new(i + 1, letters.join(" "), Class::Cardinal));
+        }
+    }
+    if w == "pH" && alone {
+        return Some(Match::new(i + 1, "p H".to_string(), Class::Cardinal));
+    }
     // Every initialism starts with a capital; most words of prose do not.
     if !w.starts_with(char::is_uppercase) {
         return None;
+    }
+    // "DVDs", "ATMs", "SUVs": the plural of an initialism that is spelled.
+    if let Some(caps) = w.strip_suffix('s').filter(|c| {
+        let n = c.chars().count();
+        c.chars().all(|ch| ch.is_ascii_uppercase())
+            && ((2..=3).contains(&n) || ((4..=5).contains(&n) && unpronounceable(c)))
+    }) {
+        let word_like = CAPS_WORDS.contains(&caps) || WORDS.iter().any(|(a, _)| *a == caps);
+        if alone
+            && !word_like
+            && !super::time::ZONES
+                .iter()
+                .any(|z| z.eq_ignore_ascii_case(caps))
+        {
+            return Some(Match::new(
+                i + 1,
+                format!("{}s", spell(caps)),
+                Class::Cardinal,
+            ));
+        }
     }
     // "U.S.", "U.N.", "U.K.": dotted capitals.
     if w.chars().count() == 1 && w.chars().all(char::is_uppercase) && cx.is_punct(i + 1, '.') {

@@ -305,19 +305,30 @@ fn find_unit(w: &str, glued: bool) -> Option<&'static Unit> {
         .filter(|u| glued || !u.glued_only)
 }
 
-fn per_unit(cx: &Ctx<'_>, j: usize) -> Option<(&'static str, usize)> {
+fn per_unit(cx: &Ctx<'_>, j: usize) -> Option<(String, usize)> {
     let w = cx.word(j)?;
     if let Some(u) = find_unit(w, true) {
+        // "/km²", "/km2", "g/cm3": per square or cubic unit of length.
+        if u.length {
+            let power = match (cx.punct(j + 1), cx.digits(j + 1)) {
+                (Some('²'), _) | (_, Some("2")) => Some("square"),
+                (Some('³'), _) | (_, Some("3")) => Some("cubic"),
+                _ => None,
+            };
+            if let Some(power) = power.filter(|_| unit_ends(cx, j + 2)) {
+                return Some((format!("{power} {}", u.one), j + 2));
+            }
+        }
         if !unit_ends(cx, j + 1) {
             return None;
         }
-        return Some((u.one, j + 1));
+        return Some((u.one.to_string(), j + 1));
     }
     let (_, one) = PER_ONLY.iter().find(|(a, _)| *a == w)?;
     if !unit_ends(cx, j + 1) {
         return None;
     }
-    Some((one, j + 1))
+    Some(((*one).to_string(), j + 1))
 }
 
 /// True if nothing glued after `j` continues the unit into a longer code.
@@ -425,7 +436,7 @@ pub(crate) fn unit_after(cx: &Ctx<'_>, j: usize, one: bool) -> Option<(String, u
 
     if let Some(p) = per {
         spoken.push_str(" per ");
-        spoken.push_str(p);
+        spoken.push_str(&p);
     }
     Some((spoken, end))
 }

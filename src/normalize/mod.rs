@@ -272,6 +272,7 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             .or_else(|| year::match_year(cx, i))
             .or_else(|| cardinal::match_cardinal(cx, i)),
         Kind::Word => electronic::match_electronic(cx, i)
+            .or_else(|| telephone::match_isbn(cx, i))
             .or_else(|| year::match_quarter(cx, i))
             .or_else(|| date::match_month_first(cx, i))
             .or_else(|| date::match_weekday_date(cx, i))
@@ -281,7 +282,8 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             .or_else(|| address::match_state(cx, i))
             .or_else(|| roman::match_roman(cx, i))
             .or_else(|| initialism::match_model(cx, i))
-            .or_else(|| initialism::match_initialism(cx, i)),
+            .or_else(|| initialism::match_initialism(cx, i))
+            .or_else(|| symbol::match_greek(cx, i)),
         Kind::Punct => markup::match_tag(cx, i)
             .or_else(|| markup::match_arpabet(cx, i))
             .or_else(|| electronic::match_electronic(cx, i))

@@ -204,6 +204,51 @@ pub(crate) fn read_word_slashes(s: String) -> String {
     out
 }
 
+/// Greek letters, lower and upper case, in alphabet order.
+const GREEK: &[(char, char, &str)] = &[
+    ('α', 'Α', "alpha"),
+    ('β', 'Β', "beta"),
+    ('γ', 'Γ', "gamma"),
+    ('δ', 'Δ', "delta"),
+    ('ε', 'Ε', "epsilon"),
+    ('ζ', 'Ζ', "zeta"),
+    ('η', 'Η', "eta"),
+    ('θ', 'Θ', "theta"),
+    ('ι', 'Ι', "iota"),
+    ('κ', 'Κ', "kappa"),
+    ('λ', 'Λ', "lambda"),
+    ('μ', 'Μ', "mu"),
+    ('ν', 'Ν', "nu"),
+    ('ξ', 'Ξ', "xi"),
+    ('ο', 'Ο', "omicron"),
+    ('π', 'Π', "pi"),
+    ('ρ', 'Ρ', "rho"),
+    ('σ', 'Σ', "sigma"),
+    ('ς', 'Σ', "sigma"),
+    ('τ', 'Τ', "tau"),
+    ('υ', 'Υ', "upsilon"),
+    ('φ', 'Φ', "phi"),
+    ('χ', 'Χ', "chi"),
+    ('ψ', 'Ψ', "psi"),
+    ('ω', 'Ω', "omega"),
+];
+
+/// A Greek letter standing alone ("the value of Δ", "α and β particles", "an
+/// ω-3 acid"): its name, which no English voice would otherwise say. Greek words
+/// are left to the voice.
+pub(crate) fn match_greek(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    let w = cx.word(i)?;
+    let mut cs = w.chars();
+    let (Some(c), None) = (cs.next(), cs.next()) else {
+        return None;
+    };
+    let &(_, _, name) = GREEK.iter().find(|(lo, up, _)| c == *lo || c == *up)?;
+    if i.checked_sub(1).is_some_and(|p| cx.word(p).is_some()) || cx.word(i + 1).is_some() {
+        return None;
+    }
+    Some(Match::new(i + 1, name.to_string(), Class::Cardinal))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::normalize::{normalize, NormalizeOptions};

@@ -280,6 +280,63 @@ pub(crate) fn match_card_digits(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     Some(Match::new(i + 1, digits_each(d), Class::Cardinal))
 }
 
+/// "ISBN 978-0-131-40221-8", "ISBN: 0-684-13558-X", "ISBN-13 9780131402218": the
+/// book number, read digit by digit with zero as "oh", as a phone number is, the
+/// check letter "X" said as a letter.
+pub(crate) fn match_isbn(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    if cx.word(i)? != "ISBN" || i.checked_sub(1).is_some_and(|p| cx.word(p).is_some()) {
+        return None;
+    }
+    let mut j = i + 1;
+    let mut said = String::from("I S B N");
+    // "-10", "-13": the kind of number.
+    if cx.is_punct(j, '-') {
+        if let Some(kind) = cx.digits(j + 1).filter(|d| matches!(*d, "10" | "13")) {
+            said.push(' ');
+            said.push_str(if kind == "10" { "ten" } else { "thirteen" });
+            j += 2;
+        }
+    }
+    if cx.is_punct(j, ':') {
+        j += 1;
+    }
+    if !cx.is_space(j) {
+        return None;
+    }
+    j += 1;
+    let mut digits = 0usize;
+    let mut end = j;
+    let mut groups: Vec<String> = Vec::new();
+    loop {
+        if let Some(d) = cx.digits(end) {
+            digits += d.len();
+            groups.push(digits_each(d).replace("zero", "oh"));
+            end += 1;
+        } else if digits >= 9 && cx.word(end).is_some_and(|w| w == "X" || w == "x") {
+            groups.push("X".to_string());
+            end += 1;
+            break;
+        } else {
+            break;
+        }
+        if cx.is_punct(end, '-') && matches!(cx.kind(end + 1), Some(Kind::Digits | Kind::Word)) {
+            end += 1;
+        } else {
+            break;
+        }
+    }
+    // A dangling hyphen was taken for a group that is not there.
+    if cx.is_punct(end.checked_sub(1)?, '-') {
+        end -= 1;
+    }
+    if !(9..=13).contains(&digits) || matches!(cx.kind(end), Some(Kind::Word | Kind::Digits)) {
+        return None;
+    }
+    said.push(' ');
+    said.push_str(&groups.join(" "));
+    Some(Match::new(end, said, Class::Cardinal))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::normalize::{normalize, NormalizeOptions};

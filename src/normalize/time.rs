@@ -111,6 +111,24 @@ pub(crate) fn match_ratio(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         return None;
     }
     let a = cx.digits(i)?;
+    // "1:50,000", "Scale 1 : 250000": a map or model scale, one to a large number
+    // (grouped or not), which no clock or score has.
+    if a == "1" {
+        let spaced = cx.is_space(i + 1) && cx.is_punct(i + 2, ':') && cx.is_space(i + 3);
+        let at = if spaced { i + 4 } else { i + 2 };
+        if (spaced || cx.is_punct(i + 1, ':')) && cx.digits(at).is_some() {
+            if let Some(lit) = super::cardinal::parse_number(cx, at) {
+                let big = lit.frac.is_none()
+                    && !lit.int.starts_with('0')
+                    && lit.int.len() >= 3
+                    && lit.int.len() <= 9;
+                if big && !matches!(cx.kind(lit.end), Some(Kind::Word | Kind::Digits)) {
+                    let said = format!("one to {}", read_int(&lit.int, true));
+                    return Some(Match::new(lit.end, said, Class::Cardinal));
+                }
+            }
+        }
+    }
     if a.len() > 3 || !cx.is_punct(i + 1, ':') {
         return None;
     }
