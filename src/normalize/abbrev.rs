@@ -501,6 +501,21 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             return Some(mid_sentence(cx, end, said));
         }
     }
+    // "the approx. distance", "an approx. cost": before a noun after a determiner
+    // it is the adjective.
+    if w == "approx"
+        && cx
+            .next_word(end)
+            .is_some_and(|n| n.starts_with(char::is_lowercase))
+        && cx.prev_word(i).is_some_and(|p| {
+            matches!(
+                p.to_ascii_lowercase().as_str(),
+                "the" | "a" | "an" | "its" | "their" | "his" | "her" | "our" | "this" | "that"
+            )
+        })
+    {
+        return Some(mid_sentence(cx, end, "approximate"));
+    }
     if matches!(w, "vs" | "approx" | "Approx" | "ext" | "est" | "Est") {
         return Some(mid_sentence(cx, end, spoken));
     }

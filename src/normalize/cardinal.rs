@@ -154,7 +154,13 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     if lit.frac.is_none() && plural_ok && cx.word(end) == Some("s") {
         // "F-16s", "737s": the plural of the number's name. Single digits and numbers
         // glued to letters ("W2s", "4s") are more often codes, read as written.
+        let airliner = lit.int.len() == 3 && lit.int.starts_with('7') && lit.int.ends_with('7');
         let base = match lit.int_value() {
+            // "the 747s": Boeing's airliners, said like their models.
+            Some(v) if airliner && !lit.grouped => match (v % 100) as u32 {
+                t @ 0..=9 => format!("seven oh {}", super::words::digit_word(t)),
+                t => format!("seven {}", super::words::under_100(t)),
+            },
             Some(y) if !lit.grouped && (1100..=2099).contains(&y) => year_words(y as u32),
             _ => read_int(&lit.int, lit.grouped),
         };
