@@ -332,6 +332,25 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             return Some(mid_sentence(cx, j, spoken));
         }
     }
+    // "the min wage", "a max. speed of": before a noun, and not after a number
+    // (where "min" is minutes), the words they shorten.
+    if matches!(w, "min" | "max") && !i.checked_sub(2).is_some_and(|p| cx.digits(p).is_some()) {
+        let end = after_period(cx, i, true)?;
+        let noun = cx.next_word(end).is_some_and(|n| {
+            n.len() > 2
+                && n.chars().all(|c| c.is_ascii_lowercase())
+                && !matches!(n, "and" | "or" | "to" | "of" | "the")
+                && !super::words::is_number_word(n)
+        });
+        let placed = i
+            .checked_sub(1)
+            .is_none_or(|p| cx.is_space(p) || cx.is_punct(p, '('));
+        if noun && placed {
+            let said = if w == "min" { "minimum" } else { "maximum" };
+            return Some(mid_sentence(cx, end, said));
+        }
+        return None;
+    }
     // Context: St. and Dr.
     if matches!(w, "St" | "Dr" | "Ste" | "st" | "dr") {
         let end = after_period(cx, i, true)?;

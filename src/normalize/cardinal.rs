@@ -246,6 +246,11 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         spoken.push_str(if one { " degree " } else { " degrees " });
         spoken.push_str(scale);
         end += 1;
+    } else if let Some((inches, e)) = feet_and_inches(cx, &lit, end) {
+        // "5'11\"", "6′2″": a height in feet and inches.
+        spoken.push_str(if one { " foot " } else { " feet " });
+        spoken.push_str(&inches);
+        end = e;
     } else if cx.is_punct(end, '"')
         && !cx.quote_open.get(end).copied().unwrap_or(true)
         && !matches!(cx.kind(end + 1), Some(Kind::Word | Kind::Digits))
@@ -261,9 +266,13 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     } else if cx.is_space(end)
         && cx.word(end + 1) == Some("in")
         && !matches!(cx.kind(end + 2), Some(Kind::Word | Kind::Digits))
-        && cx
+        && (cx
             .prev_word(start)
             .is_some_and(|w| matches!(w, "ft" | "feet" | "foot"))
+            || (start >= 3
+                && cx.is_space(start - 1)
+                && cx.is_punct(start - 2, '.')
+                && cx.word(start - 3) == Some("ft")))
         && !cx.next_word(end + 2).is_some_and(|w| {
             matches!(
                 w,
@@ -271,9 +280,17 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             )
         })
     {
-        // "6 ft 2 in": after feet, a spaced "in" is the inches.
+        // "6 ft 2 in": after feet, a spaced "in" is the inches ("in." too, its
+        // period taken when the sentence goes on).
         spoken.push_str(if one { " inch" } else { " inches" });
         end += 2;
+        if cx.is_punct(end, '.')
+            && cx
+                .next_word(end + 1)
+                .is_some_and(|w| w.starts_with(char::is_lowercase))
+        {
+            end += 1;
+        }
     } else if cx.is_punct(end, '¢') {
         spoken.push_str(if one { " cent" } else { " cents" });
         end += 1;
@@ -328,6 +345,22 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         }
     }
     Some(Match::new(end, spoken, Class::Cardinal))
+}
+
+/// `'11"` or `′2″` right after the number `lit` ending at `end`: the inches of a
+/// height in feet. Returns the inches said ("eleven inches") and their end.
+fn feet_and_inches(cx: &Ctx<'_>, lit: &NumLit<'_>, end: usize) -> Option<(String, usize)> {
+    if lit.frac.is_some() || lit.int.len() > 1 || !matches!(cx.punct(end), Some('\'' | '′' | '’'))
+    {
+        return None;
+    }
+    let d = cx.digits(end + 1).filter(|d| d.len() <= 2)?;
+    let n: u32 = d.parse().ok()?;
+    if n >= 12 || !matches!(cx.punct(end + 2), Some('"' | '″' | '”')) {
+        return None;
+    }
+    let unit = if n == 1 { "inch" } else { "inches" };
+    Some((format!("{} {unit}", super::words::under_100(n)), end + 3))
 }
 
 /// "C" or "F" glued to the number ending at `end` and standing alone: the temperature

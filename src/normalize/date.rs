@@ -209,7 +209,19 @@ pub(crate) fn match_month_first(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         let spoken = format!("{} {}", month_name(m.month), year_words(y));
         return Some(Match::new(end, spoken, Class::Date));
     }
-    let (day, mut end) = day_at(cx, k)?;
+    let Some((day, mut end)) = day_at(cx, k) else {
+        // "In Jan. prices rose", "by Oct. the ships": a capitalized month
+        // abbreviation with its period is the month also without a day.
+        let w = cx.word(i)?;
+        let dotted = m.abbrev && j == i + 2 && w.starts_with(char::is_uppercase);
+        // Not before a number, nor a number a first pass has read ("Oct. zero").
+        let next_ok = cx.digits(k).is_none()
+            && !cx
+                .word(k)
+                .is_some_and(|n| super::words::is_number_word(&n.to_lowercase()));
+        return (dotted && next_ok && !dashed)
+            .then(|| Match::new(j, month_name(m.month).to_string(), Class::Date));
+    };
     // Optional day range: "March 13-15" → "March thirteenth to fifteenth".
     let mut last_day = None;
     if !dashed && cx.punct(end).is_some_and(is_dash) {

@@ -128,6 +128,9 @@ const UNITS: &[Unit] = &[
     ci("lb", "pound", "pounds"),
     ci("lbs", "pounds", "pounds"),
     u("oz", "ounce", "ounces"),
+    u("tbsp", "tablespoon", "tablespoons"),
+    u("Tbsp", "tablespoon", "tablespoons"),
+    u("tsp", "teaspoon", "teaspoons"),
     u("kt", "kiloton", "kilotons"),
     // Volume.
     u("ml", "milliliter", "milliliters"),
@@ -263,6 +266,12 @@ const MEASURE_NEXT: &[&str] = &[
     "sprint",
     "hurdles",
     "relay",
+    "relays",
+    "heats",
+    "finals",
+    "races",
+    "runs",
+    "events",
     "on",
     "at",
     "for",
@@ -355,6 +364,13 @@ const ADJ_NOUNS: &[&str] = &[
     "lap",
     "capacitor",
     "resistor",
+    "relays",
+    "heats",
+    "finals",
+    "races",
+    "hurdles",
+    "fall",
+    "drop",
     "current",
 ];
 
@@ -492,6 +508,39 @@ pub(crate) fn unit_after(cx: &Ctx<'_>, j: usize, one: bool) -> Option<(String, u
             }
         }
     }
+    // "5 ft. 4 in.", "2 tbsp. of sugar": an abbreviated unit's own period, when
+    // the sentence goes on after it.
+    if per.is_none()
+        && matches!(
+            w,
+            "ft" | "in"
+                | "yd"
+                | "yds"
+                | "mi"
+                | "lb"
+                | "lbs"
+                | "oz"
+                | "hr"
+                | "hrs"
+                | "sec"
+                | "secs"
+                | "tbsp"
+                | "tsp"
+                | "gal"
+                | "qt"
+                | "pt"
+                | "cu"
+                | "sq"
+        )
+        && cx.is_punct(end, '.')
+        && cx.is_space(end + 1)
+        && (cx.digits(end + 2).is_some()
+            || cx
+                .word(end + 2)
+                .is_some_and(|n| n.starts_with(char::is_lowercase)))
+    {
+        end += 1;
+    }
     let adjectival = join == Join::Hyphen
         || cx
             .next_word(end)
@@ -557,6 +606,7 @@ fn scale_before_noun(cx: &Ctx<'_>, end: usize) -> Option<(&'static str, usize)> 
     let scale = match cx.word(k)? {
         "m" | "mn" | "mln" => "million",
         "bn" => "billion",
+        "k" | "K" if k == end => "thousand",
         _ => return None,
     };
     let next = cx.next_word(k + 1)?;
@@ -568,12 +618,13 @@ fn scale_before_noun(cx: &Ctx<'_>, end: usize) -> Option<(&'static str, usize)> 
 /// million kg"), a range with a unit ("2-5lb"), a dimension ("2x8 m2", "25 x 7 m") or a
 /// multiplier ("5x"). Returns the spoken tail (with a leading space) and its end.
 pub(crate) fn after_number(cx: &Ctx<'_>, end: usize, one: bool) -> Option<(String, usize)> {
-    if let Some(t) = unit_tail(cx, end, one) {
-        return Some(t);
-    }
-    // "2 m people", "3bn people": a scale letter before counted nouns.
+    // "2 m people", "2.3m copies", "10k units": a scale letter before counted nouns,
+    // before the same letter is taken for a unit.
     if let Some((scale, e)) = scale_before_noun(cx, end) {
         return Some((format!(" {scale}"), e));
+    }
+    if let Some(t) = unit_tail(cx, end, one) {
+        return Some(t);
     }
     if cx.is_space(end) {
         if let Some(s) = cx.word(end + 1).filter(|w| SCALES.contains(w)) {
