@@ -334,7 +334,7 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     }
     // "the min wage", "a max. speed of": before a noun, and not after a number
     // (where "min" is minutes), the words they shorten.
-    if matches!(w, "min" | "max") && !i.checked_sub(2).is_some_and(|p| cx.digits(p).is_some()) {
+    if matches!(w, "min" | "max") && i.checked_sub(2).is_none_or(|p| cx.digits(p).is_none()) {
         let end = after_period(cx, i, true)?;
         let noun = cx.next_word(end).is_some_and(|n| {
             n.len() > 2
