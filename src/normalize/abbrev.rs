@@ -204,6 +204,26 @@ pub fn period_continues(word: &str, after_name: bool, next: Option<&str>) -> boo
     fixed(word).is_some()
 }
 
+/// A day of the week, abbreviated or in full ("Mon", "Tues", "Friday"): its name.
+fn weekday(w: &str) -> Option<&'static str> {
+    const DAYS: &[&str] = &[
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ];
+    if let Some(d) = DAYS.iter().find(|d| **d == w) {
+        return Some(d);
+    }
+    match fixed(w)? {
+        (_, said, false) if DAYS.contains(said) => DAYS.iter().find(|d| *d == said).copied(),
+        _ => None,
+    }
+}
+
 /// Whether the token at `w` starts a sentence: the text's start, or after `.`, `!`
 /// or `?` and a space.
 fn starts_sentence(cx: &Ctx<'_>, w: usize) -> bool {
@@ -259,6 +279,32 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let w = cx.word(i)?;
     if cx.glued_before(i) || i.checked_sub(1).is_some_and(|p| cx.is_punct(p, '.')) {
         return None;
+    }
+    // "Mon-Fri", "Mon.–Sat.", "Monday-Friday": a range of days, read with "to".
+    if let Some(first) = weekday(w) {
+        let mut j = i + 1;
+        if cx.is_punct(j, '.') {
+            j += 1;
+        }
+        if cx.punct(j).is_some_and(is_dash) {
+            if let Some(last) = cx.word(j + 1).and_then(weekday) {
+                let mut end = j + 2;
+                // The last day's period, unless it also ends the sentence.
+                if cx.is_punct(end, '.')
+                    && (cx
+                        .next_word(end + 1)
+                        .is_some_and(|n| n.starts_with(char::is_lowercase))
+                        || cx.is_space(end + 1) && cx.digits(end + 2).is_some())
+                {
+                    end += 1;
+                }
+                return Some(Match::new(
+                    end,
+                    format!("{first} to {last}"),
+                    Class::Cardinal,
+                ));
+            }
+        }
     }
     // "pp. 4–9", "p. 12".
     // Also without the period and with a spaced hyphen ("pp 12 - 19").

@@ -475,9 +475,49 @@ fn spaced_temperature(cx: &Ctx<'_>, start: usize, end: usize) -> Option<&'static
 
 /// Words before "N-M" that make it a range or a score read with "to".
 const TO_BEFORE: &[&str] = &[
-    "aged", "ages", "age", "won", "lost", "beat", "defeated", "drew", "led", "trailed", "leads",
-    "trails", "score", "scored", "passed", "approved", "rejected", "vote", "voted", "between",
-    "pp", "pages", "chapters", "verses", "from", "lose", "win", "wins", "beating", "winning",
+    "aged",
+    "ages",
+    "age",
+    "won",
+    "lost",
+    "beat",
+    "defeated",
+    "drew",
+    "led",
+    "trailed",
+    "leads",
+    "trails",
+    "score",
+    "scored",
+    "passed",
+    "approved",
+    "rejected",
+    "vote",
+    "voted",
+    "between",
+    "pp",
+    "pages",
+    "chapters",
+    "verses",
+    "from",
+    "lose",
+    "win",
+    "wins",
+    "beating",
+    "winning",
+    "open",
+    "opens",
+    "hours",
+    "daily",
+    "weekdays",
+    "weekends",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
 ];
 
 /// "aged 30-40", "won 3-1", "a 52-48 vote": N-M read with "to" where the context says
@@ -577,6 +617,16 @@ fn range_or_score(cx: &Ctx<'_>, start: usize, end: usize) -> Option<(String, usi
             break;
         }
         k -= 2;
+    }
+    // "Mon.-Fri. 9-5": hours after an abbreviated day.
+    if start >= 3 && cx.is_space(start - 1) && cx.is_punct(start - 2, '.') {
+        let day = cx.word(start - 3).is_some_and(|w| {
+            matches!(
+                w,
+                "Mon" | "Tue" | "Tues" | "Wed" | "Thu" | "Thur" | "Thurs" | "Fri" | "Sat" | "Sun"
+            )
+        });
+        ctx_before |= day;
     }
     // A lowercase word after it: a range or tally of something ("3-4 inches", "a 3-1
     // win", "a 52-48 vote", "9-0 in favor").
