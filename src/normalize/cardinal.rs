@@ -178,7 +178,21 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             let caliber = cx.word(at).is_some_and(|w| {
                 matches!(
                     w.to_ascii_lowercase().as_str(),
-                    "caliber" | "calibre" | "cal"
+                    "caliber"
+                        | "calibre"
+                        | "cal"
+                        | "pistol"
+                        | "pistols"
+                        | "revolver"
+                        | "rifle"
+                        | "rifles"
+                        | "handgun"
+                        | "handguns"
+                        | "magnum"
+                        | "bullet"
+                        | "bullets"
+                        | "ammunition"
+                        | "ammo"
                 )
             });
             if caliber {

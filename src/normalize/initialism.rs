@@ -111,6 +111,12 @@ fn spell(w: &str) -> String {
     out
 }
 
+/// Every letter apart, even an "s": "xi" → "x i".
+fn spell_all(w: &str) -> String {
+    let letters: Vec<String> = w.chars().map(String::from).collect();
+    letters.join(" ")
+}
+
 fn all_caps(w: &str) -> bool {
     w.chars().count() >= 2 && w.chars().all(|c| c.is_uppercase())
 }
@@ -221,8 +227,7 @@ pub(crate) fn match_initialism(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         .map(|(_, caps)| caps)
     {
         if alone && caps.len() <= 4 {
-            let letters: Vec<String> = w.chars().map(String::from).collect();
-            return Some(Match::new(i + 1, letters.join(" "), Class::Cardinal));
+            return Some(Match::new(i + 1, spell_all(w), Class::Cardinal));
         }
     }
     if w == "pH" && alone {
@@ -368,6 +373,11 @@ fn model_number(d: &str, glued: bool) -> Option<String> {
 const MAKERS: &[&str] = &[
     "Boeing",
     "Airbus",
+    "Xbox",
+    "Lexus",
+    "Infiniti",
+    "Acura",
+    "Ryzen",
     "Embraer",
     "Bombardier",
     "Cessna",
@@ -429,7 +439,9 @@ pub(crate) fn match_maker_model(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         return Some(Match::new(i + 3, spoken, Class::Cardinal));
     }
     let maker = cx.prev_word(i)?;
-    if !MAKERS.contains(&maker) || !(3..=4).contains(&d.len()) || d.starts_with('0') {
+    // "RTX 4090", "GTX 1080", "RX 7900": graphics cards, said in pairs.
+    let family = matches!(maker, "RTX" | "GTX" | "RX" | "GT" | "Radeon" | "GeForce");
+    if !(MAKERS.contains(&maker) || family) || !(3..=4).contains(&d.len()) || d.starts_with('0') {
         return None;
     }
     let mut end = i + 1;
@@ -449,8 +461,16 @@ pub(crate) fn match_maker_model(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             end += 2;
         }
     }
-    // "747s": the plural of the model; "777X", "787ER": a variant in capitals.
-    if cx.word(end) == Some("s") {
+    // "747s": the plural of the model; "777X", "787ER": a variant in capitals;
+    // "320i", "530d": a car's trim in small letters, spelled.
+    if let Some(v) = cx
+        .word(end)
+        .filter(|v| matches!(*v, "i" | "d" | "e" | "xi" | "xd" | "ci" | "si" | "is" | "h"))
+    {
+        spoken.push(' ');
+        spoken.push_str(&spell_all(v));
+        end += 1;
+    } else if cx.word(end) == Some("s") {
         spoken = pluralize_last(&spoken);
         end += 1;
     } else if let Some(v) = cx
