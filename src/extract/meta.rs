@@ -255,8 +255,9 @@ pub(crate) fn strip_site_name(title: &str) -> String {
     title
 }
 
-/// The character references that turn up in JSON-LD strings.
-fn decode_entities(s: &str) -> String {
+/// The character references that turn up in JSON-LD strings (and, undecoded, in
+/// text copied out of HTML).
+pub(crate) fn decode_entities(s: &str) -> String {
     if !s.contains('&') {
         return s.to_string();
     }

@@ -10,7 +10,7 @@ mod clean;
 mod decode;
 mod html;
 mod markdown;
-mod meta;
+pub(crate) mod meta;
 mod text;
 
 use serde::{Deserialize, Serialize};

@@ -366,6 +366,16 @@ fn extend_range(cx: &Ctx<'_>, start: usize, m: Match) -> Match {
 /// match touched its neighbours without a space between gets further passes: ordinary
 /// prose ("on March 13, 2024.") is read once.
 pub fn normalize(text: &str, opts: &NormalizeOptions) -> String {
+    // Character references left in text copied out of HTML ("didn&#39;t", "&quot;")
+    // are the characters they stand for; "&lt;" and "&gt;" stay as written, so an
+    // escaped tag in the copy is never turned into markup for a later stage.
+    let decoded;
+    let text = if text.contains('&') && text.contains(';') {
+        decoded = decode_references(text);
+        decoded.as_str()
+    } else {
+        text
+    };
     let (out, glued) = normalize_once(text, opts);
     if !glued {
         return out;
@@ -374,6 +384,29 @@ pub fn normalize(text: &str, opts: &NormalizeOptions) -> String {
     // `tests/normalize_props.rs` with 40 seeds), and keeps glued text at twice the cost
     // of prose at most.
     normalize_once(&out, opts).0
+}
+
+/// [`crate::extract::meta::decode_entities`], except the references to `<` and `>`.
+fn decode_references(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let end = rest.find(';').filter(|&e| e <= 10).map_or(1, |e| e + 1);
+        let (reference, tail) = rest.split_at(end);
+        let decoded = crate::extract::meta::decode_entities(reference);
+        if decoded == reference || decoded == "<" || decoded == ">" || decoded.chars().count() != 1
+        {
+            out.push('&');
+            rest = &rest[1..];
+        } else {
+            out.push_str(&decoded);
+            rest = tail;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Punctuation that may stand between a match and the space before it ("(2024",
