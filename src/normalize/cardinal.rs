@@ -490,6 +490,8 @@ fn spaced_temperature(cx: &Ctx<'_>, start: usize, end: usize) -> Option<&'static
 /// Words before "N-M" that make it a range or a score read with "to".
 const TO_BEFORE: &[&str] = &[
     "aged",
+    "size",
+    "sizes",
     "ages",
     "age",
     "won",

@@ -73,7 +73,13 @@ pub(crate) fn match_symbol(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         '$' => "dollar",
         '×' if term_before(cx, i) && digits_after(cx, i) => "times",
         '*' if prev_digits && cx.digits(i + 1).is_some() => "times",
-        '~' if cx.digits(i + 1).is_some() && !alnum(cx, i.checked_sub(1)) => "about",
+        '~' if (cx.digits(i + 1).is_some()
+            || (matches!(cx.punct(i + 1), Some('$' | '£' | '€' | '¥'))
+                && cx.digits(i + 2).is_some()))
+            && !alnum(cx, i.checked_sub(1)) =>
+        {
+            "about"
+        }
         // "@12", "12@"; between numbers a price or rate ("3@$5", "$12@12%").
         '@' if !alnum(cx, i.checked_sub(1))
             || !alnum(cx, Some(i + 1))
