@@ -215,6 +215,21 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             Class::Cardinal,
         ));
     }
+    // "FY2024", "CY2025": a fiscal or calendar year glued to its letters.
+    if cx.glued_before(start)
+        && start
+            .checked_sub(1)
+            .and_then(|p| cx.word(p))
+            .is_some_and(|w| matches!(w, "FY" | "CY"))
+        && lit.int.len() == 4
+        && !lit.grouped
+        && lit.frac.is_none()
+    {
+        if let Some(y) = lit.int_value().filter(|y| (1900..=2099).contains(y)) {
+            spoken.push_str(&year_words(y as u32));
+            return Some(Match::new(end, spoken, Class::Cardinal));
+        }
+    }
     // "ab9453": four or more digits glued to letters are a code, read digit by digit;
     // except round thousands, said as a number ("t2000" → "t two thousand").
     if cx.glued_before(start)

@@ -30,6 +30,7 @@ const WORDS: &[(&str, &str)] = &[
     ("HIMARS", "Himars"),
     ("ATACMS", "Attackems"),
     ("AIDS", "Aids"),
+    ("FTSE", "Footsie"),
     ("OPEC+", "Opec plus"),
 ];
 

@@ -128,6 +128,8 @@ const UNITS: &[Unit] = &[
     ci("lb", "pound", "pounds"),
     ci("lbs", "pounds", "pounds"),
     u("oz", "ounce", "ounces"),
+    u("bps", "basis point", "basis points"),
+    u("bp", "basis point", "basis points"),
     u("tbsp", "tablespoon", "tablespoons"),
     u("Tbsp", "tablespoon", "tablespoons"),
     u("tsp", "teaspoon", "teaspoons"),

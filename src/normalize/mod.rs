@@ -263,6 +263,7 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             .or_else(|| year::match_quarter(cx, i))
             .or_else(|| date::match_numeric(cx, i))
             .or_else(|| date::match_day_month(cx, i))
+            .or_else(|| time::match_wire_time(cx, i))
             .or_else(|| time::match_time(cx, i))
             .or_else(|| time::match_ratio(cx, i))
             .or_else(|| year::match_decade(cx, i))

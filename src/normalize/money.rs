@@ -200,6 +200,27 @@ const PER_UNITS: &[(&str, &str)] = &[
 ];
 
 /// ISO 4217 codes written before or after an amount ("USD 5", "5 EUR", "CHF 100").
+/// The country a letter prefix names before "$" ("C$", "A$", "HK$").
+fn dollar_country(prefix: &str) -> Option<&'static str> {
+    Some(match prefix {
+        "C" | "CA" | "Can" => "Canadian",
+        "A" | "AU" | "AUD" => "Australian",
+        "NZ" => "New Zealand",
+        "HK" => "Hong Kong",
+        "S" | "SG" => "Singapore",
+        "NT" => "New Taiwan",
+        _ => return None,
+    })
+}
+
+/// "Rs 500": rupees, written before the amount as South Asian copy does.
+const RUPEES: Currency = Currency {
+    symbol: '₹',
+    one: "rupee",
+    many: "rupees",
+    minor: None,
+};
+
 const ISO_CODES: &[(&str, Currency)] = &[
     (
         "USD",
@@ -388,7 +409,26 @@ fn say_amount(lit: &NumLit<'_>, cur: &Currency, adjective: bool) -> String {
 pub(crate) fn match_money(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     // "US$5": the "US" prefix belongs to the amount.
     let (us, sym_at) = match cx.word(i) {
-        Some("US") if cx.is_punct(i + 1, '$') && !cx.glued_before(i) => (true, i + 1),
+        Some("US") if cx.is_punct(i + 1, '$') && !cx.glued_before(i) => (Some("U S"), i + 1),
+        // "C$10", "A$20", "HK$100": the country's dollar.
+        Some(w)
+            if cx.is_punct(i + 1, '$') && !cx.glued_before(i) && dollar_country(w).is_some() =>
+        {
+            (dollar_country(w), i + 1)
+        }
+        // "Rs 500", "Rs. 500": rupees.
+        Some("Rs") if !cx.glued_before(i) => {
+            let at = if cx.is_punct(i + 1, '.') {
+                i + 2
+            } else {
+                i + 1
+            };
+            if !cx.is_space(at) {
+                return None;
+            }
+            cx.digits(at + 1)?;
+            return amount(cx, i, at, &RUPEES, None);
+        }
         Some(w) => {
             // "USD 5", "CHF 100": an ISO code before the amount.
             let (_, cur) = ISO_CODES.iter().find(|(c, _)| *c == w)?;
@@ -396,16 +436,22 @@ pub(crate) fn match_money(cx: &Ctx<'_>, i: usize) -> Option<Match> {
                 return None;
             }
             cx.digits(i + 2)?;
-            return amount(cx, i, i + 1, cur, false);
+            return amount(cx, i, i + 1, cur, None);
         }
-        None => (false, i),
+        None => (None, i),
     };
     let cur = currency_of(cx.punct(sym_at)?)?;
     amount(cx, i, sym_at, cur, us)
 }
 
 /// The amount after the currency sign or code at `sym_at`.
-fn amount(cx: &Ctx<'_>, i: usize, sym_at: usize, cur: &Currency, us: bool) -> Option<Match> {
+fn amount(
+    cx: &Ctx<'_>,
+    i: usize,
+    sym_at: usize,
+    cur: &Currency,
+    country: Option<&str>,
+) -> Option<Match> {
     // "£ 13": a space typed after the sign does not change the amount.
     let at = if cx.is_space(sym_at + 1) && cx.digits(sym_at + 2).is_some() {
         sym_at + 2
@@ -445,10 +491,10 @@ fn amount(cx: &Ctx<'_>, i: usize, sym_at: usize, cur: &Currency, us: bool) -> Op
     } else {
         say_amount(&lit, cur, adjective)
     };
-    if us {
-        // "five dollars" → "five US dollars".
+    if let Some(country) = country {
+        // "five dollars" → "five U S dollars", "ten Canadian dollars".
         if let Some(pos) = spoken.rfind(cur.many).or_else(|| spoken.rfind(cur.one)) {
-            spoken.insert_str(pos, "U S ");
+            spoken.insert_str(pos, &format!("{country} "));
         }
     }
     if cx.is_punct(end, '/') {

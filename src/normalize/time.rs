@@ -54,6 +54,17 @@ fn zone_at(cx: &Ctx<'_>, j: usize) -> Option<(String, usize)> {
     let k = if cx.is_space(j) { j + 1 } else { j };
     let w = cx.word(k)?;
     let is_zone = |z: &str| ZONES.iter().any(|known| known.eq_ignore_ascii_case(z));
+    // "8 p.m. ET": the two-letter US zones are said as their names, as on air.
+    let named = match w {
+        "ET" => Some("Eastern"),
+        "CT" => Some("Central"),
+        "MT" => Some("Mountain"),
+        "PT" => Some("Pacific"),
+        _ => None,
+    };
+    if let Some(name) = named {
+        return Some((name.to_string(), k + 1));
+    }
     if is_zone(w) {
         return Some((w.to_uppercase(), k + 1));
     }
@@ -145,6 +156,41 @@ pub(crate) fn match_ratio(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     }
     let spoken = format!("{} to {}", read_int(a, false), read_int(b, false));
     Some(Match::new(end, spoken, Class::Cardinal))
+}
+
+/// "0900 GMT", "1430 UTC": a wire-service time, four digits of a 24-hour clock
+/// before a time zone, said as on air ("oh nine hundred G M T", "fourteen thirty").
+pub(crate) fn match_wire_time(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    let d = cx.digits(i).filter(|d| d.len() == 4)?;
+    if cx.glued_before(i) || !cx.is_space(i + 1) {
+        return None;
+    }
+    let (h, m): (u32, u32) = (d[..2].parse().ok()?, d[2..].parse().ok()?);
+    if h > 23 || m > 59 {
+        return None;
+    }
+    let zone = cx.word(i + 2)?;
+    if !matches!(
+        zone,
+        "GMT" | "UTC" | "BST" | "CET" | "CEST" | "EST" | "EDT" | "ET" | "Z"
+    ) || matches!(cx.kind(i + 3), Some(Kind::Word | Kind::Digits))
+    {
+        return None;
+    }
+    let hour = if h == 0 {
+        "zero".to_string()
+    } else if h < 10 {
+        format!("oh {}", super::words::digit_word(h))
+    } else {
+        under_100(h)
+    };
+    let said = match m {
+        0 => format!("{hour} hundred"),
+        1..=9 => format!("{hour} oh {}", super::words::digit_word(m)),
+        _ => format!("{hour} {}", under_100(m)),
+    };
+    let (zone_said, end) = zone_at(cx, i + 1).unwrap_or_else(|| (zone.to_string(), i + 3));
+    Some(Match::new(end, format!("{said} {zone_said}"), Class::Time))
 }
 
 /// Clock times with a colon, or an hour/dotted time followed by a.m./p.m.
