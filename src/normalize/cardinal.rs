@@ -491,13 +491,23 @@ fn spaced_temperature(cx: &Ctx<'_>, start: usize, end: usize) -> Option<&'static
     {
         return None;
     }
-    let mut k = start;
-    for _ in 0..4 {
-        let Some(w) = cx.prev_word(k) else { break };
-        if WEATHER.contains(&w.to_lowercase().as_str()) {
-            return Some(scale);
+    // The words before, back to the start of the sentence, at most a dozen tokens
+    // ("minus 20 degrees, or -29 C").
+    let mut words = 0;
+    for k in (start.saturating_sub(16)..start).rev() {
+        match cx.tok(k) {
+            Some(t) if t.kind == Kind::Word => {
+                if WEATHER.contains(&t.text.to_lowercase().as_str()) {
+                    return Some(scale);
+                }
+                words += 1;
+                if words == 6 {
+                    break;
+                }
+            }
+            Some(t) if matches!(t.text, "." | "!" | "?" | "\n" | ";") => break,
+            _ => {}
         }
-        k -= 2;
     }
     None
 }
