@@ -476,6 +476,45 @@ pub(crate) fn match_weekday_date(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     Some(Match::new(after, spoken, Class::Date))
 }
 
+/// "on 5/15", "until 12/31": a month and day without a year after a preposition of
+/// time, which no fraction follows ("on 1/2 of the days" stays a fraction).
+pub(crate) fn match_preposition_date(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    if cx.glued_before(i) || !cx.is_punct(i + 1, '/') {
+        return None;
+    }
+    let (a, b) = (cx.digits(i)?, cx.digits(i + 2)?);
+    if a.len() > 2 || b.len() > 2 || a.starts_with('0') && a.len() == 1 {
+        return None;
+    }
+    let before = cx.prev_word(i)?.to_ascii_lowercase();
+    if !matches!(
+        before.as_str(),
+        "on" | "until" | "till" | "through" | "thru" | "since"
+    ) {
+        return None;
+    }
+    let after = i + 3;
+    if matches!(cx.kind(after), Some(Kind::Word | Kind::Digits))
+        || (matches!(cx.punct(after), Some('/' | '-' | '.' | ':'))
+            && cx.digits(after + 1).is_some())
+        || cx.next_word(after).is_some_and(|w| w == "of" || w == "the")
+    {
+        return None;
+    }
+    let (x, y) = (a.parse::<u32>().ok()?, b.parse::<u32>().ok()?);
+    let month_first = cx.opts.date_order == DateOrder::Mdy;
+    let (month, day) = if month_first { (x, y) } else { (y, x) };
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let date = if month_first {
+        say_mdy(month, day, None)
+    } else {
+        format!("the {} of {}", day_words(day), month_name(month))
+    };
+    Some(Match::new(after, date, Class::Date))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::normalize::{normalize, DateOrder, NormalizeOptions};

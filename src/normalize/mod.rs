@@ -262,6 +262,7 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             .or_else(|| year::match_era(cx, i))
             .or_else(|| year::match_quarter(cx, i))
             .or_else(|| date::match_numeric(cx, i))
+            .or_else(|| date::match_preposition_date(cx, i))
             .or_else(|| date::match_day_month(cx, i))
             .or_else(|| time::match_wire_time(cx, i))
             .or_else(|| time::match_time(cx, i))
