@@ -456,17 +456,7 @@ pub(crate) fn match_weekday_date(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     {
         return None;
     }
-    let (x, y) = (mo.parse::<u32>().ok()?, d.parse::<u32>().ok()?);
-    let month_first = cx.opts.date_order == DateOrder::Mdy;
-    let (month, day) = if month_first { (x, y) } else { (y, x) };
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return None;
-    }
-    let date = if month_first {
-        say_mdy(month, day, None)
-    } else {
-        format!("the {} of {}", day_words(day), month_name(month))
-    };
+    let date = say_month_day(cx, mo, d)?;
     // The text between weekday and date (", ", " (") is kept as written.
     let mut spoken = day_name.to_string();
     for t in weekday_end..m_at {
@@ -474,6 +464,22 @@ pub(crate) fn match_weekday_date(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     }
     spoken.push_str(&date);
     Some(Match::new(after, spoken, Class::Date))
+}
+
+/// Two numbers of a date without its year ("3/14"), in the configured order:
+/// "March fourteenth", or "the fourteenth of March" day-first.
+fn say_month_day(cx: &Ctx<'_>, a: &str, b: &str) -> Option<String> {
+    let (x, y) = (a.parse::<u32>().ok()?, b.parse::<u32>().ok()?);
+    let month_first = cx.opts.date_order == DateOrder::Mdy;
+    let (month, day) = if month_first { (x, y) } else { (y, x) };
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    Some(if month_first {
+        say_mdy(month, day, None)
+    } else {
+        format!("the {} of {}", day_words(day), month_name(month))
+    })
 }
 
 /// "on 5/15", "until 12/31": a month and day without a year after a preposition of
@@ -501,17 +507,7 @@ pub(crate) fn match_preposition_date(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     {
         return None;
     }
-    let (x, y) = (a.parse::<u32>().ok()?, b.parse::<u32>().ok()?);
-    let month_first = cx.opts.date_order == DateOrder::Mdy;
-    let (month, day) = if month_first { (x, y) } else { (y, x) };
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return None;
-    }
-    let date = if month_first {
-        say_mdy(month, day, None)
-    } else {
-        format!("the {} of {}", day_words(day), month_name(month))
-    };
+    let date = say_month_day(cx, a, b)?;
     Some(Match::new(after, date, Class::Date))
 }
 
