@@ -508,6 +508,14 @@ async fn player_checks(c: &Client, base: &str, id: &str, segs: &[Seg]) {
         "return document.getElementById('np-audio').paused;",
     )
     .await;
+    // The label follows the media element's `pause` event, which is queued after
+    // `paused` turns true: wait for it rather than read it in the same instant.
+    wait_js(
+        c,
+        "the Play label",
+        "return document.getElementById('np-play').getAttribute('aria-label') === 'Play';",
+    )
+    .await;
     assert_eq!(state(c).await["play"], "Play");
 
     // Set currentTime from outside (paused): the highlight follows each seek, to
