@@ -238,6 +238,46 @@ fn starts_sentence(cx: &Ctx<'_>, w: usize) -> bool {
         .is_none_or(|p| cx.is_punct(p, '.') || cx.is_punct(p, '!') || cx.is_punct(p, '?'))
 }
 
+/// Whether the word before token `i` names a street: a capitalized word (not one
+/// the normalizer writes for something else, so a second pass reads it the same)
+/// after a house number or a preposition of place ("12 Elm st", "on Baker st.").
+fn street_name_before(cx: &Ctx<'_>, i: usize) -> bool {
+    let Some(name) = cx.prev_word(i) else {
+        return false;
+    };
+    if name.len() < 3 || !capitalized(name) || written_capital(name) {
+        return false;
+    }
+    let Some(before) = i.checked_sub(3).filter(|&b| cx.is_space(b)) else {
+        return false;
+    };
+    let Some(b) = before.checked_sub(1) else {
+        return false;
+    };
+    cx.digits(b).is_some()
+        || cx.word(b).is_some_and(|v| {
+            matches!(
+                v,
+                "on" | "at" | "along" | "off" | "of" | "down" | "up" | "onto" | "near" | "past"
+            )
+        })
+}
+
+/// A capitalized word the normalizer writes in place of something else (a title,
+/// a street type, a state, a scale, a day or month), which must not read as a
+/// street's name on a second pass.
+fn written_capital(w: &str) -> bool {
+    FIXED
+        .iter()
+        .any(|(_, said, _)| said.split(' ').any(|p| p == w))
+        || super::address::is_state_name_word(w)
+        || matches!(
+            w,
+            "Fahrenheit" | "Celsius" | "Kelvin" | "Street" | "Saint" | "Drive" | "Doctor"
+        )
+        || super::date::MONTHS.contains(&w)
+}
+
 fn capitalized(w: &str) -> bool {
     let mut cs = w.chars();
     cs.next().is_some_and(char::is_uppercase) && cs.all(char::is_lowercase)
@@ -378,6 +418,19 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             return Some(mid_sentence(cx, j, spoken));
         }
     }
+    // "in the 90th min": after an ordinal, the minute of a match.
+    if w == "min"
+        && i.checked_sub(3).is_some_and(|p| {
+            cx.digits(p).is_some()
+                && cx
+                    .word(p + 1)
+                    .is_some_and(|s| matches!(s, "st" | "nd" | "rd" | "th"))
+                && cx.is_space(p + 2)
+        })
+    {
+        let end = after_period(cx, i, true)?;
+        return Some(mid_sentence(cx, end, "minute"));
+    }
     // "the min wage", "a max. speed of": before a noun, and not after a number
     // (where "min" is minutes), the words they shorten.
     if matches!(w, "min" | "max") && i.checked_sub(2).is_none_or(|p| cx.digits(p).is_none()) {
@@ -426,6 +479,11 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         // convent of st John", as copy typed in lower case has it); "dr" and "st" alone
         // are too often something else, and the peer suite keeps "dr. Evil" as written.
         if w.starts_with(char::is_lowercase) {
+            // "on Elm st", "12 Baker st.": after a street's name, itself after a number
+            // or a preposition of place, lower-case "st" is the street.
+            if w == "st" && street_name_before(cx, i) && !name_follows {
+                return Some(mid_sentence(cx, end, "Street"));
+            }
             if cx.is_punct(i + 1, '.') {
                 return None;
             }

@@ -101,11 +101,12 @@ const AMBIGUOUS: &[&str] = &[
     "NE", "SC", "UT", "WA", "GA", "AR", "VA", "MO", "MI",
 ];
 
-/// Of the ambiguous codes, those that are not also an English word, a degree after a
-/// name ("Jane Doe, MD") or a company suffix ("Acme, CO"): after a place name and a
-/// comma, with nothing but punctuation after them, they are the state ("Scranton, PA.").
+/// Of the ambiguous codes, those that are not also an English word or a degree after a
+/// name ("Jane Doe, MD"): after a place name and a comma, with nothing but punctuation
+/// after them, they are the state ("Scranton, PA.", "Denver, CO."; a company writes
+/// "Co.", not "CO").
 const STATE_AT_CLAUSE_END: &[&str] = &[
-    "PA", "LA", "AL", "MT", "NE", "SC", "UT", "WA", "GA", "AR", "VA", "MO", "MI",
+    "CO", "PA", "LA", "AL", "MT", "NE", "SC", "UT", "WA", "GA", "AR", "VA", "MO", "MI",
 ];
 
 /// Dotted two-word state abbreviations ("Buffalo, N.Y."): the two letters, the state.
@@ -124,6 +125,56 @@ const DOTTED_STATES: &[(&str, &str, &str)] = &[
 
 /// A house number as it is said: "123" → "one twenty-three", "708" → "seven oh eight",
 /// "1428" → "fourteen twenty-eight".
+/// A street type and a quadrant after a street's name ("Pennsylvania Ave. NW",
+/// "14th St NE"): both words, without the abbreviation's period between them.
+pub(crate) fn match_street_quadrant(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    let w = cx.word(i)?;
+    if !w.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return None;
+    }
+    let lower = w.to_ascii_lowercase();
+    let (_, street) = SUFFIXES.iter().find(|(a, _)| *a == lower)?;
+    // After a name or an ordinal ("Pennsylvania Ave", "14th St").
+    let named = cx.prev_word(i).is_some_and(|p| {
+        capitalized(p) || matches!(p, "st" | "nd" | "rd" | "th") && cx.glued_before(i - 2)
+    });
+    if !named {
+        return None;
+    }
+    let k = if cx.is_punct(i + 1, '.') {
+        i + 2
+    } else {
+        i + 1
+    };
+    let (_, dir) = quadrant_at(cx, k)?;
+    Some(Match::new(
+        k + 2,
+        format!("{street} {dir}"),
+        Class::Cardinal,
+    ))
+}
+
+/// A space at `k` and a two-letter quadrant ("NW") standing alone after it.
+fn quadrant_at(cx: &Ctx<'_>, k: usize) -> Option<&'static (&'static str, &'static str)> {
+    if !cx.is_space(k) {
+        return None;
+    }
+    let q = cx.word(k + 1)?;
+    let found = DIRECTIONS.iter().find(|(a, _)| *a == q && a.len() == 2)?;
+    (!matches!(cx.kind(k + 2), Some(Kind::Word | Kind::Digits))).then_some(found)
+}
+
+/// Whether `w` is a word of a state's name or a street word this module writes
+/// ("York" of "New York", "Avenue").
+pub(crate) fn is_state_name_word(w: &str) -> bool {
+    let has = |said: &str| said.split(' ').any(|p| p == w);
+    STATES.iter().any(|(_, s)| has(s))
+        || AP_STATES.iter().any(|(_, s)| has(s))
+        || DOTTED_STATES.iter().any(|(_, _, s)| has(s))
+        || SUFFIXES.iter().any(|(_, s)| has(s))
+        || DIRECTIONS.iter().any(|(_, s)| has(s))
+}
+
 pub(crate) fn house_number(d: &str) -> Option<String> {
     let v: u32 = d.parse().ok()?;
     Some(match d.len() {
@@ -198,6 +249,11 @@ pub(crate) fn match_address(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     }
     if cx.is_punct(end, '.') && suffix.len() <= 4 {
         end += 1;
+    }
+    // "1600 Pennsylvania Ave. NW": the city's quadrant.
+    if let Some((_, dir)) = quadrant_at(cx, end) {
+        parts.push((*dir).to_string());
+        end += 2;
     }
     Some(Match::new(end, parts.join(" "), Class::Cardinal))
 }
@@ -317,19 +373,34 @@ pub(crate) fn match_state(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         // Codes that are also English words ("OR", "IN", "HI") only after a place
         // name inside a sentence and before punctuation ("in Portland, OR."); never
         // "OK" ("Fine, OK."), "MD", "MA", "MS" (degrees after a name) or "CO", "DE".
-        let word_like = matches!(w, "OR" | "OH" | "IN" | "ID" | "ME" | "HI");
+        // "OK" is a state only so placed ("The Tulsa, OK, police", "in Tulsa, OK").
+        let word_like = matches!(w, "OR" | "OH" | "IN" | "ID" | "ME" | "HI" | "OK");
+        // A lower-case word or a capitalized article or preposition before the
+        // place ("The Tulsa, OK, police", "From Portland, OR to Seattle").
         let inside_sentence = comma.checked_sub(3).is_some_and(|b| {
             cx.is_space(b + 1)
-                && cx
-                    .word(b)
-                    .is_some_and(|p| p.starts_with(char::is_lowercase))
+                && cx.word(b).is_some_and(|p| {
+                    p.starts_with(char::is_lowercase)
+                        || matches!(p, "The" | "In" | "From" | "At" | "Near" | "Outside")
+                })
         });
         let punct_end = cx.tok(end).is_none_or(|t| t.kind == Kind::Punct);
-        let word_state = word_like && titled && inside_sentence && punct_end;
+        // "Columbus, OH spoke" reads on into a lower-case word; "OK" must end the clause.
+        let word_state =
+            word_like && titled && inside_sentence && (punct_end || (clause_end && w != "OK"));
         let code_state = STATE_AT_CLAUSE_END.contains(&w) && titled && clause_end;
         if !code_state && !word_state {
             return None;
         }
+    }
+    // "Denver, CO. residents": a period the sentence goes on after is the code's own.
+    if cx.is_punct(end, '.')
+        && cx.is_space(end + 1)
+        && cx
+            .word(end + 2)
+            .is_some_and(|n| n.starts_with(char::is_lowercase))
+    {
+        end += 1;
     }
     Some(Match::new(end, spoken, Class::Cardinal))
 }

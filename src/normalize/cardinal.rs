@@ -693,6 +693,12 @@ pub(crate) fn match_number_sign(cx: &Ctx<'_>, i: usize) -> Option<Match> {
                 i + 2
             }
         }
+        // "room no. 5", "policy nos. 12-14": lower case, with the period and a number.
+        (Some("no" | "nos"), _)
+            if cx.is_punct(i + 1, '.') && cx.is_space(i + 2) && cx.digits(i + 3).is_some() =>
+        {
+            i + 3
+        }
         // "NO 12", "No 10 Downing Street": without the period only before a number
         // that is not the start of a compound ("No 12-year-old should …").
         (Some("No" | "NO"), _) if cx.is_space(i + 1) && cx.digits(i + 2).is_some() => i + 2,
@@ -719,15 +725,26 @@ pub(crate) fn match_number_sign(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     };
     let word = match (
         starts_sentence && cx.word(i).is_some(),
-        cx.word(i) == Some("Nos"),
+        matches!(cx.word(i), Some("Nos" | "nos")),
     ) {
         (true, false) => "Number",
         (true, true) => "Numbers",
         (false, false) => "number",
         (false, true) => "numbers",
     };
-    let spoken = format!("{word} {}", read_number(&lit));
-    Some(Match::new(lit.end, spoken, Class::Cardinal))
+    let mut spoken = format!("{word} {}", read_number(&lit));
+    let mut end = lit.end;
+    // "Nos. 12-14": a range of numbers.
+    if cx.punct(end).is_some_and(super::is_dash) && cx.digits(end + 1).is_some() {
+        if let Some(second) = parse_number(cx, end + 1)
+            .filter(|s| !matches!(cx.kind(s.end), Some(Kind::Word | Kind::Digits)))
+        {
+            spoken.push_str(" to ");
+            spoken.push_str(&read_number(&second));
+            end = second.end;
+        }
+    }
+    Some(Match::new(end, spoken, Class::Cardinal))
 }
 
 #[cfg(test)]

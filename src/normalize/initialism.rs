@@ -527,6 +527,19 @@ pub(crate) fn match_model(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     }
     let dpos = if hyphen { i + 2 } else { i + 1 };
     let d = cx.digits(dpos)?;
+    // "K-12 schools", "a K-8 academy": a span of school grades from kindergarten.
+    if w == "K"
+        && hyphen
+        && matches!(d, "5" | "6" | "8" | "12")
+        && !matches!(cx.kind(dpos + 1), Some(Kind::Word | Kind::Digits))
+    {
+        let n = super::words::cardinal_digits(d)?;
+        return Some(Match::new(
+            dpos + 1,
+            format!("K through {n}"),
+            Class::Cardinal,
+        ));
+    }
     if d.len() > 3 {
         return None;
     }

@@ -546,7 +546,8 @@ pub(crate) fn unit_after(cx: &Ctx<'_>, j: usize, one: bool) -> Option<(String, u
     let adjectival = join == Join::Hyphen
         || cx
             .next_word(end)
-            .is_some_and(|n| ADJ_NOUNS.contains(&n.to_lowercase().as_str()));
+            .is_some_and(|n| ADJ_NOUNS.contains(&n.to_lowercase().as_str()))
+        || (after_article(cx, j) && noun_follows(cx, end));
     let name = if one || adjectival { u.one } else { u.many };
     let mut spoken = format!("{prefix}{name}");
 
@@ -555,6 +556,39 @@ pub(crate) fn unit_after(cx: &Ctx<'_>, j: usize, one: bool) -> Option<(String, u
         spoken.push_str(&p);
     }
     Some((spoken, end))
+}
+
+/// Whether the number ending just before token `j` follows "a" or "an" ("a 5 kg
+/// bag", "an 8 mm film"): a measure counted once is an adjective.
+fn after_article(cx: &Ctx<'_>, j: usize) -> bool {
+    let mut s = j;
+    while let Some(p) = s.checked_sub(1) {
+        let part = cx.digits(p).is_some()
+            || (matches!(cx.punct(p), Some('.' | ','))
+                && p.checked_sub(1).is_some_and(|q| cx.digits(q).is_some()));
+        if !part {
+            break;
+        }
+        s = p;
+    }
+    s < j
+        && cx
+            .prev_word(s)
+            .is_some_and(|w| matches!(w, "a" | "an" | "A" | "An"))
+}
+
+/// Whether a lower-case word that a measure can describe follows the unit ending at
+/// `end` (not "of", "per", "and": "a 5 kg and a 10 kg bag" still reads singular
+/// through its own article).
+fn noun_follows(cx: &Ctx<'_>, end: usize) -> bool {
+    cx.next_word(end).is_some_and(|n| {
+        n.len() > 1
+            && n.chars().all(|c| c.is_ascii_lowercase())
+            && !matches!(
+                n,
+                "of" | "per" | "and" | "or" | "to" | "by" | "in" | "from" | "a" | "an" | "the"
+            )
+    })
 }
 
 /// [`unit_after`] with a leading space. A hyphenated unit ("10-km race") is an

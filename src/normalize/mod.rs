@@ -280,6 +280,7 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             .or_else(|| date::match_weekday_date(cx, i))
             .or_else(|| money::match_money(cx, i))
             .or_else(|| cardinal::match_number_sign(cx, i))
+            .or_else(|| address::match_street_quadrant(cx, i))
             .or_else(|| abbrev::match_abbrev(cx, i))
             .or_else(|| address::match_state(cx, i))
             .or_else(|| roman::match_roman(cx, i))

@@ -108,6 +108,13 @@ pub(crate) fn match_symbol(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             // context a first pass creates ("4th/5" → "th/five"), breaking idempotence.
             let a = cx.word(i.checked_sub(1)?)?;
             let b = cx.word(i + 1)?;
+            // "AC/DC", "HIV/AIDS", "TCP/IP": capital names on both sides are said
+            // one after the other.
+            let caps =
+                |w: &str| (2..=5).contains(&w.len()) && w.bytes().all(|c| c.is_ascii_uppercase());
+            if caps(a) && caps(b) && !matches!(cx.kind(i + 2), Some(Kind::Digits)) {
+                return Some(Match::new(i + 1, String::new(), Class::Cardinal));
+            }
             if a == "and" && b == "or" {
                 // "and/or": the "or" is already written.
                 return Some(Match::new(i + 2, "or".to_string(), Class::Cardinal));
