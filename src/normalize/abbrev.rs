@@ -461,6 +461,12 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         let after_name = (cx.prev_word(i).is_some_and(capitalized)
             && !(name_follows && i.checked_sub(2).is_some_and(|w| starts_sentence(cx, w))))
             || i.checked_sub(2).is_some_and(|p| cx.digits(p).is_some())
+            // "Martin Luther King Jr. Dr.": a street named for a person.
+            || (i >= 3
+                && !name_follows
+                && cx.is_space(i - 1)
+                && cx.is_punct(i - 2, '.')
+                && matches!(cx.word(i - 3), Some("Jr" | "Sr")))
             // "5th St.", "42nd St": an ordinal street name.
             || i.checked_sub(3).is_some_and(|p| {
                 cx.digits(p).is_some()
@@ -581,6 +587,18 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         let spoken = format!("{} {}", cap(one), read_number(&a));
         return Some(Match::new(a.end, spoken, Class::Cardinal));
     }
+    // "Roe v. Wade", "Apple v. Samsung": a case between two names.
+    if w == "v"
+        && cx.is_punct(i + 1, '.')
+        && cx
+            .prev_word(i)
+            .is_some_and(|p| p.len() > 1 && p.starts_with(char::is_uppercase))
+        && cx
+            .next_word(i + 2)
+            .is_some_and(|n| n.len() > 1 && n.starts_with(char::is_uppercase))
+    {
+        return Some(mid_sentence(cx, i + 2, "versus"));
+    }
     let &(_, spoken, title) = fixed(w)?;
     // Titles also without a period in British style ("Mr Smith"), company suffixes
     // after a name ("Iliffe Books ltd"); the rest need one.
@@ -655,6 +673,13 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         matches!(
             n,
             "Day"
+                | "Dr"
+                | "St"
+                | "Rd"
+                | "Road"
+                | "Way"
+                | "Pkwy"
+                | "Hwy"
                 | "Boulevard"
                 | "Blvd"
                 | "Avenue"

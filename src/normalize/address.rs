@@ -296,10 +296,101 @@ const AP_STATES: &[(&str, &str)] = &[
     ("Wyo", "Wyoming"),
 ];
 
+/// A state at token `k` as a party label writes it: AP style with its period
+/// ("Calif."), dotted ("N.Y."), a postal code ("TX") or the name itself ("Texas",
+/// "New York"). Its name and the index past it.
+fn state_at(cx: &Ctx<'_>, k: usize) -> Option<(&'static str, usize)> {
+    let w = cx.word(k)?;
+    if let Some(&(_, _, state)) = DOTTED_STATES.iter().find(|(a, b, _)| {
+        *a == w && cx.is_punct(k + 1, '.') && cx.word(k + 2) == Some(*b) && cx.is_punct(k + 3, '.')
+    }) {
+        return Some((state, k + 4));
+    }
+    // "W.Va.": West Virginia's own dotted form.
+    if w == "W"
+        && cx.is_punct(k + 1, '.')
+        && cx.word(k + 2) == Some("Va")
+        && cx.is_punct(k + 3, '.')
+    {
+        return Some(("West Virginia", k + 4));
+    }
+    if let Some((_, state)) = AP_STATES.iter().find(|(a, _)| *a == w) {
+        return cx.is_punct(k + 1, '.').then_some((state, k + 2));
+    }
+    if let Some((_, state)) = STATES.iter().find(|(a, _)| *a == w) {
+        return Some((state, k + 1));
+    }
+    // A name of one or two words.
+    let two = cx
+        .word(k + 2)
+        .filter(|_| cx.is_space(k + 1))
+        .map(|b| (format!("{w} {b}"), k + 3));
+    for (name, end) in two
+        .into_iter()
+        .chain(std::iter::once((w.to_string(), k + 1)))
+    {
+        if let Some((_, state)) = STATES.iter().find(|(_, s)| *s == name) {
+            return Some((state, end));
+        }
+    }
+    None
+}
+
+/// A lawmaker's party and state, AP style: "(D-Calif.)" → "(Democrat of California)",
+/// ", R-Texas," → ", Republican of Texas,", "(I-Vt.)" → "(independent of Vermont)".
+pub(crate) fn match_party_state(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    let party = match cx.word(i)? {
+        "D" => "Democrat",
+        "R" => "Republican",
+        "I" => "independent",
+        _ => return None,
+    };
+    // Inside parentheses or after a name and a comma.
+    let opened = i.checked_sub(1).is_some_and(|p| {
+        cx.is_punct(p, '(')
+            || (cx.is_space(p) && p.checked_sub(1).is_some_and(|q| cx.is_punct(q, ',')))
+    });
+    if !opened || !cx.is_punct(i + 1, '-') {
+        return None;
+    }
+    let (state, end) = state_at(cx, i + 2)?;
+    // "(D-Calif.)": the closing punctuation; the period was the abbreviation's.
+    if !matches!(cx.punct(end), Some(')' | ',' | ';')) {
+        return None;
+    }
+    Some(Match::new(
+        end,
+        format!("{party} of {state}"),
+        Class::Cardinal,
+    ))
+}
+
 pub(crate) fn match_state(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let w = cx.word(i)?;
     // Only after ", " and in capitals ("PA", "Calif.", "N.Y."): checked before the
     // tables, since most words are neither.
+    // "moved to N.Y. last year", "in N.J.": a dotted state after a preposition of
+    // place. ("N.C. State" and "D.C." stay letters.)
+    if cx.prev_word(i).is_some_and(|p| {
+        matches!(
+            p,
+            "in" | "from" | "to" | "near" | "across" | "outside" | "upstate"
+        )
+    }) {
+        if let Some(&(_, _, state)) = DOTTED_STATES.iter().find(|(a, b, _)| {
+            *a == w
+                && *a != "D"
+                && cx.is_punct(i + 1, '.')
+                && cx.word(i + 2) == Some(*b)
+                && cx.is_punct(i + 3, '.')
+        }) {
+            if !matches!(cx.kind(i + 4), Some(Kind::Word | Kind::Digits))
+                && cx.next_word(i + 4) != Some("State")
+            {
+                return Some(Match::new(i + 4, state.to_string(), Class::Cardinal));
+            }
+        }
+    }
     let comma = i.checked_sub(2)?;
     let after_comma = cx.is_space(i - 1) && cx.is_punct(comma, ',');
     if !after_comma || !w.starts_with(char::is_uppercase) {
@@ -388,7 +479,25 @@ pub(crate) fn match_state(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         // "Columbus, OH spoke" reads on into a lower-case word; "OK" must end the clause.
         let word_state =
             word_like && titled && inside_sentence && (punct_end || (clause_end && w != "OK"));
-        let code_state = STATE_AT_CLAUSE_END.contains(&w) && titled && clause_end;
+        // "in Boston, MA", "from Silver Spring, MD": after a preposition of place a
+        // degree or other reading of the code is out.
+        let prep = |b: usize| {
+            cx.word(b).is_some_and(|p| {
+                matches!(
+                    p,
+                    "in" | "from" | "near" | "outside" | "to" | "at" | "In" | "From" | "Near"
+                )
+            })
+        };
+        let placed = comma.checked_sub(3).is_some_and(|b| {
+            cx.is_space(b + 1)
+                && (prep(b)
+                    || (cx.word(b).is_some_and(capitalized)
+                        && b.checked_sub(2)
+                            .is_some_and(|a| cx.is_space(a + 1) && prep(a))))
+        });
+        let code_state =
+            (STATE_AT_CLAUSE_END.contains(&w) || (placed && w != "OK")) && titled && clause_end;
         if !code_state && !word_state {
             return None;
         }

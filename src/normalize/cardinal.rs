@@ -167,6 +167,23 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         spoken.push_str(&pluralize_last(&base));
         return Some(Match::new(end + 1, spoken, Class::Cardinal));
     }
+    // "the 49ers", "a 76er": a team or thing named for its number ("forty-niners").
+    if lit.frac.is_none() && prefix.is_none() && !cx.glued_before(start) && !lit.grouped {
+        if let Some(suffix) = cx
+            .word(end)
+            .filter(|w| matches!(*w, "ers" | "er"))
+            .filter(|_| !matches!(cx.kind(end + 1), Some(Kind::Word | Kind::Digits)))
+        {
+            let base = read_int(&lit.int, false);
+            let joined = if base.ends_with('e') {
+                format!("{base}{}", &suffix[1..])
+            } else {
+                format!("{base}{suffix}")
+            };
+            spoken.push_str(&joined);
+            return Some(Match::new(end + 1, spoken, Class::Cardinal));
+        }
+    }
     // ".50-caliber", ".22 calibre rifle": the caliber is said as a whole number.
     if lit.int.is_empty() && prefix.is_none() {
         if let Some(f) = lit.frac.filter(|f| (2..=3).contains(&f.len())) {
@@ -658,6 +675,29 @@ fn range_or_score(cx: &Ctx<'_>, start: usize, end: usize) -> Option<(String, usi
             break;
         }
         k -= 2;
+    }
+    // "won 6-4, 6-3", "Scores: 3-2, 1-1": a pair after another pair in a list, or
+    // after "score(s):".
+    let pair_at = |e: usize| {
+        e >= 2
+            && cx.digits(e).is_some()
+            && cx.punct(e - 1).is_some_and(super::is_dash)
+            && cx.digits(e - 2).is_some()
+    };
+    if start >= 3 && cx.is_space(start - 1) && cx.is_punct(start - 2, ',') && pair_at(start - 3) {
+        ctx_before = true;
+    }
+    if start >= 3
+        && cx.is_space(start - 1)
+        && cx.is_punct(start - 2, ':')
+        && cx.word(start - 3).is_some_and(|w| {
+            matches!(
+                w.to_ascii_lowercase().as_str(),
+                "score" | "scores" | "result" | "results"
+            )
+        })
+    {
+        ctx_before = true;
     }
     // "Mon.-Fri. 9-5": hours after an abbreviated day.
     if start >= 3 && cx.is_space(start - 1) && cx.is_punct(start - 2, '.') {

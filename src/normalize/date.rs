@@ -198,6 +198,39 @@ pub(crate) fn match_month_first(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let j = after_month(cx, i, m);
     let dashed = cx.punct(j) == Some('-');
     if !(cx.is_space(j) || dashed) {
+        // "fell to 3.9% in Dec.", "since Feb.,": a dotted month ending its clause after
+        // a preposition of time.
+        let dotted = m.abbrev
+            && j == i + 2
+            && cx
+                .word(i)
+                .is_some_and(|w| w.starts_with(char::is_uppercase));
+        let ends = cx.tok(j).is_none_or(|t| {
+            t.kind == Kind::Space || matches!(cx.punct(j), Some(',' | ';' | ')' | '\n' | '\r'))
+        });
+        let timed = cx.prev_word(i).is_some_and(|p| {
+            matches!(
+                p.to_ascii_lowercase().as_str(),
+                "in" | "since"
+                    | "until"
+                    | "till"
+                    | "by"
+                    | "from"
+                    | "through"
+                    | "last"
+                    | "next"
+                    | "early"
+                    | "late"
+                    | "mid"
+                    | "of"
+                    | "before"
+                    | "after"
+            )
+        });
+        if dotted && ends && timed {
+            // The caller puts back a sentence-final period the match swallowed.
+            return Some(Match::new(j, month_name(m.month).to_string(), Class::Date));
+        }
         return None;
     }
     let k = j + 1;

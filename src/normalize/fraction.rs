@@ -52,6 +52,15 @@ pub(crate) fn match_slash_pair(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         return None;
     }
     let (x, y): (u32, u32) = (a.parse().ok()?, b.parse().ok()?);
+    // "rated it 6/10", "a score of 87/100": a mark out of a whole.
+    if matches!(y, 5 | 10 | 20 | 100)
+        && x <= y
+        && (rating_before(cx, i) || cx.next_word(end) == Some("stars"))
+        && !ord_suffix
+    {
+        let spoken = format!("{} out of {}", read_int(a, false), read_int(b, false));
+        return Some(Match::new(end, spoken, Class::Cardinal));
+    }
     let mixed = cx.is_space(i.wrapping_sub(1))
         && i.checked_sub(2)
             .is_some_and(|p| cx.digits(p).is_some() && !cx.is_punct(p.wrapping_sub(1), '/'));
@@ -87,6 +96,35 @@ pub(crate) fn match_slash_pair(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         }
     }
     Some(Match::new(end, spoken, Class::Cardinal))
+}
+
+/// Whether a word of marking comes up to three words before token `i` ("rated it",
+/// "gave the film", "a score of", "scored").
+fn rating_before(cx: &Ctx<'_>, i: usize) -> bool {
+    let mut k = i;
+    for _ in 0..3 {
+        let Some(w) = cx.prev_word(k) else {
+            return false;
+        };
+        if matches!(
+            w.to_ascii_lowercase().as_str(),
+            "rated"
+                | "rates"
+                | "rate"
+                | "rating"
+                | "scored"
+                | "score"
+                | "scores"
+                | "grade"
+                | "graded"
+                | "marks"
+                | "stars"
+        ) {
+            return true;
+        }
+        k -= 2;
+    }
+    false
 }
 
 /// Unicode vulgar fractions: (character, numerator, denominator).

@@ -201,6 +201,24 @@ fn air_conditioning(cx: &Ctx<'_>, i: usize) -> bool {
     at_end && the_before
 }
 
+/// "WWII", "WW2", "WWI": the world wars by name.
+pub(crate) fn match_world_war(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    if glued_to_word(cx, i) {
+        return None;
+    }
+    let (n, end) = match (cx.word(i)?, cx.digits(i + 1)) {
+        ("WWI", _) => ("One", i + 1),
+        ("WWII", _) => ("Two", i + 1),
+        ("WW", Some("1")) => ("One", i + 2),
+        ("WW", Some("2")) => ("Two", i + 2),
+        _ => return None,
+    };
+    if matches!(cx.kind(end), Some(Kind::Word | Kind::Digits)) || cx.is_punct(end, '-') {
+        return None;
+    }
+    Some(Match::new(end, format!("World War {n}"), Class::Cardinal))
+}
+
 pub(crate) fn match_initialism(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     // Glued to a word it is part of that word; glued to digits is fine (the number gets a
     // space when spoken, so both passes must agree).

@@ -189,6 +189,8 @@ const UNITS: &[Unit] = &[
     u("pp", "percentage point", "percentage points"),
     // Wire-service shorthand: "up 3.5 pct at 1.2 bln euros".
     u("pct", "percent", "percent"),
+    // Sports tallies: "30 pts".
+    u("pts", "points", "points"),
     u("mln", "million", "million"),
     u("bln", "billion", "billion"),
     u("trln", "trillion", "trillion"),
@@ -650,6 +652,27 @@ fn scale_before_noun(cx: &Ctx<'_>, end: usize) -> Option<(&'static str, usize)> 
     (COUNT_NOUNS.contains(&next) || plural_noun).then_some((scale, k + 1))
 }
 
+/// "2h 05m", "1h 30min": after glued hours, the minutes of a duration (not meters).
+fn hours_and_minutes(cx: &Ctx<'_>, end: usize, (tail, e): (String, usize)) -> (String, usize) {
+    if cx.word(end) != Some("h") || e != end + 1 || !cx.is_space(e) {
+        return (tail, e);
+    }
+    let Some(m) = cx
+        .digits(e + 1)
+        .filter(|d| d.len() <= 2)
+        .and_then(|d| d.parse::<u32>().ok())
+        .filter(|m| *m < 60)
+    else {
+        return (tail, e);
+    };
+    if !matches!(cx.word(e + 2), Some("m" | "min")) || !unit_ends(cx, e + 3) {
+        return (tail, e);
+    }
+    let unit = if m == 1 { "minute" } else { "minutes" };
+    let said = format!("{tail} {} {unit}", super::words::under_100(m));
+    (said, e + 3)
+}
+
 /// What follows a plain number ending at `end`: a unit, a scale word and a unit ("100
 /// million kg"), a range with a unit ("2-5lb"), a dimension ("2x8 m2", "25 x 7 m") or a
 /// multiplier ("5x"). Returns the spoken tail (with a leading space) and its end.
@@ -660,7 +683,7 @@ pub(crate) fn after_number(cx: &Ctx<'_>, end: usize, one: bool) -> Option<(Strin
         return Some((format!(" {scale}"), e));
     }
     if let Some(t) = unit_tail(cx, end, one) {
-        return Some(t);
+        return Some(hours_and_minutes(cx, end, t));
     }
     if cx.is_space(end) {
         if let Some(s) = cx.word(end + 1).filter(|w| SCALES.contains(w)) {
