@@ -713,7 +713,11 @@ fn range_or_score(cx: &Ctx<'_>, start: usize, end: usize) -> Option<(String, usi
     // win", "a 52-48 vote", "9-0 in favor").
     let ctx_after = cx
         .next_word(after)
-        .is_some_and(|w| w.chars().next().is_some_and(char::is_lowercase));
+        .is_some_and(|w| w.chars().next().is_some_and(char::is_lowercase))
+        // "6-4, 6-3": the first pair of a list of pairs.
+        || (cx.is_punct(after, ',') && cx.is_space(after + 1) && pair_at(after + 4)
+            && !matches!(cx.kind(after + 5), Some(Kind::Word | Kind::Digits))
+            && !cx.punct(after + 5).is_some_and(super::is_dash));
     if !(ctx_before || ctx_after) {
         return None;
     }

@@ -465,7 +465,15 @@ pub(crate) fn unit_after(cx: &Ctx<'_>, j: usize, one: bool) -> Option<(String, u
         };
         return Some((format!("square {name}"), k + 3));
     }
-    let u = find_unit(w, join == Join::Glued)?;
+    // "10 in. of snow": spaced "in" is the inch only with its period, the sentence
+    // going on in lower case after it.
+    let dotted_inch = w == "in"
+        && cx.is_punct(k + 1, '.')
+        && cx.is_space(k + 2)
+        && cx
+            .word(k + 3)
+            .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_lowercase()));
+    let u = find_unit(w, join == Join::Glued || dotted_inch)?;
     let mut end = k + 1;
     let mut prefix = "";
     if u.length {
