@@ -164,6 +164,71 @@ fn quadrant_at(cx: &Ctx<'_>, k: usize) -> Option<&'static (&'static str, &'stati
     (!matches!(cx.kind(k + 2), Some(Kind::Word | Kind::Digits))).then_some(found)
 }
 
+/// Words that name a road, room or service by number; the abbreviations are said in
+/// full ("Hwy" → "Highway").
+const NUMBERED: &[(&str, &str)] = &[
+    ("Highway", "Highway"),
+    ("Hwy", "Highway"),
+    ("Route", "Route"),
+    ("Rte", "Route"),
+    ("Interstate", "Interstate"),
+    ("Room", "Room"),
+    ("Rm", "Room"),
+    ("Flight", "Flight"),
+    ("Suite", "Suite"),
+    ("Apt", "Apartment"),
+    ("Apartment", "Apartment"),
+    ("Bus", "Bus"),
+    ("Platform", "Platform"),
+    ("Exit", "Exit"),
+    ("Pier", "Pier"),
+];
+
+/// "Hwy 101", "Room 1204", "Flight 370", "Apt. 4B": a number naming a road, room or
+/// flight is said like a house number ("one oh one", "twelve oh four", "three
+/// seventy"), with a unit letter spelled after it.
+pub(crate) fn match_numbered(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    let w = cx.word(i)?;
+    let (abbr, said) = NUMBERED.iter().find(|(a, _)| *a == w)?;
+    let short = abbr != said;
+    let k = if short && cx.is_punct(i + 1, '.') {
+        i + 2
+    } else {
+        i + 1
+    };
+    if !cx.is_space(k) {
+        return None;
+    }
+    let d = cx.digits(k + 1)?;
+    if d.len() > 4 || d.starts_with('0') {
+        return None;
+    }
+    // Only three or four digits change their reading; the abbreviations also expand
+    // before a short number ("Hwy 1").
+    if d.len() < 3 && !short {
+        return None;
+    }
+    let mut end = k + 2;
+    let mut spoken = format!("{said} {}", house_number(d)?);
+    // "Apt. 4B", "Room 12A": one capital letter glued on.
+    if let Some(l) = cx.word(end).filter(|l| l.len() == 1 && capitals_only(l)) {
+        spoken.push(' ');
+        spoken.push_str(l);
+        end += 1;
+    }
+    if matches!(cx.kind(end), Some(Kind::Word | Kind::Digits))
+        || (matches!(cx.punct(end), Some('-' | '.' | ',' | '/' | ':'))
+            && cx.digits(end + 1).is_some())
+    {
+        return None;
+    }
+    Some(Match::new(end, spoken, Class::Cardinal))
+}
+
+fn capitals_only(w: &str) -> bool {
+    w.chars().all(|c| c.is_ascii_uppercase())
+}
+
 /// Whether `w` is a word of a state's name or a street word this module writes
 /// ("York" of "New York", "Avenue").
 pub(crate) fn is_state_name_word(w: &str) -> bool {
@@ -180,6 +245,7 @@ pub(crate) fn house_number(d: &str) -> Option<String> {
     Some(match d.len() {
         1 | 2 => under_100(v),
         3 if v % 100 >= 10 => format!("{} {}", digit_word(v / 100), under_100(v % 100)),
+        3 if v.is_multiple_of(100) => format!("{} hundred", digit_word(v / 100)),
         3 => format!("{} {}", digit_word(v / 100), year_tail(v % 100)),
         4 if v % 100 >= 10 => format!("{} {}", under_100(v / 100), under_100(v % 100)),
         4 if v.is_multiple_of(100) => format!("{} hundred", under_100(v / 100)),

@@ -212,7 +212,20 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
                         | "ammo"
                 )
             });
-            if caliber {
+            // "a .300 hitter", "batting .275": a batting average, three digits.
+            let batting = f.len() == 3
+                && (cx.word(at).is_some_and(|w| {
+                    matches!(
+                        w,
+                        "hitter" | "hitters" | "average" | "avg" | "batting" | "clip"
+                    )
+                }) || cx.prev_word(i).is_some_and(|w| {
+                    matches!(
+                        w,
+                        "batting" | "batted" | "hitting" | "hit" | "hits" | "bats"
+                    )
+                }));
+            if caliber || batting {
                 // Said like a house number: ".308" → "three oh eight".
                 let said = super::address::house_number(f).unwrap_or_else(|| read_int(f, true));
                 spoken.push_str(&said);
@@ -293,9 +306,22 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         spoken.push_str(scale);
         end += 1;
     } else if let Some((inches, e)) = feet_and_inches(cx, &lit, end) {
-        // "5'11\"", "6′2″": a height in feet and inches.
-        spoken.push_str(if one { " foot " } else { " feet " });
-        spoken.push_str(&inches);
+        // "5'11\"", "6′2″": a height in feet and inches; after "a" it describes a
+        // noun and is said the short way ("a 6'4\" guard" → "a six-foot-four guard").
+        let article = cx
+            .prev_word(i)
+            .is_some_and(|w| w.eq_ignore_ascii_case("a") || w.eq_ignore_ascii_case("an"))
+            && cx
+                .next_word(e)
+                .is_some_and(|n| n.chars().all(|c| c.is_ascii_lowercase()));
+        if article {
+            let n = inches.split(' ').next().unwrap_or_default();
+            spoken.push_str("-foot-");
+            spoken.push_str(n);
+        } else {
+            spoken.push_str(if one { " foot " } else { " feet " });
+            spoken.push_str(&inches);
+        }
         end = e;
     } else if cx.is_punct(end, '"')
         && !cx.quote_open.get(end).copied().unwrap_or(true)

@@ -118,6 +118,10 @@ fn spell_all(w: &str) -> String {
     letters.join(" ")
 }
 
+fn capitals(w: &str) -> bool {
+    w.chars().all(|c| c.is_ascii_uppercase())
+}
+
 fn all_caps(w: &str) -> bool {
     w.chars().count() >= 2 && w.chars().all(|c| c.is_uppercase())
 }
@@ -336,7 +340,10 @@ pub(crate) fn match_initialism(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let spelled_length = (2..=3).contains(&n) || ((4..=5).contains(&n) && unpronounceable(w));
     if spelled_length
         && w.chars().all(|c| c.is_ascii_uppercase())
-        && !CAPS_WORDS.contains(&w)
+        // "AT&T": a capital word glued to an ampersand is letters of a name.
+        && (!CAPS_WORDS.contains(&w)
+            || (cx.is_punct(i + 1, '&') && cx.word(i + 2).is_some_and(capitals))
+            || (i >= 2 && cx.is_punct(i - 1, '&') && cx.word(i - 2).is_some_and(capitals)))
         // Time zones stay one word, as the time reader writes them ("P M EST").
         && !super::time::ZONES.iter().any(|z| z.eq_ignore_ascii_case(w))
         && !cx.prev_word(i).is_some_and(all_caps)
@@ -455,6 +462,36 @@ pub(crate) fn match_maker_model(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     // "the 737 MAX": the one airliner family named after its number.
     if d.len() == 3 && d.starts_with('7') && cx.next_word(i + 1) == Some("MAX") {
         let spoken = format!("{} MAX", model_number(d, false)?);
+        return Some(Match::new(i + 3, spoken, Class::Cardinal));
+    }
+    // "the 787-9 Dreamliner", "a 737-800 jet": an airliner's variant named before what
+    // it is.
+    let airliner = d.len() == 3
+        && d.starts_with('7')
+        && d.ends_with('7')
+        && cx.is_punct(i + 1, '-')
+        && cx
+            .digits(i + 2)
+            .is_some_and(|v| v.len() <= 3 && !v.starts_with('0'))
+        && cx.next_word(i + 3).is_some_and(|n| {
+            matches!(
+                n,
+                "Dreamliner"
+                    | "Dreamliners"
+                    | "jet"
+                    | "jets"
+                    | "jetliner"
+                    | "aircraft"
+                    | "plane"
+                    | "planes"
+                    | "airliner"
+                    | "freighter"
+                    | "MAX"
+            )
+        });
+    if airliner {
+        let v: u64 = cx.digits(i + 2)?.parse().ok()?;
+        let spoken = format!("{} {}", model_number(d, false)?, cardinal_u64(v));
         return Some(Match::new(i + 3, spoken, Class::Cardinal));
     }
     let maker = cx.prev_word(i)?;

@@ -282,6 +282,7 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             .or_else(|| cardinal::match_number_sign(cx, i))
             .or_else(|| initialism::match_world_war(cx, i))
             .or_else(|| address::match_street_quadrant(cx, i))
+            .or_else(|| address::match_numbered(cx, i))
             .or_else(|| address::match_party_state(cx, i))
             .or_else(|| abbrev::match_abbrev(cx, i))
             .or_else(|| address::match_state(cx, i))

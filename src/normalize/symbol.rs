@@ -273,7 +273,7 @@ mod tests {
     #[test]
     fn symbols() {
         assert_eq!(n("Johnson & Johnson"), "Johnson and Johnson");
-        assert_eq!(n("AT&T"), "AT and T");
+        assert_eq!(n("AT&T"), "A T and T");
         assert_eq!(n("2+3"), "two plus three");
         assert_eq!(n("1-2=5"), "one minus two equals five");
         assert_eq!(n("y=x +1"), "y equals x plus one");
