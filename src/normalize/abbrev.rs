@@ -11,6 +11,7 @@ use super::{is_dash, Class, Ctx, Match};
 const FIXED: &[(&str, &str, bool)] = &[
     ("Gov", "Governor", true),
     ("Sen", "Senator", true),
+    ("Sec", "Secretary", true),
     ("Rep", "Representative", true),
     ("Reps", "Representatives", true),
     ("Capt", "Captain", true),
@@ -140,7 +141,8 @@ const MONTH_ABBREVS: &[&str] = &[
 
 /// References that continue only before a number ("No. 12", "Vol. 3", "fig. 2").
 const NUMBER_REFS: &[&str] = &[
-    "no", "nos", "fig", "figs", "vol", "vols", "pp", "p", "ch", "sec", "art", "para", "eq", "eqs",
+    "no", "nos", "fig", "figs", "vol", "vols", "pp", "p", "ch", "sec", "art", "para", "ps", "eq",
+    "eqs",
 ];
 
 /// Of those, the ones read out before a number, with or without a period ("Vol. 3" →
@@ -153,6 +155,7 @@ const NUMBER_REF_WORDS: &[(&str, &str, &str)] = &[
     ("ch", "chapter", "chapters"),
     ("sec", "section", "sections"),
     ("para", "paragraph", "paragraphs"),
+    ("ps", "psalm", "psalms"),
     ("eq", "equation", "equations"),
     ("eqs", "equations", "equations"),
     ("art", "article", "articles"),
@@ -551,6 +554,8 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         .iter()
         .find(|(a, _, _)| a.eq_ignore_ascii_case(w))
         .filter(|_| not_all_caps)
+        // "Sec. Blinken" is a title: only a number after makes it a section.
+        .filter(|_| w != "Sec" || cx.digits(i + 3).is_some() || cx.digits(i + 2).is_some())
     {
         let start = if cx.is_punct(i + 1, '.') {
             i + 2
@@ -613,6 +618,10 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         // Without a period, a company suffix needs the company's name before it.
         cx.prev_word(i)
             .filter(|p| p.starts_with(char::is_uppercase))?;
+    }
+    // "Sec. of State": the office, before "of".
+    if w == "Sec" && end == i + 2 && cx.next_word(end) == Some("of") {
+        return Some(mid_sentence(cx, end, spoken));
     }
     if title {
         return before_name(cx, end, spoken);

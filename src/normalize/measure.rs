@@ -179,6 +179,8 @@ const UNITS: &[Unit] = &[
     u("min", "minute", "minutes"),
     u("hr", "hour", "hours"),
     u("hrs", "hours", "hours"),
+    u("yr", "year", "years"),
+    u("yrs", "years", "years"),
     glued("h", "hour", "hours"),
     // Area, pressure, concentration, radiation.
     u("ha", "hectare", "hectares"),

@@ -221,6 +221,22 @@ pub(crate) fn match_time(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         }
     }
     let meridiem = meridiem_at(cx, end);
+    // "1-3 p.m.", "9-11am": a range of whole hours sharing one meridiem.
+    if meridiem.is_none() && minutes.is_none() && (1..=12).contains(&h) {
+        if let Some(h2) = cx
+            .punct(end)
+            .filter(|p| super::is_dash(*p))
+            .and_then(|_| cx.digits(end + 1))
+            .filter(|d| d.len() <= 2)
+            .and_then(|d| d.parse::<u32>().ok())
+            .filter(|h2| (1..=12).contains(h2))
+        {
+            if let Some((letters, e)) = meridiem_at(cx, end + 2) {
+                let spoken = format!("{} to {} {letters}", under_100(h), under_100(h2));
+                return Some(Match::new(e, spoken, Class::Time));
+            }
+        }
+    }
     if meridiem.is_none() && (!colon || minutes.is_none()) {
         return None;
     }
