@@ -12,6 +12,13 @@ const FIXED: &[(&str, &str, bool)] = &[
     ("Gov", "Governor", true),
     ("Sen", "Senator", true),
     ("Sec", "Secretary", true),
+    ("Ald", "Alderman", true),
+    ("Supt", "Superintendent", true),
+    ("Det", "Detective", true),
+    ("Insp", "Inspector", true),
+    ("Fr", "Father", true),
+    ("Msgr", "Monsignor", true),
+    ("Pt", "Point", true),
     ("Rep", "Representative", true),
     ("Reps", "Representatives", true),
     ("Capt", "Captain", true),
@@ -58,8 +65,8 @@ const FIXED: &[(&str, &str, bool)] = &[
     ("Univ", "University", false),
     ("Assn", "Association", false),
     ("Assoc", "Association", false),
-    ("Intl", "International", false),
-    ("Natl", "National", false),
+    ("Intl", "International", true),
+    ("Natl", "National", true),
     ("Mfg", "Manufacturing", false),
     ("vs", "versus", false),
     ("approx", "approximately", false),
@@ -141,8 +148,8 @@ const MONTH_ABBREVS: &[&str] = &[
 
 /// References that continue only before a number ("No. 12", "Vol. 3", "fig. 2").
 const NUMBER_REFS: &[&str] = &[
-    "no", "nos", "fig", "figs", "vol", "vols", "pp", "p", "ch", "sec", "art", "para", "ps", "eq",
-    "eqs",
+    "no", "nos", "fig", "figs", "vol", "vols", "pp", "p", "ch", "sec", "art", "para", "ps", "bldg",
+    "eq", "eqs",
 ];
 
 /// Of those, the ones read out before a number, with or without a period ("Vol. 3" →
@@ -155,6 +162,7 @@ const NUMBER_REF_WORDS: &[(&str, &str, &str)] = &[
     ("ch", "chapter", "chapters"),
     ("sec", "section", "sections"),
     ("para", "paragraph", "paragraphs"),
+    ("bldg", "building", "buildings"),
     ("ps", "psalm", "psalms"),
     ("eq", "equation", "equations"),
     ("eqs", "equations", "equations"),
