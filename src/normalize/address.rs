@@ -211,7 +211,10 @@ pub(crate) fn match_numbered(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let mut end = k + 2;
     let mut spoken = format!("{said} {}", house_number(d)?);
     // "Apt. 4B", "Room 12A": one capital letter glued on.
-    if let Some(l) = cx.word(end).filter(|l| l.len() == 1 && capitals_only(l)) {
+    if let Some(l) = cx
+        .word(end)
+        .filter(|l| l.len() == 1 && super::initialism::capitals(l))
+    {
         spoken.push(' ');
         spoken.push_str(l);
         end += 1;
@@ -223,10 +226,6 @@ pub(crate) fn match_numbered(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         return None;
     }
     Some(Match::new(end, spoken, Class::Cardinal))
-}
-
-fn capitals_only(w: &str) -> bool {
-    w.chars().all(|c| c.is_ascii_uppercase())
 }
 
 /// Whether `w` is a word of a state's name or a street word this module writes
@@ -362,14 +361,23 @@ const AP_STATES: &[(&str, &str)] = &[
     ("Wyo", "Wyoming"),
 ];
 
+/// The dotted state abbreviation at token `k` ("N.Y.", "D.C."): its table row.
+fn dotted_state(
+    cx: &Ctx<'_>,
+    k: usize,
+) -> Option<&'static (&'static str, &'static str, &'static str)> {
+    let w = cx.word(k)?;
+    DOTTED_STATES.iter().find(|(a, b, _)| {
+        *a == w && cx.is_punct(k + 1, '.') && cx.word(k + 2) == Some(*b) && cx.is_punct(k + 3, '.')
+    })
+}
+
 /// A state at token `k` as a party label writes it: AP style with its period
 /// ("Calif."), dotted ("N.Y."), a postal code ("TX") or the name itself ("Texas",
 /// "New York"). Its name and the index past it.
 fn state_at(cx: &Ctx<'_>, k: usize) -> Option<(&'static str, usize)> {
     let w = cx.word(k)?;
-    if let Some(&(_, _, state)) = DOTTED_STATES.iter().find(|(a, b, _)| {
-        *a == w && cx.is_punct(k + 1, '.') && cx.word(k + 2) == Some(*b) && cx.is_punct(k + 3, '.')
-    }) {
+    if let Some(&(_, _, state)) = dotted_state(cx, k) {
         return Some((state, k + 4));
     }
     // "W.Va.": West Virginia's own dotted form.
@@ -443,13 +451,7 @@ pub(crate) fn match_state(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             "in" | "from" | "to" | "near" | "across" | "outside" | "upstate"
         )
     }) {
-        if let Some(&(_, _, state)) = DOTTED_STATES.iter().find(|(a, b, _)| {
-            *a == w
-                && *a != "D"
-                && cx.is_punct(i + 1, '.')
-                && cx.word(i + 2) == Some(*b)
-                && cx.is_punct(i + 3, '.')
-        }) {
+        if let Some(&(_, _, state)) = dotted_state(cx, i).filter(|(a, _, _)| *a != "D") {
             if !matches!(cx.kind(i + 4), Some(Kind::Word | Kind::Digits))
                 && cx.next_word(i + 4) != Some("State")
             {
@@ -463,9 +465,7 @@ pub(crate) fn match_state(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         return None;
     }
     // "Buffalo, N.Y.", "Washington, D.C.": letters and periods after a place and a comma.
-    if let Some(&(_, _, state)) = DOTTED_STATES.iter().find(|(a, b, _)| {
-        *a == w && cx.is_punct(i + 1, '.') && cx.word(i + 2) == Some(*b) && cx.is_punct(i + 3, '.')
-    }) {
+    if let Some(&(_, _, state)) = dotted_state(cx, i) {
         let comma = i.checked_sub(2)?;
         if !(cx.is_space(i - 1) && cx.is_punct(comma, ',')) {
             return None;

@@ -308,9 +308,7 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     } else if let Some((inches, e)) = feet_and_inches(cx, &lit, end) {
         // "5'11\"", "6′2″": a height in feet and inches; after "a" it describes a
         // noun and is said the short way ("a 6'4\" guard" → "a six-foot-four guard").
-        let article = cx
-            .prev_word(i)
-            .is_some_and(|w| w.eq_ignore_ascii_case("a") || w.eq_ignore_ascii_case("an"))
+        let article = cx.after_article(i)
             && cx
                 .next_word(e)
                 .is_some_and(|n| n.chars().all(|c| c.is_ascii_lowercase()));
@@ -329,10 +327,7 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     {
         // `12"`: inches, when no quotation is open on the line for it to close. After
         // "a"/"an" the measure modifies a noun: "a 12" pipe" → "a twelve inch pipe".
-        let one = one
-            || cx
-                .prev_word(i)
-                .is_some_and(|w| w.eq_ignore_ascii_case("a") || w.eq_ignore_ascii_case("an"));
+        let one = one || cx.after_article(i);
         spoken.push_str(if one { " inch" } else { " inches" });
         end += 1;
     } else if cx.is_space(end)

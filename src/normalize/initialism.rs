@@ -118,7 +118,8 @@ fn spell_all(w: &str) -> String {
     letters.join(" ")
 }
 
-fn capitals(w: &str) -> bool {
+/// Every letter an ASCII capital ("T" of "AT&T", "B" of "Apt. 4B").
+pub(crate) fn capitals(w: &str) -> bool {
     w.chars().all(|c| c.is_ascii_uppercase())
 }
 

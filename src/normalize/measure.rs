@@ -583,10 +583,7 @@ fn after_article(cx: &Ctx<'_>, j: usize) -> bool {
         }
         s = p;
     }
-    s < j
-        && cx
-            .prev_word(s)
-            .is_some_and(|w| matches!(w, "a" | "an" | "A" | "An"))
+    s < j && cx.after_article(s)
 }
 
 /// Whether a lower-case word that a measure can describe follows the unit ending at

@@ -175,6 +175,11 @@ impl<'a> Ctx<'a> {
         }
         self.word(s.checked_sub(1)?)
     }
+    /// Whether "a" or "an" is the word just before token `i` ("a $5 fee", "a 5 kg bag").
+    pub fn after_article(&self, i: usize) -> bool {
+        self.prev_word(i)
+            .is_some_and(|w| w.eq_ignore_ascii_case("a") || w.eq_ignore_ascii_case("an"))
+    }
     /// The word just after the token ending at `end`, separated by one space token.
     pub fn next_word(&self, end: usize) -> Option<&'a str> {
         if !self.is_space(end) {

@@ -492,9 +492,7 @@ fn amount(
     let mut end = lit.end;
     // "a $5 fee", "an $800 million loan", "the $61 billion aid package": the amount is
     // an adjective, so the unit is singular ("a five dollar fee").
-    let after_a = cx
-        .prev_word(i)
-        .is_some_and(|w| w.eq_ignore_ascii_case("a") || w.eq_ignore_ascii_case("an"));
+    let after_a = cx.after_article(i);
     let adjective_before = |e: usize| after_a || cx.next_word(e).is_some_and(modified_noun);
     // "$3-4 billion": a range sharing one scale.
     if cx.punct(end).is_some_and(super::is_dash) && cx.digits(end + 1).is_some() {
