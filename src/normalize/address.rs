@@ -132,8 +132,15 @@ pub(crate) fn match_street_quadrant(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     if !w.starts_with(|c: char| c.is_ascii_uppercase()) {
         return None;
     }
-    let lower = w.to_ascii_lowercase();
-    let (_, street) = SUFFIXES.iter().find(|(a, _)| *a == lower)?;
+    // The quadrant is checked first: it is rare, and most capitalized words are no
+    // street type (no allocation on the hot path).
+    let k = if cx.is_punct(i + 1, '.') {
+        i + 2
+    } else {
+        i + 1
+    };
+    let (_, dir) = quadrant_at(cx, k)?;
+    let (_, street) = SUFFIXES.iter().find(|(a, _)| a.eq_ignore_ascii_case(w))?;
     // After a name or an ordinal ("Pennsylvania Ave", "14th St").
     let named = cx.prev_word(i).is_some_and(|p| {
         capitalized(p) || matches!(p, "st" | "nd" | "rd" | "th") && cx.glued_before(i - 2)
@@ -141,12 +148,6 @@ pub(crate) fn match_street_quadrant(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     if !named {
         return None;
     }
-    let k = if cx.is_punct(i + 1, '.') {
-        i + 2
-    } else {
-        i + 1
-    };
-    let (_, dir) = quadrant_at(cx, k)?;
     Some(Match::new(
         k + 2,
         format!("{street} {dir}"),
