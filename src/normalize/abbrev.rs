@@ -380,22 +380,23 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         }
         return Some(Match::new(end, spoken, Class::Cardinal));
     }
-    // "c. 1480", "ca. 1500": circa before a year.
+    // "c. 1480", "ca. 1500", "c.1200": circa before a year (glued, only four digits).
+    let spaced = cx.is_space(i + 2);
+    let y = if spaced { i + 3 } else { i + 2 };
     if matches!(w, "c" | "ca" | "C" | "Ca")
         && cx.is_punct(i + 1, '.')
-        && cx.is_space(i + 2)
-        && cx
-            .digits(i + 3)
-            .is_some_and(|d| (3..=4).contains(&d.len()) && !d.starts_with('0'))
-        && !matches!(cx.kind(i + 4), Some(Kind::Word | Kind::Digits))
-        && !(cx.is_punct(i + 4, ',') && cx.digits(i + 5).is_some())
+        && cx.digits(y).is_some_and(|d| {
+            (if spaced { 3..=4 } else { 4..=4 }).contains(&d.len()) && !d.starts_with('0')
+        })
+        && !matches!(cx.kind(y + 1), Some(Kind::Word | Kind::Digits))
+        && !(cx.is_punct(y + 1, ',') && cx.digits(y + 2).is_some())
     {
         let said = if w.starts_with('C') && starts_sentence(cx, i) {
             "Circa"
         } else {
             "circa"
         };
-        return Some(Match::new(i + 3, said.to_string(), Class::Cardinal));
+        return Some(Match::new(y, said.to_string(), Class::Cardinal));
     }
     // "y/y", "q/q", "m/m", "w/w": period-on-period changes in market copy. ("YoY" is
     // kept as written, as the peer suite has it.)

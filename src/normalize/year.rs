@@ -196,12 +196,29 @@ fn is_time_word(w: &str) -> bool {
     TIME_WORDS.iter().any(|t| t.eq_ignore_ascii_case(w))
 }
 
+/// Whether the word just before token `k` is a word of time, or "to" after a word
+/// that dates something ("dates to about 1620", "prior to 1066", "back to 1150").
+fn time_word_before(cx: &Ctx<'_>, k: usize) -> bool {
+    let Some(w) = cx.prev_word(k) else {
+        return false;
+    };
+    if is_time_word(w) {
+        return true;
+    }
+    w.eq_ignore_ascii_case("to")
+        && cx.prev_word(k - 2).is_some_and(|d| {
+            matches!(
+                d.to_ascii_lowercase().as_str(),
+                "dates" | "dating" | "dated" | "date" | "back" | "prior" | "traced" | "traces"
+            )
+        })
+}
+
 /// "around 1480" is a year when a word of time comes before the quantifier ("from
 /// around 1480", "built about 1290") or a clause boundary after the number ("Around
 /// 1480, the town grew"); otherwise it is a count ("around 1480 were hurt").
 fn approximate_year(cx: &Ctx<'_>, i: usize, end: usize) -> bool {
-    let before_quantifier = i.checked_sub(2).and_then(|q| cx.prev_word(q));
-    if before_quantifier.is_some_and(is_time_word) {
+    if i.checked_sub(2).is_some_and(|q| time_word_before(cx, q)) {
         return true;
     }
     // The quantifier opens the sentence or a clause ("Around 1480, …", "(c. 1480)").
@@ -224,12 +241,16 @@ fn approximate_year(cx: &Ctx<'_>, i: usize, end: usize) -> bool {
 /// True if the 4-digit number at `i` (ending at `end`) should be read as a year.
 fn reads_as_year(cx: &Ctx<'_>, i: usize, end: usize, value: u32) -> bool {
     // 1000–1099 only after a word of time ("since 1066"; "1066 votes" is a count).
-    let early_ok = (1000..1100).contains(&value) && cx.prev_word(i).is_some_and(is_time_word);
+    let early_ok = (1000..1100).contains(&value) && time_word_before(cx, i);
     if !(1100..=2099).contains(&value) && !early_ok {
         return false;
     }
     // Glued to a word or part of a larger numeric expression: not a bare year.
-    if cx.glued_before(i) || cx.is_punct(i.wrapping_sub(1), '.') {
+    // ("c.1200" is circa a year.)
+    let circa = i >= 2
+        && cx.is_punct(i - 1, '.')
+        && matches!(cx.word(i - 2), Some("c" | "ca" | "C" | "Ca"));
+    if (cx.glued_before(i) || cx.is_punct(i.wrapping_sub(1), '.')) && !circa {
         return false;
     }
     if let Some(c) = cx.punct(end) {
