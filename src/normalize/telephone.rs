@@ -242,11 +242,27 @@ pub(crate) fn match_telephone(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     Some(Match::new(end, spoken, Class::Cardinal))
 }
 
-/// "call 911": emergency numbers after a calling verb, read digit by digit.
+/// "call 911", "dial 311", "text 988": emergency and service numbers after a calling
+/// verb, read digit by digit.
 fn emergency_number(cx: &Ctx<'_>, i: usize) -> Option<Match> {
-    let d = cx
-        .digits(i)
-        .filter(|d| matches!(*d, "911" | "112" | "999" | "101" | "102" | "103"))?;
+    let d = cx.digits(i).filter(|d| {
+        matches!(
+            *d,
+            "911"
+                | "112"
+                | "999"
+                | "101"
+                | "102"
+                | "103"
+                | "211"
+                | "311"
+                | "411"
+                | "511"
+                | "711"
+                | "811"
+                | "988"
+        )
+    })?;
     let verb = cx.prev_word(i)?.to_ascii_lowercase();
     if !matches!(
         verb.as_str(),
@@ -259,6 +275,9 @@ fn emergency_number(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             | "dialled"
             | "dialing"
             | "dialling"
+            | "text"
+            | "texted"
+            | "texting"
     ) || !clean_end(cx, i + 1)
     {
         return None;
