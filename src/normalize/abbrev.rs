@@ -289,6 +289,16 @@ fn written_capital(w: &str) -> bool {
         || super::date::MONTHS.contains(&w)
 }
 
+/// Whether an ordinal ("5th", "90th") ends one token before token `i`.
+fn ordinal_ends_before(cx: &Ctx<'_>, i: usize) -> bool {
+    i.checked_sub(3).is_some_and(|p| {
+        cx.digits(p).is_some()
+            && cx
+                .word(p + 1)
+                .is_some_and(|s| matches!(s, "st" | "nd" | "rd" | "th"))
+    })
+}
+
 fn capitalized(w: &str) -> bool {
     let mut cs = w.chars();
     cs.next().is_some_and(char::is_uppercase) && cs.all(char::is_lowercase)
@@ -431,15 +441,7 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         }
     }
     // "in the 90th min": after an ordinal, the minute of a match.
-    if w == "min"
-        && i.checked_sub(3).is_some_and(|p| {
-            cx.digits(p).is_some()
-                && cx
-                    .word(p + 1)
-                    .is_some_and(|s| matches!(s, "st" | "nd" | "rd" | "th"))
-                && cx.is_space(p + 2)
-        })
-    {
+    if w == "min" && ordinal_ends_before(cx, i) && cx.is_space(i - 1) {
         let end = after_period(cx, i, true)?;
         return Some(mid_sentence(cx, end, "minute"));
     }
@@ -480,12 +482,7 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
                 && cx.is_punct(i - 2, '.')
                 && matches!(cx.word(i - 3), Some("Jr" | "Sr")))
             // "5th St.", "42nd St": an ordinal street name.
-            || i.checked_sub(3).is_some_and(|p| {
-                cx.digits(p).is_some()
-                    && cx
-                        .word(p + 1)
-                        .is_some_and(|s| matches!(s, "st" | "nd" | "rd" | "th"))
-            });
+            || ordinal_ends_before(cx, i);
         let (title, place) = match w {
             "Dr" => ("Doctor", "Drive"),
             "dr" => ("doctor", "Drive"),
