@@ -85,7 +85,7 @@ def unpack(dev, html_dir, ids):
             target.write_bytes(data)
 
 
-def run_narrator(html_dir, out_dir):
+def run_narrator(html_dir, out_dir, read):
     for old in out_dir.glob("*.txt"):
         old.unlink()
     subprocess.run(
@@ -100,7 +100,8 @@ def run_narrator(html_dir, out_dir):
             str(html_dir),
             "--out",
             str(out_dir),
-        ],
+        ]
+        + (["--read", read] if read else []),
         cwd=ROOT,
         check=True,
     )
@@ -128,6 +129,11 @@ def main():
     parser.add_argument("--worst", type=int, default=15, help="list the N worst pages")
     parser.add_argument("--pages", help="only these page ids, comma-separated")
     parser.add_argument("--no-trafilatura", action="store_true")
+    parser.add_argument(
+        "--read",
+        help="what narrator reads besides the running text, as `narrate --read-*` "
+        "would: tables,code,captions (default: none, as narrate does)",
+    )
     args = parser.parse_args()
 
     truth = json.loads((args.dev / "ground-truth.json").read_text(encoding="utf-8"))
@@ -150,7 +156,7 @@ def main():
         html_dir_narrator = html_dir
 
     tools = {"narrator": args.work / "narrator"}
-    run_narrator(html_dir_narrator, tools["narrator"])
+    run_narrator(html_dir_narrator, tools["narrator"], args.read)
     if not args.no_trafilatura:
         import trafilatura
 

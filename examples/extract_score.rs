@@ -20,7 +20,7 @@ use std::path::Path;
 use narrator::extract::ExtractOptions;
 
 /// narrator's text for every `NAME.html` in `input`, as `output/NAME.txt`.
-fn write_pages(input: &Path, output: &Path) -> std::io::Result<()> {
+fn write_pages(input: &Path, output: &Path, opts: &ExtractOptions) -> std::io::Result<()> {
     std::fs::create_dir_all(output)?;
     let mut count = 0;
     for entry in std::fs::read_dir(input)?.flatten() {
@@ -32,7 +32,7 @@ fn write_pages(input: &Path, output: &Path) -> std::io::Result<()> {
         else {
             continue;
         };
-        let text = score::narrator_text(&path, &ExtractOptions::default());
+        let text = score::narrator_text(&path, opts);
         std::fs::write(output.join(format!("{name}.txt")), text)?;
         count += 1;
     }
@@ -40,20 +40,50 @@ fn write_pages(input: &Path, output: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// `--read tables,code,captions`: what to read besides the running text.
+fn read_options(list: &str) -> Option<ExtractOptions> {
+    let mut opts = ExtractOptions::default();
+    for what in list.split(',').filter(|w| !w.is_empty()) {
+        match what {
+            "tables" => opts.read_tables = true,
+            "code" => opts.read_code = true,
+            "captions" => opts.read_captions = true,
+            _ => return None,
+        }
+    }
+    Some(opts)
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let dir = match args.as_slice() {
         [] => None,
         [flag, dir] if flag == "--dir" => Some(std::path::PathBuf::from(dir)),
-        [pages, input, out, output] if pages == "--pages" && out == "--out" => {
-            if let Err(e) = write_pages(Path::new(input), Path::new(output)) {
+        [pages, input, out, output, rest @ ..] if pages == "--pages" && out == "--out" => {
+            let opts = match rest {
+                [] => ExtractOptions::default(),
+                [flag, what] if flag == "--read" => match read_options(what) {
+                    Some(opts) => opts,
+                    None => {
+                        eprintln!("extract_score: --read takes tables,code,captions; got {what:?}");
+                        std::process::exit(2);
+                    }
+                },
+                _ => {
+                    eprintln!(
+                        "usage: extract_score --pages IN --out OUT [--read tables,code,captions]"
+                    );
+                    std::process::exit(2);
+                }
+            };
+            if let Err(e) = write_pages(Path::new(input), Path::new(output), &opts) {
                 eprintln!("extract_score: {e}");
                 std::process::exit(1);
             }
             return;
         }
         _ => {
-            eprintln!("usage: extract_score [--dir OUT | --pages IN --out OUT]");
+            eprintln!("usage: extract_score [--dir OUT | --pages IN --out OUT [--read tables,code,captions]]");
             std::process::exit(2);
         }
     };

@@ -898,3 +898,41 @@ fn a_table_of_sentences_is_read_but_not_a_table_of_figures() {
     assert!(all.contains("millions of apps is hard"), "{all}");
     assert!(!all.contains("$15,000"), "{all}");
 }
+
+#[test]
+fn a_table_of_phrases_is_read_even_in_a_figure_and_read_tables_reads_a_figured_table() {
+    // WordPress sets every table in `<figure class="wp-block-table">`. A grid of
+    // short phrases (pros and cons without full stops) reads like a list; a
+    // table of prices stays out by default, and `read_tables` reads it even
+    // inside its figure. The figure's caption stays out with captions.
+    let page = r#"<html><body><article>
+        <p>Agile is an iterative and adaptive way of building software in short cycles, with the customer close at hand.</p>
+        <figure class="wp-block-table"><table><tbody>
+        <tr><td>Pros</td><td>Cons</td></tr>
+        <tr><td>High adaptability to changing requirements</td><td>May lead to scope creep without clear boundaries</td></tr>
+        <tr><td>Frequent releases ensure continuous feedback</td><td>Requires significant customer involvement</td></tr>
+        <tr><td>Improves team collaboration and transparency</td><td>Not ideal for projects with strict deadlines</td></tr>
+        </tbody></table><figcaption>Table 1: agile at a glance</figcaption></figure>
+        <p>Prices for a team's licence vary widely with its size, as the figures in the next table show.</p>
+        <figure class="wp-block-table"><table><tbody>
+        <tr><td>Plan</td><td>Price</td><td>Seats</td></tr>
+        <tr><td>Basic</td><td>$5,000</td><td>6</td></tr><tr><td>Standard</td><td>$15,000</td><td>12</td></tr>
+        </tbody></table></figure>
+        </article></body></html>"#;
+    let article = extract_ok(&html(page), &ExtractOptions::default());
+    let all = texts(&article).join("\n");
+    assert!(
+        all.contains("Frequent releases ensure continuous feedback"),
+        "{all}"
+    );
+    assert!(all.contains("strict deadlines"), "{all}");
+    assert!(!all.contains("$15,000"), "{all}");
+    assert!(!all.contains("agile at a glance"), "{all}");
+    let tables = ExtractOptions {
+        read_tables: true,
+        ..ExtractOptions::default()
+    };
+    let all = texts(&extract_ok(&html(page), &tables)).join("\n");
+    assert!(all.contains("$15,000"), "{all}");
+    assert!(!all.contains("agile at a glance"), "{all}");
+}

@@ -880,7 +880,13 @@ impl SkipRules {
             "figcaption" => !self.opts.read_captions,
             // A figure is an image with its caption, unless it holds text of
             // its own: a quotation or paragraphs set as a figure.
-            "figure" => !self.opts.read_captions && !figure_holds_text(el),
+            // A table set in a figure (WordPress's table block) is a table:
+            // the table decides, and its caption stays out with captions.
+            "figure" => {
+                !self.opts.read_captions
+                    && !figure_holds_text(el)
+                    && el.select(&selector("table")).next().is_none()
+            }
             "pre" => !self.opts.read_code,
             // Inline code reads as part of its sentence; a multi-line block does not.
             "code" => !self.opts.read_code && el.text().any(|t| t.contains('\n')),
@@ -1044,30 +1050,57 @@ fn is_streamed_segment(e: &scraper::node::Element) -> bool {
     e.attr("hidden").is_some() && e.id().is_some_and(|id| id.starts_with("S:"))
 }
 
-/// A table whose cells are sentences (pros and cons side by side, a question
-/// and its answer): read like paragraphs, unlike a table of figures. Two thirds
-/// of its non-empty cells, and at least two, hold eight or more words ending
-/// in a full stop, question or exclamation mark.
+/// A table of words rather than figures, read like paragraphs: either its
+/// cells are sentences (pros and cons side by side, a question and its
+/// answer: two thirds of its non-empty cells, and at least two, hold eight or
+/// more words ending in a full stop, question or exclamation mark), or it is a
+/// grid of phrases (at least three rows of two or more cells, averaging three
+/// and a half words a cell, with hardly a digit: "Pros | Cons" lists, a
+/// comparison of methods, pests and the damage they do). Prices, scores and
+/// specifications stay out.
 fn is_prose_table(table: ElementRef<'_>) -> bool {
     let mut cells = 0usize;
+    let mut data_cells = 0usize;
     let mut sentences = 0usize;
-    for cell in table.select(&selector("td")) {
+    let mut words = 0usize;
+    let mut chars = 0usize;
+    let mut digits = 0usize;
+    for cell in table.select(&selector("td, th")) {
         let text = element_text(cell);
         let text = text.trim();
         if text.is_empty() {
             continue;
         }
         cells += 1;
-        let words = text.split_whitespace().count();
-        if words >= 8 && text.ends_with(['.', '!', '?', '…']) {
-            sentences += 1;
+        let n = text.split_whitespace().count();
+        words += n;
+        chars += text.chars().filter(|c| !c.is_whitespace()).count();
+        digits += text.chars().filter(char::is_ascii_digit).count();
+        if cell.value().name() == "td" {
+            data_cells += 1;
+            if n >= 8 && text.ends_with(['.', '!', '?', '…']) {
+                sentences += 1;
+            }
         }
         // Enough seen: a table of figures will not turn into prose.
         if cells >= 60 {
             break;
         }
     }
-    sentences >= 2 && sentences * 3 >= cells * 2
+    if sentences >= 2 && sentences * 3 >= data_cells * 2 {
+        return true;
+    }
+    let rows = table
+        .select(&selector("tr"))
+        .filter(|row| {
+            row.children()
+                .filter_map(ElementRef::wrap)
+                .filter(|c| matches!(c.value().name(), "td" | "th"))
+                .count()
+                >= 2
+        })
+        .count();
+    rows >= 3 && words * 2 >= cells * 7 && digits * 50 < chars.max(1)
 }
 
 /// A collapsed accordion or tab panel: hidden until its heading is clicked,
