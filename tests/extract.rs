@@ -936,3 +936,35 @@ fn a_table_of_phrases_is_read_even_in_a_figure_and_read_tables_reads_a_figured_t
     assert!(all.contains("$15,000"), "{all}");
     assert!(!all.contains("agile at a glance"), "{all}");
 }
+
+#[test]
+fn the_authors_bio_after_the_story_is_not_read() {
+    // A bio box closes many stories: the author's role, then "Jane Doe is a
+    // writer who…". It goes; the same words inside the story stay.
+    let page = |ending: &str| {
+        format!(
+            r#"<html><head><meta name="author" content="Jane Doe"></head><body><article>
+            <p>The city council voted on Tuesday to close the old market hall for repairs that will take most of next year.</p>
+            <p>Jane Doe is a stallholder there too, a reader wrote, and she fears the move will cost her the summer trade.</p>
+            <p>Traders will move to a car park across the river while the roof and the wiring are replaced.</p>
+            {ending}
+            </article></body></html>"#
+        )
+    };
+    let bio = page(
+        "<p>Contributing Writer</p>\
+         <p>Jane Doe is a writer and editor who covers city hall, markets and gardening for the paper.</p>",
+    );
+    let all = texts(&extract_ok(&html(&bio), &ExtractOptions::default())).join("\n");
+    assert!(!all.contains("covers city hall"), "{all}");
+    assert!(!all.contains("Contributing Writer"), "{all}");
+    assert!(all.contains("Jane Doe is a stallholder"), "{all}");
+    assert!(all.contains("car park across the river"), "{all}");
+    // A bio followed by more of the story is part of it.
+    let inside = page(
+        "<p>Jane Doe is a writer and editor who covers city hall, markets and gardening for the paper.</p>\
+         <p>The hall is expected to reopen in the spring, the council said in a statement on Tuesday.</p>",
+    );
+    let all = texts(&extract_ok(&html(&inside), &ExtractOptions::default())).join("\n");
+    assert!(all.contains("covers city hall"), "{all}");
+}

@@ -304,9 +304,34 @@ pub(crate) fn is_boilerplate(text: &str) -> bool {
         return true;
     }
     let chars = lower.chars().count();
+    if chars <= 3 * SHORT_BLOCK_CHARS && is_affiliate_disclosure(&lower) {
+        return true;
+    }
     (chars <= SHORT_BLOCK_CHARS && BOILERPLATE_FRAGMENTS.iter().any(|f| lower.contains(f)))
         || (chars <= 2 * SHORT_BLOCK_CHARS
             && BOILERPLATE_OPENINGS.iter().any(|o| bare.starts_with(o)))
+}
+
+/// The note that a page earns from its shopping links ("If you buy through
+/// our links, we may earn a commission at no extra cost to you."), told from
+/// a story about commissions by who earns: the site, in the first person or
+/// by "may".
+fn is_affiliate_disclosure(lower: &str) -> bool {
+    const EARNS: &[&str] = &[
+        "may earn",
+        "may receive",
+        "earn us",
+        "we earn",
+        "we'd earn",
+        "we\u{2019}d earn",
+        "i earn",
+        "may get a commission",
+    ];
+    const PAY: &[&str] = &["commission", "compensation"];
+    const HOW: &[&str] = &["link", "buy", "purchase", "click"];
+    EARNS.iter().any(|e| lower.contains(e))
+        && PAY.iter().any(|p| lower.contains(p))
+        && HOW.iter().any(|h| lower.contains(h))
 }
 
 /// Words that mark a trailing parenthesis as a photo credit.
@@ -502,6 +527,22 @@ mod tests {
         assert!(is_boilerplate("More from Transport"));
         assert!(is_boilerplate(
             "We may earn commission from links on this page, but we only recommend products we back."
+        ));
+        assert!(is_boilerplate(
+            "Every item on this page was chosen by an ELLE Decor editor. We may earn commission on \
+             some of the items you choose to buy."
+        ));
+        assert!(is_boilerplate(
+            "Just a quick heads up that we use some affiliate links to products we think you\u{2019}ll \
+             find useful. We\u{2019}d earn a commission should you choose to buy through them, never \
+             at any extra cost to yourself."
+        ));
+        assert!(!is_boilerplate(
+            "Affiliate programs: Streamers earn a commission when viewers buy games, gear, or \
+             software via affiliate links."
+        ));
+        assert!(!is_boilerplate(
+            "You must buy and sell ETF shares through a broker, who may charge commissions."
         ));
         assert!(!is_boilerplate("May 2025 was the wettest on record."));
         assert!(!is_boilerplate("It took 5 minutes to read the verdict."));

@@ -98,6 +98,7 @@ pub(crate) fn extract(text: &str, opts: &ExtractOptions) -> Article {
     }
     if let Some(byline) = &metadata.byline {
         blocks.retain(|b| !repeats_byline(&b.text, byline));
+        drop_author_bio(&mut blocks, byline);
     }
     // A heading with nothing after it titled furniture that was skipped (a
     // "Quick links" box after the story).
@@ -135,6 +136,70 @@ pub(crate) fn extract(text: &str, opts: &ExtractOptions) -> Article {
         language: metadata.language,
         blocks,
     }
+}
+
+/// The author's bio box after the story: trailing paragraphs that open with
+/// a byline name and say who they are ("Jane Doe is a writer and editor
+/// who…", "Jane Doe has covered…"), with the short lines of name or role
+/// ("Contributing Writer") set just before them.
+fn drop_author_bio(blocks: &mut Vec<Block>, byline: &str) {
+    let names: Vec<String> = byline
+        .split([',', '&', ';'])
+        .flat_map(|part| part.split(" and "))
+        .map(|name| name.trim().trim_start_matches("By ").trim().to_string())
+        .filter(|name| name.split_whitespace().count() >= 2)
+        .collect();
+    if names.is_empty() {
+        return;
+    }
+    let is_bio = |text: &str| {
+        names.iter().any(|name| {
+            text.strip_prefix(name.as_str()).is_some_and(|rest| {
+                const VERBS: &[&str] = &[
+                    " is ",
+                    " has ",
+                    " was ",
+                    " writes ",
+                    " covers ",
+                    " joined ",
+                    " reports ",
+                    " lives ",
+                    ", a ",
+                    ", an ",
+                    ", the ",
+                ];
+                VERBS.iter().any(|v| rest.starts_with(v))
+            })
+        })
+    };
+    let Some(last_bio) = blocks
+        .iter()
+        .rposition(|b| b.kind == BlockKind::Paragraph && is_bio(&b.text))
+    else {
+        return;
+    };
+    // Only a bio box that ends the story: after it, at most more bios and
+    // short lines.
+    let short = |b: &Block| b.text.split_whitespace().count() <= 6 && !b.text.ends_with('.');
+    if !blocks[last_bio + 1..]
+        .iter()
+        .all(|b| short(b) || is_bio(&b.text))
+    {
+        return;
+    }
+    let mut start = last_bio;
+    while start > 0 && (is_bio(&blocks[start - 1].text) || short(&blocks[start - 1])) {
+        start -= 1;
+    }
+    // Never the whole story.
+    if start == 0 {
+        return;
+    }
+    tracing::debug!(
+        "extract: dropping the author's bio at the end ({} block(s))",
+        blocks.len() - start
+    );
+    blocks.truncate(start);
 }
 
 /// A short line in the body that only restates the byline: "By Jane Doe |
