@@ -104,6 +104,14 @@ const BOILERPLATE_FRAGMENTS: &[&str] = &[
     "this article is exclusive to",
     "unlock this article",
     "follow us on",
+    "listen to this article",
+    "to read the rest of this",
+    "comments are closed",
+    "as a preferred source",
+    "as a trusted news source",
+    "table of contents show",
+    "table of contents hide",
+    "table of contents toggle",
 ];
 
 /// Openings of one-line links to other stories ("Read also: ...").
@@ -127,6 +135,9 @@ const BOILERPLATE_OPENINGS: &[&str] = &[
     "written by ",
     "posted by ",
     "reviewed by ",
+    "reviewed by:",
+    "edited by ",
+    "edited by:",
     "medically reviewed by ",
     "fact checked by ",
     "fact-checked by ",
@@ -304,7 +315,7 @@ pub(crate) fn is_boilerplate(text: &str) -> bool {
         return true;
     }
     let chars = lower.chars().count();
-    if chars <= 3 * SHORT_BLOCK_CHARS && is_affiliate_disclosure(&lower) {
+    if chars <= 3 * SHORT_BLOCK_CHARS && (is_affiliate_disclosure(&lower) || is_disclaimer(bare)) {
         return true;
     }
     (chars <= SHORT_BLOCK_CHARS && BOILERPLATE_FRAGMENTS.iter().any(|f| lower.contains(f)))
@@ -332,6 +343,14 @@ fn is_affiliate_disclosure(lower: &str) -> bool {
     EARNS.iter().any(|e| lower.contains(e))
         && PAY.iter().any(|p| lower.contains(p))
         && HOW.iter().any(|h| lower.contains(h))
+}
+
+/// A site's standing disclaimer: "Disclaimer: This article is for
+/// information only…", "The views expressed … do not necessarily reflect
+/// those of …".
+fn is_disclaimer(bare: &str) -> bool {
+    bare.starts_with("disclaimer:")
+        || (bare.contains("views expressed") && bare.contains("do not necessarily reflect"))
 }
 
 /// Words that mark a trailing parenthesis as a photo credit.
@@ -543,6 +562,26 @@ mod tests {
         ));
         assert!(!is_boilerplate(
             "You must buy and sell ETF shares through a broker, who may charge commissions."
+        ));
+        assert!(is_boilerplate("Reviewed by: Brian Stormont, CFP®"));
+        assert!(is_boilerplate("Edited by: Kristina Zagame"));
+        assert!(is_boilerplate(
+            "Listen to this article in summarized format"
+        ));
+        assert!(is_boilerplate(
+            "To read the rest of this story subscribe to STAT+."
+        ));
+        assert!(is_boilerplate("Add as a preferred source on Google"));
+        assert!(is_boilerplate(
+            "Disclaimer: This article is intended for educational and informational purposes \
+             only and is not a substitute for medical advice."
+        ));
+        assert!(is_boilerplate(
+            "The views expressed by the authors of this blog are their own and do not \
+             necessarily reflect the views of APNIC."
+        ));
+        assert!(!is_boilerplate(
+            "The minister said the views expressed in the report were a starting point."
         ));
         assert!(!is_boilerplate("May 2025 was the wettest on record."));
         assert!(!is_boilerplate("It took 5 minutes to read the verdict."));
