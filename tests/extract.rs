@@ -968,3 +968,25 @@ fn the_authors_bio_after_the_story_is_not_read() {
     let all = texts(&extract_ok(&html(&inside), &ExtractOptions::default())).join("\n");
     assert!(all.contains("covers city hall"), "{all}");
 }
+
+#[test]
+fn a_pull_quote_that_repeats_the_story_is_skipped_but_a_unique_one_is_read() {
+    // Pull quotes repeat a line of the story in large type: read once. A block
+    // styled as a pull quote whose words are nowhere else (a customer's
+    // testimonial) is the story's own text.
+    let page = r#"<html><body><article>
+        <p>Cleaning firms grew fast last year, and owners say the hardest part is finding staff who stay for more than a season.</p>
+        <aside class="pull-quote">The hardest part is finding staff who stay for more than a season.</aside>
+        <p>Several owners said that referrals from clients still bring in most of their new work, ahead of any advertising.</p>
+        <section class="wp-block-acme-pullquote-testimonial"><blockquote><p>Join local networking groups. They are very low cost per month and that is how people hear your name.</p></blockquote></section>
+        <p>Prices rose by about five percent on average, according to the survey of more than four hundred firms.</p>
+        </article></body></html>"#;
+    let article = extract_ok(&html(page), &ExtractOptions::default());
+    let all = texts(&article).join("\n");
+    assert_eq!(
+        all.matches("finding staff who stay").count(),
+        1,
+        "the pull quote was read again: {all}"
+    );
+    assert!(all.contains("Join local networking groups"), "{all}");
+}

@@ -1,7 +1,7 @@
 //! HTML → article blocks: find the container that holds the story, then walk
 //! it in document order, skipping site furniture.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
 
 use scraper::{ElementRef, Html, Node, Selector};
@@ -777,6 +777,9 @@ struct SkipRules {
     /// Furniture verdicts already weighed, by [`node_key`]: weighing walks
     /// the element's subtree, and the scorer asks about every ancestor.
     furniture_skipped: RefCell<HashMap<usize, bool>>,
+    /// The page's words, lower-cased and space-separated (outside scripts
+    /// and styles), made when a pull quote first asks whether it repeats.
+    page_words: OnceCell<String>,
 }
 
 impl SkipRules {
@@ -790,6 +793,7 @@ impl SkipRules {
             link_stats: link_stats(doc.root_element()),
             page_chars: 0,
             furniture_skipped: RefCell::new(HashMap::new()),
+            page_words: OnceCell::new(),
         };
         rules.page_chars = rules.paragraph_chars(doc.root_element(), Strictness::Structural);
         rules.framework_stems = rules.framework_stems(doc);
@@ -1006,7 +1010,9 @@ impl SkipRules {
         let names = normalize_name(&names);
         let furniture = (!self.opts.read_captions && has_word(&names, "caption"))
             || heads_related_links(el, self)
-            || (is_furniture_name(&names) && !is_heading_anchor(name, &names))
+            || (is_furniture_name(&names)
+                && !is_heading_anchor(name, &names)
+                && !self.is_unique_pull_quote(el, &names))
             || (matches!(name, "ul" | "ol") && is_link_list(el, self.links(el)))
             || (matches!(name, "div" | "section") && is_link_block(self.links(el)))
             || (name == "p" && is_link_line(self.links(el)))
@@ -1016,6 +1022,43 @@ impl SkipRules {
         } else {
             Verdict::Keep
         }
+    }
+
+    /// A pull quote repeats a line of the story in large type and is not
+    /// read twice; a "pull quote" whose words appear nowhere else on the page
+    /// (a customer's testimonial set that way) is the story's own text.
+    fn is_unique_pull_quote(&self, el: ElementRef<'_>, names: &str) -> bool {
+        if !(has_word(names, "pull-quote") || has_word(names, "pullquote")) {
+            return false;
+        }
+        let others = names.replace("pull-quote", " ").replace("pullquote", " ");
+        if is_furniture_name(&others) {
+            return false;
+        }
+        let quote = words_of(el.text());
+        let quote: Vec<&str> = quote.split(' ').filter(|w| !w.is_empty()).collect();
+        const WINDOW: usize = 6;
+        if quote.len() < WINDOW {
+            return false;
+        }
+        let page = self.page_words.get_or_init(|| {
+            let root = el
+                .ancestors()
+                .filter_map(ElementRef::wrap)
+                .last()
+                .unwrap_or(el);
+            let texts = root.descendants().filter_map(|n| {
+                let text = n.value().as_text()?;
+                let parent = n.parent().and_then(ElementRef::wrap)?;
+                (!matches!(parent.value().name(), "script" | "style")).then_some(&**text)
+            });
+            format!(" {} ", words_of(texts))
+        });
+        let middle = quote.len().saturating_sub(WINDOW) / 2;
+        [0, middle].iter().all(|&at| {
+            let window = format!(" {} ", quote[at..at + WINDOW].join(" "));
+            page.matches(&window).count() < 2
+        })
     }
 
     /// Characters of paragraph text under `root` that would be read.
@@ -1416,6 +1459,25 @@ fn has_word(names: &str, word: &str) -> bool {
         is_word_boundary(before)
             && (is_word_boundary(next) || (next == Some('s') && is_word_boundary(after.next())))
     })
+}
+
+/// The words of `texts`, lower-cased, separated by single spaces: runs of
+/// letters and digits only, so punctuation and markup splits do not matter.
+fn words_of<'a>(texts: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for text in texts {
+        for c in text.chars() {
+            if c.is_alphanumeric() {
+                out.extend(c.to_lowercase());
+            } else if !out.ends_with(' ') {
+                out.push(' ');
+            }
+        }
+        if !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    out.trim().to_string()
 }
 
 /// Some word in `names` starts with `prefix`.
