@@ -52,6 +52,8 @@ const FIXED: &[(&str, &str, bool)] = &[
     ("Corp", "Corporation", false),
     ("Co", "Company", false),
     ("Bros", "Brothers", false),
+    ("temp", "temperature", false),
+    ("Temp", "Temperature", false),
     ("Ave", "Avenue", false),
     ("Blvd", "Boulevard", false),
     ("Rd", "Road", false),
@@ -425,6 +427,24 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             return Some(Match::new(i + 3, format!("{p} on {p}"), Class::Cardinal));
         }
     }
+    // "a PhD", "two PhDs": the degree's letters.
+    if matches!(w, "PhD" | "PhDs") && !matches!(cx.kind(i + 1), Some(Kind::Word | Kind::Digits)) {
+        let said = if w == "PhD" { "P H D" } else { "P H Ds" };
+        return Some(Match::new(i + 1, said.to_string(), Class::Cardinal));
+    }
+    // "Ph.D.", which may end its sentence ("earned his Ph.D. Then").
+    if w == "Ph"
+        && cx.is_punct(i + 1, '.')
+        && cx.word(i + 2) == Some("D")
+        && cx.is_punct(i + 3, '.')
+    {
+        let end = if cx.sentence_period(i + 4) == "." {
+            i + 3
+        } else {
+            i + 4
+        };
+        return Some(Match::new(end, "P H D".to_string(), Class::Cardinal));
+    }
     // i.e., e.g., a.k.a.
     for (letters, spoken) in DOTTED {
         let mut j = i;
@@ -613,7 +633,14 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let &(_, spoken, title) = fixed(w)?;
     // Titles also without a period in British style ("Mr Smith"), company suffixes
     // after a name ("Iliffe Books ltd"); the rest need one.
-    let optional = PERIOD_OPTIONAL.contains(&w);
+    // "3rd Ave bus", "Park Ave and": a street suffix after an ordinal or a name
+    // also without its period (not "Ave Maria").
+    let street_suffix = matches!(w, "Ave" | "Blvd" | "Rd")
+        && (ordinal_ends_before(cx, i)
+            || (cx.prev_word(i).is_some_and(capitalized)
+                && !i.checked_sub(2).is_some_and(|p| starts_sentence(cx, p))))
+        && cx.next_word(i + 1).is_none_or(|n| !capitalized(n));
+    let optional = PERIOD_OPTIONAL.contains(&w) || street_suffix;
     let end = after_period(cx, i, optional)?;
     if end == i + 1
         && matches!(

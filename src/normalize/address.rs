@@ -172,6 +172,7 @@ const NUMBERED: &[(&str, &str)] = &[
     ("Hwy", "Highway"),
     ("Route", "Route"),
     ("Rte", "Route"),
+    ("Rt", "Route"),
     ("Interstate", "Interstate"),
     ("Room", "Room"),
     ("Rm", "Room"),
@@ -425,7 +426,15 @@ pub(crate) fn match_party_state(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         cx.is_punct(p, '(')
             || (cx.is_space(p) && p.checked_sub(1).is_some_and(|q| cx.is_punct(q, ',')))
     });
-    if !opened || !cx.is_punct(i + 1, '-') {
+    if !opened {
+        return None;
+    }
+    // "Gov. Abbott (R)", "Sen. Ron Wyden (D)": the party alone, after a titled name.
+    if cx.is_punct(i + 1, ')') && i >= 2 && cx.is_punct(i - 1, '(') && titled_name_before(cx, i - 1)
+    {
+        return Some(Match::new(i + 1, party.to_string(), Class::Cardinal));
+    }
+    if !cx.is_punct(i + 1, '-') {
         return None;
     }
     let (state, end) = state_at(cx, i + 2)?;
@@ -438,6 +447,61 @@ pub(crate) fn match_party_state(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         format!("{party} of {state}"),
         Class::Cardinal,
     ))
+}
+
+/// Whether the "(" at `open` follows a capitalized name with an office before it:
+/// "Gov. Abbott (", "Sen. Ron Wyden (", "Representative Jane Doe (".
+fn titled_name_before(cx: &Ctx<'_>, open: usize) -> bool {
+    const OFFICES: &[&str] = &[
+        "Sen",
+        "Senator",
+        "Rep",
+        "Representative",
+        "Gov",
+        "Governor",
+        "Del",
+        "Delegate",
+        "Mayor",
+        "Assemblyman",
+        "Assemblywoman",
+        "Assemblymember",
+        "Councilman",
+        "Councilwoman",
+        "Congressman",
+        "Congresswoman",
+        "Speaker",
+        "Leader",
+    ];
+    let Some(mut k) = open.checked_sub(1).filter(|&p| cx.is_space(p)) else {
+        return false;
+    };
+    // Up to three capitalized words of the name, back to the office.
+    for _ in 0..4 {
+        let Some(w) = k.checked_sub(1).and_then(|p| cx.word(p)) else {
+            return false;
+        };
+        if OFFICES.contains(&w) {
+            return true;
+        }
+        if !capitalized(w) {
+            return false;
+        }
+        let Some(before) = k.checked_sub(2) else {
+            return false;
+        };
+        // "Gov. Abbott": step over the title's period.
+        k = if cx.is_punct(before, '.') {
+            match before.checked_sub(1) {
+                Some(t) if cx.word(t).is_some_and(|t| OFFICES.contains(&t)) => return true,
+                _ => return false,
+            }
+        } else if cx.is_space(before) {
+            before
+        } else {
+            return false;
+        };
+    }
+    false
 }
 
 pub(crate) fn match_state(cx: &Ctx<'_>, i: usize) -> Option<Match> {

@@ -543,6 +543,15 @@ fn spaced_temperature(cx: &Ctx<'_>, start: usize, end: usize) -> Option<&'static
                     break;
                 }
             }
+            // "The temp. hit 104 F": an abbreviation's period is no sentence end.
+            Some(t)
+                if t.text == "."
+                    && k.checked_sub(1)
+                        .and_then(|p| cx.word(p))
+                        .is_some_and(|w| matches!(w.to_lowercase().as_str(), "temp" | "temps")) =>
+            {
+                return Some(scale);
+            }
             Some(t) if matches!(t.text, "." | "!" | "?" | "\n" | ";") => break,
             _ => {}
         }

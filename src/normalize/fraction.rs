@@ -52,6 +52,15 @@ pub(crate) fn match_slash_pair(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         return None;
     }
     let (x, y): (u32, u32) = (a.parse().ok()?, b.parse().ok()?);
+    // "BP was 120/80", "blood pressure of 140/90": systolic over diastolic.
+    if (60..=260).contains(&x) && (30..=160).contains(&y) && x > y && pressure_before(cx, i) {
+        let spoken = format!(
+            "{} over {}",
+            super::address::house_number(a)?,
+            read_int(b, false)
+        );
+        return Some(Match::new(end, spoken, Class::Cardinal));
+    }
     // "rated it 6/10", "a score of 87/100": a mark out of a whole.
     if matches!(y, 5 | 10 | 20 | 100)
         && x <= y
@@ -96,6 +105,22 @@ pub(crate) fn match_slash_pair(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         }
     }
     Some(Match::new(end, spoken, Class::Cardinal))
+}
+
+/// Whether "BP" or "pressure" comes up to three words before token `i` ("BP was",
+/// "blood pressure of", "pressure at").
+fn pressure_before(cx: &Ctx<'_>, i: usize) -> bool {
+    let mut k = i;
+    for _ in 0..3 {
+        let Some(w) = cx.prev_word(k) else {
+            return false;
+        };
+        if matches!(w, "BP" | "bp") || w.eq_ignore_ascii_case("pressure") {
+            return true;
+        }
+        k -= 2;
+    }
+    false
 }
 
 /// Whether a word of marking comes up to three words before token `i` ("rated it",

@@ -145,6 +145,8 @@ const UNITS: &[Unit] = &[
     // Speed.
     ci("mph", "mile per hour", "miles per hour"),
     ci("kph", "kilometer per hour", "kilometers per hour"),
+    ci("mpg", "mile per gallon", "miles per gallon"),
+    u("wpm", "word per minute", "words per minute"),
     u("kmh", "kilometer per hour", "kilometers per hour"),
     u("kn", "knot", "knots"),
     // Energy and power.
@@ -177,6 +179,9 @@ const UNITS: &[Unit] = &[
     u("ms", "millisecond", "milliseconds"),
     u("sec", "second", "seconds"),
     u("min", "minute", "minutes"),
+    u("mins", "minutes", "minutes"),
+    u("mo", "month", "months"),
+    u("mos", "months", "months"),
     u("hr", "hour", "hours"),
     u("hrs", "hours", "hours"),
     u("yr", "year", "years"),
@@ -195,6 +200,7 @@ const UNITS: &[Unit] = &[
     u("pts", "points", "points"),
     u("mln", "million", "million"),
     u("bln", "billion", "billion"),
+    u("bn", "billion", "billion"),
     u("trln", "trillion", "trillion"),
     u("mSv", "millisievert", "millisieverts"),
     // Currencies written after the amount ("5 EUR"), and pence ("50p").
@@ -454,27 +460,21 @@ pub(crate) fn unit_after(cx: &Ctx<'_>, j: usize, one: bool) -> Option<(String, u
         _ => return None,
     };
     let w = cx.word(k)?;
-    // "sq mi", "sq km", "sq ft".
-    if matches!(w, "sq" | "square") && cx.is_space(k + 1) {
-        let u = cx.word(k + 2).and_then(|w| find_unit(w, false))?;
-        if !u.length || !unit_ends(cx, k + 3) {
-            return None;
-        }
-        let name = if one || join == Join::Hyphen {
-            u.one
-        } else {
-            u.many
-        };
-        return Some((format!("square {name}"), k + 3));
+    // "sq mi", "sq km", "sq ft", "sq. ft.".
+    if let Some((name, end)) = square_unit(cx, k, one || join == Join::Hyphen) {
+        return Some((name, end));
     }
     // "10 in. of snow": spaced "in" is the inch only with its period, the sentence
     // going on in lower case after it.
+    // So is "in." ending a sentence after a word of size ("3 in. by 5 in.", "The
+    // TV is 65 in."); "the 3 who came in." is not.
     let dotted_inch = w == "in"
         && cx.is_punct(k + 1, '.')
-        && cx.is_space(k + 2)
-        && cx
-            .word(k + 3)
-            .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_lowercase()));
+        && ((cx.is_space(k + 2)
+            && cx
+                .word(k + 3)
+                .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_lowercase())))
+            || (cx.sentence_period(k + 2) == "." && size_word_before(cx, number_start(cx, j))));
     let u = find_unit(w, join == Join::Glued || dotted_inch)?;
     let mut end = k + 1;
     let mut prefix = "";
@@ -536,6 +536,10 @@ pub(crate) fn unit_after(cx: &Ctx<'_>, j: usize, one: bool) -> Option<(String, u
                 | "oz"
                 | "hr"
                 | "hrs"
+                | "min"
+                | "mins"
+                | "mo"
+                | "mos"
                 | "sec"
                 | "secs"
                 | "tbsp"
@@ -570,9 +574,9 @@ pub(crate) fn unit_after(cx: &Ctx<'_>, j: usize, one: bool) -> Option<(String, u
     Some((spoken, end))
 }
 
-/// Whether the number ending just before token `j` follows "a" or "an" ("a 5 kg
-/// bag", "an 8 mm film"): a measure counted once is an adjective.
-fn after_article(cx: &Ctx<'_>, j: usize) -> bool {
+/// Where the number ending just before token `j` starts (its digits, decimal
+/// points and thousands commas).
+fn number_start(cx: &Ctx<'_>, j: usize) -> usize {
     let mut s = j;
     while let Some(p) = s.checked_sub(1) {
         let part = cx.digits(p).is_some()
@@ -583,7 +587,71 @@ fn after_article(cx: &Ctx<'_>, j: usize) -> bool {
         }
         s = p;
     }
+    s
+}
+
+/// Whether the number ending just before token `j` follows "a" or "an" ("a 5 kg
+/// bag", "an 8 mm film"): a measure counted once is an adjective.
+fn after_article(cx: &Ctx<'_>, j: usize) -> bool {
+    let s = number_start(cx, j);
     s < j && cx.after_article(s)
+}
+
+/// Whether a word that gives a size comes just before the number at `start`
+/// ("by 5 in.", "is 65 in.", "measures 3 in.").
+fn size_word_before(cx: &Ctx<'_>, start: usize) -> bool {
+    cx.prev_word(start).is_some_and(|w| {
+        matches!(
+            w.to_ascii_lowercase().as_str(),
+            "by" | "x"
+                | "is"
+                | "are"
+                | "was"
+                | "measures"
+                | "measuring"
+                | "measured"
+                | "about"
+                | "nearly"
+                | "almost"
+                | "roughly"
+                | "just"
+                | "stands"
+        )
+    })
+}
+
+/// "sq mi", "sq km", "sq ft", "sq. ft.": a square unit of length starting at
+/// token `k`, and the index past it. Its own final period is taken when the
+/// sentence goes on ("per sq. ft. is").
+pub(crate) fn square_unit(cx: &Ctx<'_>, k: usize, one: bool) -> Option<(String, usize)> {
+    let w = cx.word(k)?;
+    if !matches!(w, "sq" | "square") {
+        return None;
+    }
+    let mut at = k + 1;
+    if w == "sq" && cx.is_punct(at, '.') {
+        at += 1;
+    }
+    if !cx.is_space(at) {
+        return None;
+    }
+    let u = cx.word(at + 1).and_then(|w| find_unit(w, false))?;
+    let mut end = at + 2;
+    if u.abbr.len() <= 2
+        && cx.is_punct(end, '.')
+        && cx.is_space(end + 1)
+        && (cx.digits(end + 2).is_some()
+            || cx
+                .word(end + 2)
+                .is_some_and(|n| n.starts_with(char::is_lowercase)))
+    {
+        end += 1;
+    }
+    if !u.length || !unit_ends(cx, end) {
+        return None;
+    }
+    let name = if one { u.one } else { u.many };
+    Some((format!("square {name}"), end))
 }
 
 /// Whether a lower-case word that a measure can describe follows the unit ending at
@@ -725,7 +793,21 @@ pub(crate) fn after_number(cx: &Ctx<'_>, end: usize, one: bool) -> Option<(Strin
         return Some((format!(" {scale}"), e));
     }
     if let Some(t) = unit_tail(cx, end, one) {
-        return Some(hours_and_minutes(cx, end, t));
+        let (mut said, mut e) = hours_and_minutes(cx, end, t);
+        // "12 ft x 10 ft": a dimension of two measures.
+        if cx.is_space(e)
+            && (cx.word(e + 1) == Some("x") || cx.is_punct(e + 1, '×'))
+            && cx.is_space(e + 2)
+            && cx.digits(e + 3).is_some()
+        {
+            if let Some(lit) = parse_number(cx, e + 3) {
+                if let Some((u, e2)) = unit_tail(cx, lit.end, false) {
+                    said = format!("{said} by {}{u}", read_number(&lit));
+                    e = e2;
+                }
+            }
+        }
+        return Some((said, e));
     }
     if cx.is_space(end) {
         if let Some(s) = cx.word(end + 1).filter(|w| SCALES.contains(w)) {
@@ -767,6 +849,68 @@ pub(crate) fn after_number(cx: &Ctx<'_>, end: usize, one: bool) -> Option<(Strin
         return Some((" times".to_string(), by_at + 1));
     }
     None
+}
+
+/// "per sq. ft.", "per kg", "per hr" without a number before: "per" and a unit
+/// of two letters or more, read in the singular.
+pub(crate) fn match_per_unit(cx: &Ctx<'_>, i: usize) -> Option<super::Match> {
+    if cx.word(i)? != "per" || !cx.is_space(i + 1) {
+        return None;
+    }
+    let k = i + 2;
+    if let Some((name, end)) = square_unit(cx, k, true) {
+        return Some(super::Match::new(
+            end,
+            format!("per {name}"),
+            super::Class::Cardinal,
+        ));
+    }
+    let w = cx.word(k)?;
+    let u = find_unit(w, false).filter(|u| u.abbr.chars().count() >= 2 && u.abbr != "in")?;
+    let mut end = k + 1;
+    if !unit_ends(cx, end) {
+        return None;
+    }
+    // Its own period when the sentence goes on ("per lb. of beef").
+    if cx.is_punct(end, '.')
+        && cx.is_space(end + 1)
+        && cx
+            .word(end + 2)
+            .is_some_and(|n| n.starts_with(char::is_lowercase))
+    {
+        end += 1;
+    }
+    Some(super::Match::new(
+        end,
+        format!("per {}", u.one),
+        super::Class::Cardinal,
+    ))
+}
+
+/// "101.5 FM", "98.7 FM": a station's frequency, read as stations say it ("one oh
+/// one point five F M").
+pub(crate) fn match_radio_frequency(cx: &Ctx<'_>, i: usize) -> Option<super::Match> {
+    let whole = cx.digits(i)?;
+    if cx.glued_before(i) || !cx.is_punct(i + 1, '.') {
+        return None;
+    }
+    let tenth = cx.digits(i + 2).filter(|d| d.len() == 1)?;
+    if !cx.is_space(i + 3)
+        || cx.word(i + 4) != Some("FM")
+        || matches!(cx.kind(i + 5), Some(Kind::Word | Kind::Digits))
+    {
+        return None;
+    }
+    let v: u32 = whole.parse().ok()?;
+    if !(87..=108).contains(&v) {
+        return None;
+    }
+    let said = format!(
+        "{} point {} F M",
+        super::address::house_number(whole)?,
+        super::words::digit_word(tenth.parse().ok()?)
+    );
+    Some(super::Match::new(i + 5, said, super::Class::Cardinal))
 }
 
 #[cfg(test)]

@@ -117,7 +117,7 @@ pub(crate) struct Match {
 }
 
 impl Match {
-    fn new(end: usize, spoken: String, class: Class) -> Self {
+    pub(crate) fn new(end: usize, spoken: String, class: Class) -> Self {
         Match {
             end,
             spoken,
@@ -261,11 +261,13 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let tok = cx.tok(i)?;
     match tok.kind {
         Kind::Digits => address::match_address(cx, i)
+            .or_else(|| measure::match_radio_frequency(cx, i))
             .or_else(|| initialism::match_maker_model(cx, i))
             .or_else(|| telephone::match_telephone(cx, i))
             .or_else(|| telephone::match_card_digits(cx, i))
             .or_else(|| year::match_era(cx, i))
             .or_else(|| year::match_quarter(cx, i))
+            .or_else(|| year::match_fiscal_year(cx, i))
             .or_else(|| date::match_numeric(cx, i))
             .or_else(|| date::match_preposition_date(cx, i))
             .or_else(|| date::match_day_month(cx, i))
@@ -281,6 +283,7 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         Kind::Word => electronic::match_electronic(cx, i)
             .or_else(|| telephone::match_isbn(cx, i))
             .or_else(|| year::match_quarter(cx, i))
+            .or_else(|| year::match_fiscal_year(cx, i))
             .or_else(|| date::match_month_first(cx, i))
             .or_else(|| date::match_weekday_date(cx, i))
             .or_else(|| money::match_money(cx, i))
@@ -289,6 +292,7 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             .or_else(|| address::match_street_quadrant(cx, i))
             .or_else(|| address::match_numbered(cx, i))
             .or_else(|| address::match_party_state(cx, i))
+            .or_else(|| measure::match_per_unit(cx, i))
             .or_else(|| abbrev::match_abbrev(cx, i))
             .or_else(|| address::match_state(cx, i))
             .or_else(|| roman::match_roman(cx, i))
@@ -302,6 +306,7 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             .or_else(|| money::match_money(cx, i))
             .or_else(|| cardinal::match_number_sign(cx, i))
             .or_else(|| year::match_decade(cx, i))
+            .or_else(|| year::match_short_year(cx, i))
             .or_else(|| cardinal::match_cardinal(cx, i))
             .or_else(|| fraction::match_vulgar(cx, i))
             .or_else(|| symbol::match_symbol(cx, i)),

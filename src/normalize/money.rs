@@ -368,6 +368,17 @@ fn scale_at(cx: &Ctx<'_>, end: usize) -> Option<(&'static str, usize)> {
     }
     let w = cx.next_word(end)?;
     if let Some(found) = SCALE_WORDS.iter().find(|s| s.eq_ignore_ascii_case(w)) {
+        // "₹1.5 lakh crore", "Rs 10 thousand crore": Indian scales in compound.
+        if cx
+            .next_word(end + 2)
+            .is_some_and(|n| n.eq_ignore_ascii_case("crore"))
+        {
+            match *found {
+                "lakh" => return Some(("lakh crore", end + 4)),
+                "thousand" => return Some(("thousand crore", end + 4)),
+                _ => {}
+            }
+        }
         return Some((found, end + 2));
     }
     // "¥30 b", "$5 bn.": a spaced abbreviation ends the phrase.

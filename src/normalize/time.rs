@@ -162,19 +162,36 @@ pub(crate) fn match_ratio(cx: &Ctx<'_>, i: usize) -> Option<Match> {
 /// before a time zone, said as on air ("oh nine hundred G M T", "fourteen thirty").
 pub(crate) fn match_wire_time(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let d = cx.digits(i).filter(|d| d.len() == 4)?;
-    if cx.glued_before(i) || !cx.is_space(i + 1) {
+    if cx.glued_before(i) {
         return None;
     }
     let (h, m): (u32, u32) = (d[..2].parse().ok()?, d[2..].parse().ok()?);
     if h > 23 || m > 59 {
         return None;
     }
-    let zone = cx.word(i + 2)?;
-    if !matches!(
-        zone,
-        "GMT" | "UTC" | "BST" | "CET" | "CEST" | "EST" | "EDT" | "ET" | "Z"
-    ) || matches!(cx.kind(i + 3), Some(Kind::Word | Kind::Digits))
-    {
+    let zone = cx.word(i + 2);
+    let zoned = zone.is_some_and(|z| {
+        matches!(
+            z,
+            "GMT" | "UTC" | "BST" | "CET" | "CEST" | "EST" | "EDT" | "ET" | "Z"
+        )
+    }) && !matches!(cx.kind(i + 3), Some(Kind::Word | Kind::Digits));
+    // "departs at 0600", "until 1430 hours": a 24-hour time after a preposition of
+    // time, with a leading zero or "hours" after it.
+    let at_time = cx.prev_word(i).is_some_and(|w| {
+        matches!(
+            w.to_ascii_lowercase().as_str(),
+            "at" | "by" | "until" | "till" | "from" | "since" | "before" | "after"
+        )
+    });
+    let hours = cx.is_space(i + 1)
+        && zone == Some("hours")
+        && !matches!(cx.kind(i + 3), Some(Kind::Word | Kind::Digits));
+    let zoned = zoned && cx.is_space(i + 1);
+    let glued_after = matches!(cx.kind(i + 1), Some(Kind::Word | Kind::Digits))
+        || (matches!(cx.punct(i + 1), Some('.' | ',' | ':' | '/')) && cx.digits(i + 2).is_some());
+    let stands_alone = !glued_after;
+    if !zoned && !(at_time && stands_alone && (hours || d.starts_with('0'))) {
         return None;
     }
     let hour = if h == 0 {
@@ -189,7 +206,14 @@ pub(crate) fn match_wire_time(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         1..=9 => format!("{hour} oh {}", super::words::digit_word(m)),
         _ => format!("{hour} {}", under_100(m)),
     };
-    let (zone_said, end) = zone_at(cx, i + 1).unwrap_or_else(|| (zone.to_string(), i + 3));
+    if !zoned {
+        if hours {
+            return Some(Match::new(i + 3, format!("{said} hours"), Class::Time));
+        }
+        return Some(Match::new(i + 1, said, Class::Time));
+    }
+    let (zone_said, end) =
+        zone_at(cx, i + 1).unwrap_or_else(|| (zone.unwrap_or_default().to_string(), i + 3));
     Some(Match::new(end, format!("{said} {zone_said}"), Class::Time))
 }
 

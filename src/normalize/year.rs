@@ -485,6 +485,63 @@ pub(crate) fn match_era(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     Some(Match::new(end, format!("{number} {era}"), Class::Year))
 }
 
+/// "FY2024", "FY 2025", "FY24": a fiscal year, "fiscal year twenty twenty-four",
+/// "fiscal twenty-four".
+pub(crate) fn match_fiscal_year(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    if cx.word(i)? != "FY"
+        || i.checked_sub(1)
+            .is_some_and(|p| matches!(cx.kind(p), Some(Kind::Word | Kind::Digits)))
+    {
+        return None;
+    }
+    let at = if cx.is_space(i + 1) { i + 2 } else { i + 1 };
+    let d = cx.digits(at)?;
+    if matches!(cx.kind(at + 1), Some(Kind::Word | Kind::Digits))
+        || (cx.is_punct(at + 1, '.') && cx.digits(at + 2).is_some())
+    {
+        return None;
+    }
+    let v: u32 = d.parse().ok()?;
+    let spoken = match d.len() {
+        4 if (1900..=2099).contains(&v) => format!("fiscal year {}", year_words(v)),
+        2 => format!("fiscal {}", year_tail(v)),
+        _ => return None,
+    };
+    Some(Match {
+        value: (d.len() == 4).then_some(v),
+        ..Match::new(at + 1, spoken, Class::Year)
+    })
+}
+
+/// "in '91", "the Class of '24", "since ’08": a year cut to two digits after an
+/// apostrophe, read without it ("ninety-one", "oh eight").
+pub(crate) fn match_short_year(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    if !cx.punct(i).is_some_and(is_apostrophe) || cx.glued_before(i) {
+        return None;
+    }
+    let d = cx.digits(i + 1).filter(|d| d.len() == 2)?;
+    // Not "'91'" (a quoted number), "'91-'92" is fine, "'24s" is not a year.
+    if matches!(cx.kind(i + 2), Some(Kind::Word | Kind::Digits))
+        || cx.punct(i + 2).is_some_and(is_apostrophe)
+        || (matches!(cx.punct(i + 2), Some('.' | ',' | ':' | '/')) && cx.digits(i + 3).is_some())
+    {
+        return None;
+    }
+    // After a word, as a year is ("in '91", "Class of '24", "Sept. '01"), not
+    // opening a quotation at the start of a line.
+    let prev = i.checked_sub(1)?;
+    let before = prev.checked_sub(1)?;
+    let range_end = cx.punct(prev).is_some_and(super::is_dash) && cx.digits(before).is_some();
+    if !range_end && !(cx.is_space(prev) && (cx.word(before).is_some() || cx.is_punct(before, '.')))
+    {
+        return None;
+    }
+    let v: u32 = d.parse().ok()?;
+    let mut m = Match::new(i + 2, year_tail(v), Class::Year);
+    m.value = Some(if v <= 30 { 2000 + v } else { 1900 + v });
+    Some(m)
+}
+
 #[cfg(test)]
 mod tests {
     use crate::normalize::{normalize, NormalizeOptions};
