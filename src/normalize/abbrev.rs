@@ -165,6 +165,7 @@ const NUMBER_REF_WORDS: &[(&str, &str, &str)] = &[
     ("sec", "section", "sections"),
     ("para", "paragraph", "paragraphs"),
     ("bldg", "building", "buildings"),
+    ("cat", "category", "categories"),
     ("ps", "psalm", "psalms"),
     ("eq", "equation", "equations"),
     ("eqs", "equations", "equations"),
@@ -427,6 +428,43 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             return Some(Match::new(i + 3, format!("{p} on {p}"), Class::Cardinal));
         }
     }
+    // "the OR nurse", "rushed to the OR": the operating room, not the word "or".
+    if w == "OR"
+        && cx
+            .prev_word(i)
+            .is_some_and(|p| matches!(p, "the" | "The" | "an" | "An"))
+        && !matches!(cx.kind(i + 1), Some(Kind::Word | Kind::Digits))
+        && cx
+            .next_word(i + 1)
+            .is_none_or(|n| n.starts_with(char::is_lowercase))
+    {
+        return Some(Match::new(i + 1, "O R".to_string(), Class::Cardinal));
+    }
+    // "Ext. 204", "ext 12": a telephone extension, its number said like a room's.
+    if matches!(w, "Ext" | "ext") {
+        let at = if cx.is_punct(i + 1, '.') {
+            i + 2
+        } else {
+            i + 1
+        };
+        if cx.is_space(at) {
+            if let Some(d) = cx.digits(at + 1).filter(|d| d.len() <= 5) {
+                let glued = matches!(cx.kind(at + 2), Some(Kind::Word | Kind::Digits))
+                    || (matches!(cx.punct(at + 2), Some('.' | ',' | '-'))
+                        && cx.digits(at + 3).is_some());
+                if !glued {
+                    let said = if w == "Ext" { "Extension" } else { "extension" };
+                    let number = super::address::house_number(d)
+                        .unwrap_or_else(|| super::words::digits_each(d));
+                    return Some(Match::new(
+                        at + 2,
+                        format!("{said} {number}"),
+                        Class::Cardinal,
+                    ));
+                }
+            }
+        }
+    }
     // "a PhD", "two PhDs": the degree's letters.
     if matches!(w, "PhD" | "PhDs") && !matches!(cx.kind(i + 1), Some(Kind::Word | Kind::Digits)) {
         let said = if w == "PhD" { "P H D" } else { "P H Ds" };
@@ -592,7 +630,7 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             return None;
         }
         // "art 5" in lower case without its period is too often the word.
-        if start == i + 1 && matches!(w, "art" | "arts" | "eq") {
+        if start == i + 1 && matches!(w, "art" | "arts" | "eq" | "cat" | "Cat") {
             return None;
         }
         cx.digits(start + 1)?;

@@ -524,6 +524,24 @@ pub(crate) fn match_state(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             }
         }
     }
+    // "the Mass. senator", "a Calif. law": an AP state's abbreviation as an
+    // adjective, between an article and a lower-case noun.
+    if cx.is_punct(i + 1, '.')
+        && !matches!(w, "Miss" | "Ind")
+        && cx.prev_word(i).is_some_and(|p| {
+            matches!(
+                p,
+                "the" | "The" | "a" | "A" | "an" | "An" | "its" | "their" | "his" | "her"
+            )
+        })
+        && cx
+            .next_word(i + 2)
+            .is_some_and(|n| n.len() > 2 && n.chars().all(|c| c.is_ascii_lowercase()) && n != "and")
+    {
+        if let Some((_, state)) = AP_STATES.iter().find(|(a, _)| *a == w) {
+            return Some(Match::new(i + 2, (*state).to_string(), Class::Cardinal));
+        }
+    }
     let comma = i.checked_sub(2)?;
     let after_comma = cx.is_space(i - 1) && cx.is_punct(comma, ',');
     if !after_comma || !w.starts_with(char::is_uppercase) {
@@ -627,9 +645,16 @@ pub(crate) fn match_state(cx: &Ctx<'_>, i: usize) -> Option<Match> {
                         && b.checked_sub(2)
                             .is_some_and(|a| cx.is_space(a + 1) && prep(a))))
         });
+        // "The Boston, MA office": "The" before the place, which a person's name
+        // with a degree after it does not take.
+        let the_place = !matches!(w, "MD" | "MS" | "DO")
+            && comma.checked_sub(3).is_some_and(|b| {
+                cx.is_space(b + 1) && cx.word(b).is_some_and(|p| matches!(p, "The" | "the"))
+            });
         let code_state =
-            (STATE_AT_CLAUSE_END.contains(&w) || (placed && w != "OK")) && titled && clause_end;
-        if !code_state && !word_state {
+            (STATE_AT_CLAUSE_END.contains(&w) || placed || the_place) && titled && clause_end;
+        // "He was in Paris, OK?": asked or exclaimed, it is the word.
+        if !code_state && !word_state || (w == "OK" && matches!(cx.punct(end), Some('?' | '!'))) {
             return None;
         }
     }

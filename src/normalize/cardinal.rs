@@ -212,6 +212,25 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
                         | "ammo"
                 )
             });
+            // "a Colt .45", "a Ruger .22": a gun maker before the caliber.
+            let caliber = caliber
+                || cx.prev_word(i).is_some_and(|w| {
+                    matches!(
+                        w,
+                        "Colt"
+                            | "Wesson"
+                            | "Ruger"
+                            | "Glock"
+                            | "Remington"
+                            | "Winchester"
+                            | "Beretta"
+                            | "Marlin"
+                            | "Browning"
+                            | "Mossberg"
+                            | "Savage"
+                            | "Springfield"
+                    )
+                });
             // "a .300 hitter", "batting .275": a batting average, three digits.
             let batting = f.len() == 3
                 && (cx.word(at).is_some_and(|w| {

@@ -228,6 +228,14 @@ const PER_UNITS: &[(&str, &str)] = &[
     ("unit", "unit"),
     ("dose", "dose"),
     ("ticket", "ticket"),
+    ("dozen", "dozen"),
+    ("item", "item"),
+    ("seat", "seat"),
+    ("visit", "visit"),
+    ("user", "user"),
+    ("page", "page"),
+    ("word", "word"),
+    ("acre", "acre"),
     ("mile", "mile"),
     ("km", "kilometer"),
 ];
@@ -521,6 +529,30 @@ fn amount(
                     unit_word(cur, adjective)
                 );
                 return Some(Match::new(e, spoken, Class::Money));
+            }
+        }
+    }
+    // "$5-10", "$1.50-2.00": a range of amounts in one currency, the sign written
+    // once ("five to ten dollars").
+    if cx.punct(end).is_some_and(super::is_dash)
+        && cx.digits(end + 1).is_some()
+        && scale_at(cx, end).is_none()
+    {
+        if let Some(hi) = parse_number(cx, end + 1) {
+            let glued = matches!(cx.kind(hi.end), Some(Kind::Word | Kind::Digits))
+                || (matches!(cx.punct(hi.end), Some('%' | '/' | ':' | '-' | '.'))
+                    && matches!(cx.kind(hi.end + 1), Some(Kind::Word | Kind::Digits)))
+                || cx.is_punct(hi.end, '%');
+            if !glued && country.is_none() {
+                let adjective = adjective_before(hi.end);
+                let high = say_amount(&hi, cur, adjective);
+                let low = if lit.frac.is_none() && hi.frac.is_none() {
+                    read_number(&lit)
+                } else {
+                    say_amount(&lit, cur, adjective)
+                };
+                let spoken = format!("{low} to {high}");
+                return Some(Match::new(hi.end, spoken, Class::Money));
             }
         }
     }

@@ -66,6 +66,8 @@ pub(crate) fn match_symbol(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         {
             "sharp"
         }
+        // "the # of cases": the sign for "number".
+        '#' if cx.is_space(i + 1) && cx.word(i + 2) == Some("of") => "number",
         // Any other "#" (hashtags, "#1" and "C#" are read before this), except a
         // Markdown-style heading mark at a line start: "dfsd#sfgsfd", "#mytext#".
         '#' if !(line_start && cx.is_space(i + 1)) => "hash",

@@ -263,6 +263,32 @@ fn emergency_number(cx: &Ctx<'_>, i: usize) -> Option<Match> {
                 | "988"
         )
     })?;
+    // "a 911 call", "the 911 dispatcher": the service named before what it handles.
+    let service_noun = cx.next_word(i + 1).is_some_and(|n| {
+        matches!(
+            n,
+            "call"
+                | "calls"
+                | "caller"
+                | "callers"
+                | "dispatcher"
+                | "dispatchers"
+                | "dispatch"
+                | "operator"
+                | "operators"
+                | "center"
+                | "centre"
+                | "system"
+                | "line"
+                | "hotline"
+                | "services"
+                | "service"
+                | "outage"
+        )
+    });
+    if service_noun && d != "101" {
+        return Some(Match::new(i + 1, digits_each(d), Class::Cardinal));
+    }
     let verb = cx.prev_word(i)?.to_ascii_lowercase();
     if !matches!(
         verb.as_str(),
