@@ -239,9 +239,43 @@ fn approximate_year(cx: &Ctx<'_>, i: usize, end: usize) -> bool {
 }
 
 /// True if the 4-digit number at `i` (ending at `end`) should be read as a year.
+/// "the 1066 invasion", "the 1014 battle": "the", the number, and a noun naming
+/// an event of a year.
+fn event_after_the(cx: &Ctx<'_>, i: usize, end: usize) -> bool {
+    const EVENTS: &[&str] = &[
+        "invasion",
+        "conquest",
+        "battle",
+        "war",
+        "revolt",
+        "revolution",
+        "uprising",
+        "siege",
+        "earthquake",
+        "quake",
+        "eruption",
+        "fire",
+        "flood",
+        "famine",
+        "plague",
+        "treaty",
+        "coronation",
+        "crusade",
+        "election",
+        "schism",
+        "massacre",
+        "rebellion",
+        "census",
+    ];
+    cx.prev_word(i)
+        .is_some_and(|w| w.eq_ignore_ascii_case("the"))
+        && cx.next_word(end).is_some_and(|n| EVENTS.contains(&n))
+}
+
 fn reads_as_year(cx: &Ctx<'_>, i: usize, end: usize, value: u32) -> bool {
     // 1000–1099 only after a word of time ("since 1066"; "1066 votes" is a count).
-    let early_ok = (1000..1100).contains(&value) && time_word_before(cx, i);
+    let early_ok =
+        (1000..1100).contains(&value) && (time_word_before(cx, i) || event_after_the(cx, i, end));
     if !(1100..=2099).contains(&value) && !early_ok {
         return false;
     }
