@@ -699,6 +699,16 @@ fn range_or_score(cx: &Ctx<'_>, start: usize, end: usize) -> Option<(String, usi
     {
         return None;
     }
+    // "a 50-50 split": even odds, "fifty-fifty".
+    if dash == '-'
+        && second.int == "50"
+        && second.frac.is_none()
+        && cx.digits(start) == Some("50")
+        && start + 1 == end
+        && !cx.is_punct(after, '%')
+    {
+        return Some(("-fifty".to_string(), after));
+    }
     let equation = cx.is_punct(after, '=') || (cx.is_space(after) && cx.is_punct(after + 1, '='));
     if equation && dash == '-' {
         return Some((format!(" minus {}", read_number(&second)), after));
@@ -758,11 +768,29 @@ fn range_or_score(cx: &Ctx<'_>, start: usize, end: usize) -> Option<(String, usi
         });
         ctx_before |= day;
     }
+    // "Hours: 10-6", "open 10-6 Mon-Sat": opening hours.
+    if start >= 3
+        && cx.is_space(start - 1)
+        && cx.is_punct(start - 2, ':')
+        && cx
+            .word(start - 3)
+            .is_some_and(|w| w.eq_ignore_ascii_case("hours"))
+    {
+        ctx_before = true;
+    }
     // A lowercase word after it: a range or tally of something ("3-4 inches", "a 3-1
-    // win", "a 52-48 vote", "9-0 in favor").
+    // win", "a 52-48 vote", "9-0 in favor"); or a day ("10-6 Mon-Sat").
     let ctx_after = cx
         .next_word(after)
-        .is_some_and(|w| w.chars().next().is_some_and(char::is_lowercase))
+        .is_some_and(|w| {
+            w.chars().next().is_some_and(char::is_lowercase)
+                || matches!(
+                    w,
+                    "Mon" | "Tue" | "Tues" | "Wed" | "Thu" | "Thur" | "Thurs" | "Fri" | "Sat"
+                        | "Sun" | "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday"
+                        | "Saturday" | "Sunday"
+                )
+        })
         // "6-4, 6-3": the first pair of a list of pairs.
         || (cx.is_punct(after, ',') && cx.is_space(after + 1) && pair_at(after + 4)
             && !matches!(cx.kind(after + 5), Some(Kind::Word | Kind::Digits))

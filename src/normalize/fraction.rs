@@ -85,7 +85,20 @@ pub(crate) fn match_slash_pair(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         // Proper fractions; improper ones after a whole number ("3 5/2") or marked
         // by a suffix ("2/4th") too.
         .filter(|_| x >= 1 && (x < y || mixed || ord_suffix) && !a.starts_with('0'));
+    // "a 3/4-mile walk", "the 1/2-price sale": a fraction compounded with a noun
+    // is singular ("three quarter-mile", "half-price").
+    let compound = cx.is_punct(end, '-')
+        && cx
+            .word(end + 1)
+            .is_some_and(|w| w.starts_with(char::is_lowercase));
     let spoken = match denom {
+        Some((one, _)) if compound && !mixed => {
+            if x == 1 && y == 2 {
+                "half".to_string()
+            } else {
+                format!("{} {one}", read_int(a, false))
+            }
+        }
         Some((one, _)) if x == 1 && mixed && y == 2 => "and a half".to_string(),
         Some((one, _)) if x == 1 => {
             format!("{}one {one}", if mixed { "and " } else { "" })

@@ -461,9 +461,20 @@ const MAKER_COUNTS: &[&str] = &[
 pub(crate) fn match_maker_model(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let d = cx.digits(i)?;
     // "the 737 MAX": the one airliner family named after its number.
-    if d.len() == 3 && d.starts_with('7') && cx.next_word(i + 1) == Some("MAX") {
-        let spoken = format!("{} MAX", model_number(d, false)?);
+    let jet = d.len() == 3 && d.starts_with('7') && d.ends_with('7') && d != "707";
+    if d.len() == 3 && d.starts_with('7') && matches!(cx.next_word(i + 1), Some("MAX" | "Max")) {
+        let family = cx.next_word(i + 1).unwrap_or("MAX");
+        let spoken = format!("{} {family}", model_number(d, false)?);
         return Some(Match::new(i + 3, spoken, Class::Cardinal));
+    }
+    // "the 777X", "the 777-9": Boeing's current families by their variant letter.
+    if jet
+        && !cx.glued_before(i)
+        && cx.word(i + 1) == Some("X")
+        && !matches!(cx.kind(i + 2), Some(Kind::Word | Kind::Digits))
+    {
+        let spoken = format!("{} X", model_number(d, false)?);
+        return Some(Match::new(i + 2, spoken, Class::Cardinal));
     }
     // "the 787-9 Dreamliner", "a 737-800 jet": an airliner's variant named before what
     // it is.
