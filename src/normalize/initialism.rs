@@ -32,6 +32,8 @@ const WORDS: &[(&str, &str)] = &[
     ("AIDS", "Aids"),
     ("FTSE", "Footsie"),
     ("OPEC+", "Opec plus"),
+    // The UN climate summit, "COP28".
+    ("COP", "Cop"),
 ];
 
 /// Capitalized words that usually start a new sentence after "… the U.S. They …".
@@ -95,6 +97,8 @@ const MODEL_WORDS: &[(&str, &str)] = &[
     ("An", "An"),
     ("Yak", "Yak"),
     ("Kh", "K H"),
+    // The UN climate summit: "COP28", "COP 29".
+    ("COP", "Cop"),
 ];
 
 fn glued_to_word(cx: &Ctx<'_>, i: usize) -> bool {
@@ -572,6 +576,18 @@ pub(crate) fn match_model(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         return None;
     }
     let w = cx.word(i)?;
+    // "B2B", "B2C", "P2P": business to business, peer to peer (not "H2O").
+    if cx.digits(i + 1) == Some("2") {
+        let side = |l: &str| matches!(l, "B" | "C" | "P" | "D" | "G" | "M" | "E");
+        if side(w)
+            && cx.word(i + 2).is_some_and(side)
+            && !matches!(cx.kind(i + 3), Some(Kind::Word | Kind::Digits))
+            && !cx.is_punct(i + 3, '-')
+        {
+            let said = format!("{w} to {}", cx.word(i + 2).unwrap_or_default());
+            return Some(Match::new(i + 3, said, Class::Cardinal));
+        }
+    }
     let n = w.chars().count();
     let hyphen = cx.is_punct(i + 1, '-');
     // "Shahed-136", "Geran-2", "Boeing-737": a capitalized name, a hyphen and two or three
