@@ -274,6 +274,7 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             .or_else(|| time::match_wire_time(cx, i))
             .or_else(|| time::match_time(cx, i))
             .or_else(|| time::match_ratio(cx, i))
+            .or_else(|| year::match_round_plural(cx, i))
             .or_else(|| year::match_decade(cx, i))
             .or_else(|| fraction::match_slash_pair(cx, i))
             .or_else(|| fraction::match_vulgar(cx, i))

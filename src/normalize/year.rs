@@ -576,6 +576,37 @@ pub(crate) fn match_short_year(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     Some(m)
 }
 
+/// "100s of people", "1,000s of fans", "hundreds of 1000s": round numbers in the
+/// plural, said as the words ("hundreds", "thousands", "tens of thousands"). A bare
+/// "1000s" is the decade unless "of" comes before or after it.
+pub(crate) fn match_round_plural(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    if cx.glued_before(i) {
+        return None;
+    }
+    let lit = super::cardinal::parse_number(cx, i)?;
+    if lit.frac.is_some() || cx.word(lit.end) != Some("s") {
+        return None;
+    }
+    let end = lit.end + 1;
+    if matches!(cx.kind(end), Some(Kind::Word | Kind::Digits)) || cx.is_punct(end, '\'') {
+        return None;
+    }
+    let of_near = cx.next_word(end) == Some("of")
+        || cx
+            .prev_word(i)
+            .is_some_and(|w| w.eq_ignore_ascii_case("of"));
+    let said = match (lit.int.as_ref(), lit.grouped) {
+        ("100", _) => "hundreds",
+        ("1000", true) => "thousands",
+        ("1000", false) if of_near => "thousands",
+        ("10000", true) => "tens of thousands",
+        ("100000", true) => "hundreds of thousands",
+        ("1000000", true) => "millions",
+        _ => return None,
+    };
+    Some(Match::new(end, said.to_string(), Class::Cardinal))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::normalize::{normalize, NormalizeOptions};
