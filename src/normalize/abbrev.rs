@@ -151,7 +151,7 @@ const MONTH_ABBREVS: &[&str] = &[
 /// References that continue only before a number ("No. 12", "Vol. 3", "fig. 2").
 const NUMBER_REFS: &[&str] = &[
     "no", "nos", "fig", "figs", "vol", "vols", "pp", "p", "ch", "sec", "art", "para", "ps", "bldg",
-    "eq", "eqs",
+    "eq", "eqs", "cat", "ext", "rt", "rte", "apt", "rm",
 ];
 
 /// Of those, the ones read out before a number, with or without a period ("Vol. 3" →

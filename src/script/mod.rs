@@ -536,6 +536,23 @@ mod tests {
     }
 
     #[test]
+    fn a_road_extension_or_category_before_its_number_is_no_sentence_end() {
+        let s = split_sentences(
+            "Take Rt. 66 west. Call Ext. 204 today. The Cat. 4 storm hit. Then he left.",
+            1000,
+        );
+        assert_eq!(
+            s,
+            vec![
+                "Take Rt. 66 west.",
+                "Call Ext. 204 today.",
+                "The Cat. 4 storm hit.",
+                "Then he left."
+            ]
+        );
+    }
+
+    #[test]
     fn cuts_long_sentences_under_the_limit() {
         let long = "word, ".repeat(100);
         for piece in split_sentences(&long, 50) {
