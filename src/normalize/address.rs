@@ -659,12 +659,7 @@ pub(crate) fn match_state(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         }
     }
     // "Denver, CO. residents": a period the sentence goes on after is the code's own.
-    if cx.is_punct(end, '.')
-        && cx.is_space(end + 1)
-        && cx
-            .word(end + 2)
-            .is_some_and(|n| n.starts_with(char::is_lowercase))
-    {
+    if cx.own_period(end, false) {
         end += 1;
     }
     Some(Match::new(end, spoken, Class::Cardinal))

@@ -550,12 +550,7 @@ pub(crate) fn unit_after(cx: &Ctx<'_>, j: usize, one: bool) -> Option<(String, u
                 | "cu"
                 | "sq"
         )
-        && cx.is_punct(end, '.')
-        && cx.is_space(end + 1)
-        && (cx.digits(end + 2).is_some()
-            || cx
-                .word(end + 2)
-                .is_some_and(|n| n.starts_with(char::is_lowercase)))
+        && cx.own_period(end, true)
     {
         end += 1;
     }
@@ -637,14 +632,7 @@ pub(crate) fn square_unit(cx: &Ctx<'_>, k: usize, one: bool) -> Option<(String, 
     }
     let u = cx.word(at + 1).and_then(|w| find_unit(w, false))?;
     let mut end = at + 2;
-    if u.abbr.len() <= 2
-        && cx.is_punct(end, '.')
-        && cx.is_space(end + 1)
-        && (cx.digits(end + 2).is_some()
-            || cx
-                .word(end + 2)
-                .is_some_and(|n| n.starts_with(char::is_lowercase)))
-    {
+    if u.abbr.len() <= 2 && cx.own_period(end, true) {
         end += 1;
     }
     if !u.length || !unit_ends(cx, end) {
@@ -872,12 +860,7 @@ pub(crate) fn match_per_unit(cx: &Ctx<'_>, i: usize) -> Option<super::Match> {
         return None;
     }
     // Its own period when the sentence goes on ("per lb. of beef").
-    if cx.is_punct(end, '.')
-        && cx.is_space(end + 1)
-        && cx
-            .word(end + 2)
-            .is_some_and(|n| n.starts_with(char::is_lowercase))
-    {
+    if cx.own_period(end, false) {
         end += 1;
     }
     Some(super::Match::new(

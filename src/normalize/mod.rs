@@ -187,6 +187,17 @@ impl<'a> Ctx<'a> {
         }
         self.word(end + 1)
     }
+    /// Whether the period at `end` belongs to the abbreviation before it because
+    /// the sentence goes on after it in lower case ("2 tbsp. of sugar", "Denver,
+    /// CO. residents"), or, with `or_number`, with a number ("5 ft. 4 in.").
+    pub fn own_period(&self, end: usize, or_number: bool) -> bool {
+        self.is_punct(end, '.')
+            && self.is_space(end + 1)
+            && ((or_number && self.digits(end + 2).is_some())
+                || self
+                    .word(end + 2)
+                    .is_some_and(|n| n.starts_with(char::is_lowercase)))
+    }
     /// True if the token before `i` is a digit run or a word glued to it.
     pub fn glued_before(&self, i: usize) -> bool {
         matches!(
