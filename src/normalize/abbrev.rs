@@ -53,6 +53,7 @@ const FIXED: &[(&str, &str, bool)] = &[
     ("Co", "Company", false),
     ("Bros", "Brothers", false),
     ("temp", "temperature", false),
+    ("temps", "temperatures", false),
     ("Temp", "Temperature", false),
     ("Ave", "Avenue", false),
     ("Blvd", "Boulevard", false),

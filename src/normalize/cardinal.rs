@@ -567,10 +567,7 @@ fn spaced_temperature(cx: &Ctx<'_>, start: usize, end: usize) -> Option<&'static
                 if t.text == "."
                     && k.checked_sub(1)
                         .and_then(|p| cx.word(p))
-                        .is_some_and(|w| matches!(w.to_lowercase().as_str(), "temp" | "temps")) =>
-            {
-                return Some(scale);
-            }
+                        .is_some_and(|w| super::abbrev::period_continues(w, false, None)) => {}
             Some(t) if matches!(t.text, "." | "!" | "?" | "\n" | ";") => break,
             _ => {}
         }

@@ -853,19 +853,20 @@ pub(crate) fn match_per_unit(cx: &Ctx<'_>, i: usize) -> Option<super::Match> {
             super::Class::Cardinal,
         ));
     }
+    // A unit as after "/" ("per km2" too), of two letters or more: not "per s",
+    // "per in".
     let w = cx.word(k)?;
-    let u = find_unit(w, false).filter(|u| u.abbr.chars().count() >= 2 && u.abbr != "in")?;
-    let mut end = k + 1;
-    if !unit_ends(cx, end) {
+    if w.chars().count() < 2 || w == "in" || find_unit(w, false).is_none() {
         return None;
     }
+    let (one, mut end) = per_unit(cx, k)?;
     // Its own period when the sentence goes on ("per lb. of beef").
     if cx.own_period(end, false) {
         end += 1;
     }
     Some(super::Match::new(
         end,
-        format!("per {}", u.one),
+        format!("per {one}"),
         super::Class::Cardinal,
     ))
 }

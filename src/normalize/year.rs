@@ -580,7 +580,9 @@ pub(crate) fn match_short_year(cx: &Ctx<'_>, i: usize) -> Option<Match> {
 /// plural, said as the words ("hundreds", "thousands", "tens of thousands"). A bare
 /// "1000s" is the decade unless "of" comes before or after it.
 pub(crate) fn match_round_plural(cx: &Ctx<'_>, i: usize) -> Option<Match> {
-    if cx.glued_before(i) {
+    // Only 100, 1000, 1,000, 10,000, 100,000, 1,000,000 qualify: most numbers
+    // stop at the first digits.
+    if cx.glued_before(i) || !matches!(cx.digits(i)?, "1" | "10" | "100" | "1000") {
         return None;
     }
     let lit = super::cardinal::parse_number(cx, i)?;
