@@ -97,9 +97,6 @@ const BOILERPLATE_FRAGMENTS: &[&str] = &[
     "enjoying this story",
     "enjoying this article",
     "get our free",
-    "may earn commission",
-    "may earn a commission",
-    "may receive a commission",
     "already have an account",
     "this article is exclusive to",
     "unlock this article",
@@ -325,22 +322,32 @@ pub(crate) fn is_boilerplate(text: &str) -> bool {
 
 /// The note that a page earns from its shopping links ("If you buy through
 /// our links, we may earn a commission at no extra cost to you."), told from
-/// a story about commissions by who earns: the site, in the first person or
-/// by "may".
+/// a story about commissions ("brokers may earn a commission when clients
+/// buy") by who earns: the site, in the first person, or through its
+/// affiliate or own links.
 fn is_affiliate_disclosure(lower: &str) -> bool {
-    const EARNS: &[&str] = &[
-        "may earn",
-        "may receive",
-        "earn us",
+    const SITE: &[&str] = &[
+        "we may",
         "we earn",
         "we'd earn",
         "we\u{2019}d earn",
+        "we receive",
+        "earn us",
+        "i may",
         "i earn",
-        "may get a commission",
+        "our affiliate",
+        "affiliate commission",
+        "contains affiliate",
+        "our links",
+        "its links",
+        "retail links",
+        "links on this",
     ];
+    const EARNS: &[&str] = &["earn", "receive", "get a commission"];
     const PAY: &[&str] = &["commission", "compensation"];
     const HOW: &[&str] = &["link", "buy", "purchase", "click"];
-    EARNS.iter().any(|e| lower.contains(e))
+    SITE.iter().any(|e| lower.contains(e))
+        && EARNS.iter().any(|e| lower.contains(e))
         && PAY.iter().any(|p| lower.contains(p))
         && HOW.iter().any(|h| lower.contains(h))
 }
@@ -562,6 +569,12 @@ mod tests {
         ));
         assert!(!is_boilerplate(
             "You must buy and sell ETF shares through a broker, who may charge commissions."
+        ));
+        assert!(!is_boilerplate(
+            "Brokers may earn a commission when clients buy the shares they recommend."
+        ));
+        assert!(is_boilerplate(
+            "If you buy through our links, IGN may earn an affiliate commission. Learn more."
         ));
         assert!(is_boilerplate("Reviewed by: Brian Stormont, CFP®"));
         assert!(is_boilerplate("Edited by: Kristina Zagame"));
