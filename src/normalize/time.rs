@@ -178,11 +178,14 @@ pub(crate) fn match_wire_time(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     }) && !matches!(cx.kind(i + 3), Some(Kind::Word | Kind::Digits));
     // "departs at 0600", "until 1430 hours": a 24-hour time after a preposition of
     // time, with a leading zero or "hours" after it.
+    // Asked of every four-digit number (years above all): compared without
+    // allocating a lower-cased copy.
     let at_time = cx.prev_word(i).is_some_and(|w| {
-        matches!(
-            w.to_ascii_lowercase().as_str(),
-            "at" | "by" | "until" | "till" | "from" | "since" | "before" | "after"
-        )
+        [
+            "at", "by", "until", "till", "from", "since", "before", "after",
+        ]
+        .iter()
+        .any(|p| w.eq_ignore_ascii_case(p))
     });
     let hours = cx.is_space(i + 1)
         && zone == Some("hours")
