@@ -52,6 +52,7 @@ const FIXED: &[(&str, &str, bool)] = &[
     ("Corp", "Corporation", false),
     ("Co", "Company", false),
     ("Bros", "Brothers", false),
+    ("Esq", "Esquire", false),
     ("temp", "temperature", false),
     ("temps", "temperatures", false),
     ("Temp", "Temperature", false),
@@ -465,6 +466,26 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
                 }
             }
         }
+    }
+    // "ed. by Jane Smith", "eds. by": an editor's credit.
+    if matches!(w, "ed" | "eds" | "Ed" | "Eds")
+        && cx.is_punct(i + 1, '.')
+        && cx.is_space(i + 2)
+        && cx.word(i + 3) == Some("by")
+    {
+        let said = if w.starts_with('E') {
+            "Edited"
+        } else {
+            "edited"
+        };
+        return Some(Match::new(i + 2, said.to_string(), Class::Cardinal));
+    }
+    // "Acme plc": the British company suffix, after the company's name.
+    if matches!(w, "plc" | "Plc")
+        && cx.prev_word(i).is_some_and(capitalized)
+        && !matches!(cx.kind(i + 1), Some(Kind::Word | Kind::Digits))
+    {
+        return Some(Match::new(i + 1, "P L C".to_string(), Class::Cardinal));
     }
     // "a PhD", "two PhDs": the degree's letters.
     if matches!(w, "PhD" | "PhDs") && !matches!(cx.kind(i + 1), Some(Kind::Word | Kind::Digits)) {

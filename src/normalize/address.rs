@@ -184,6 +184,8 @@ const NUMBERED: &[(&str, &str)] = &[
     ("Platform", "Platform"),
     ("Exit", "Exit"),
     ("Pier", "Pier"),
+    // Tax forms: "Form 1040" → "ten forty", "Form 1099".
+    ("Form", "Form"),
 ];
 
 /// "Hwy 101", "Room 1204", "Flight 370", "Apt. 4B": a number naming a road, room or
@@ -201,6 +203,24 @@ pub(crate) fn match_numbered(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     if !cx.is_space(k) {
         return None;
     }
+    // "Flight BA 117", "Flight MH370": the airline's code is spelled before the number.
+    let mut code = String::new();
+    let mut k = k;
+    if *said == "Flight" {
+        if let Some(c) = cx
+            .word(k + 1)
+            .filter(|c| (2..=3).contains(&c.len()) && c.chars().all(|ch| ch.is_ascii_uppercase()))
+        {
+            if cx.is_space(k + 2) && cx.digits(k + 3).is_some() {
+                k += 2;
+            } else if cx.digits(k + 2).is_some() {
+                k += 1;
+            } else {
+                return None;
+            }
+            code = format!(" {}", super::initialism::spell(c));
+        }
+    }
     let d = cx.digits(k + 1)?;
     if d.len() > 4 || d.starts_with('0') {
         return None;
@@ -211,7 +231,7 @@ pub(crate) fn match_numbered(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         return None;
     }
     let mut end = k + 2;
-    let mut spoken = format!("{said} {}", house_number(d)?);
+    let mut spoken = format!("{said}{code} {}", house_number(d)?);
     // "Apt. 4B", "Room 12A": one capital letter glued on.
     if let Some(l) = cx
         .word(end)

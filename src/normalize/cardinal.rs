@@ -144,6 +144,21 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         _ => (None, i),
     };
     let lit = parse_number(cx, start)?;
+    // "Agent 007", "the 007 films": the spy's number, as everyone says it.
+    if prefix.is_none()
+        && lit.int == "007"
+        && lit.frac.is_none()
+        && !cx.glued_before(start)
+        && !matches!(cx.kind(lit.end), Some(Kind::Word | Kind::Digits))
+        && !(cx.punct(lit.end).is_some_and(|c| c != '.' && c != ',')
+            && cx.digits(lit.end + 1).is_some())
+    {
+        return Some(Match::new(
+            lit.end,
+            "double oh seven".to_string(),
+            Class::Cardinal,
+        ));
+    }
     let mut spoken = String::new();
     if let Some(p) = prefix {
         spoken.push_str(p);
@@ -244,7 +259,18 @@ pub(crate) fn match_cardinal(cx: &Ctx<'_>, i: usize) -> Option<Match> {
                         "batting" | "batted" | "hitting" | "hit" | "hits" | "bats"
                     )
                 }));
-            if caliber || batting {
+            // "a .500 record", "above .500": a won-lost percentage, said the same way.
+            let winning = f.len() == 3
+                && (cx.word(at).is_some_and(|w| {
+                    matches!(
+                        w,
+                        "record" | "team" | "club" | "mark" | "season" | "winning" | "ball"
+                    )
+                }) || (f == "500"
+                    && cx.prev_word(i).is_some_and(|w| {
+                        matches!(w, "above" | "below" | "under" | "over" | "at" | "to")
+                    })));
+            if caliber || batting || winning {
                 // Said like a house number: ".308" → "three oh eight".
                 let said = super::address::house_number(f).unwrap_or_else(|| read_int(f, true));
                 spoken.push_str(&said);
@@ -603,6 +629,7 @@ const TO_BEFORE: &[&str] = &[
     "pages",
     "chapters",
     "verses",
+    "odds",
     "from",
     "lose",
     "win",

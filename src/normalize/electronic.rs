@@ -163,6 +163,14 @@ pub(crate) fn match_electronic(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     if i.checked_sub(1).is_some_and(|p| cx.word(p).is_some()) {
         return None;
     }
+    // "the .NET framework": Microsoft's platform is "dot net".
+    if cx.is_punct(i, '.')
+        && cx.word(i + 1) == Some("NET")
+        && i.checked_sub(1).is_none_or(|p| cx.is_space(p))
+        && !matches!(cx.kind(i + 2), Some(Kind::Word | Kind::Digits))
+    {
+        return Some(Match::new(i + 2, "dot net".to_string(), Class::Cardinal));
+    }
     // A stray period typed before an email (" .b@gmail.com") is no part of it.
     let mut stray_dot = false;
     if let Some(p) = i.checked_sub(1) {

@@ -105,7 +105,7 @@ fn glued_to_word(cx: &Ctx<'_>, i: usize) -> bool {
     i.checked_sub(1).is_some_and(|p| cx.word(p).is_some())
 }
 
-fn spell(w: &str) -> String {
+pub(crate) fn spell(w: &str) -> String {
     let mut out = String::new();
     for c in w.chars() {
         if !out.is_empty() && c != 's' {

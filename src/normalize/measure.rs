@@ -196,6 +196,8 @@ const UNITS: &[Unit] = &[
     u("pp", "percentage point", "percentage points"),
     // Wire-service shorthand: "up 3.5 pct at 1.2 bln euros".
     u("pct", "percent", "percent"),
+    // British copy: "3.5pc" is per cent.
+    glued("pc", "percent", "percent"),
     // Sports tallies: "30 pts".
     u("pts", "points", "points"),
     u("mln", "million", "million"),
@@ -746,7 +748,16 @@ fn scale_before_noun(cx: &Ctx<'_>, end: usize) -> Option<(&'static str, usize)> 
         _ => return None,
     };
     let next = cx.next_word(k + 1)?;
-    let plural_noun = next.len() > 3 && next.ends_with('s') && !MEASURE_NEXT.contains(&next);
+    // "The 10K starts at nine", "a 5K run": after an article a glued K names the race,
+    // and the plural-looking word after it may be a verb; only a count noun decides.
+    let race = scale == "thousand"
+        && end
+            .checked_sub(1)
+            .filter(|&d| cx.digits(d).is_some())
+            .and_then(|d| cx.prev_word(d))
+            .is_some_and(|w| matches!(w.to_ascii_lowercase().as_str(), "the" | "a"));
+    let plural_noun =
+        !race && next.len() > 3 && next.ends_with('s') && !MEASURE_NEXT.contains(&next);
     (COUNT_NOUNS.contains(&next) || plural_noun).then_some((scale, k + 1))
 }
 

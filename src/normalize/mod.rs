@@ -290,6 +290,7 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             .or_else(|| fraction::match_slash_pair(cx, i))
             .or_else(|| fraction::match_vulgar(cx, i))
             .or_else(|| ordinal::match_ordinal(cx, i))
+            .or_else(|| ordinal::match_numbered_book(cx, i))
             .or_else(|| year::match_year(cx, i))
             .or_else(|| cardinal::match_cardinal(cx, i)),
         Kind::Word => electronic::match_electronic(cx, i)
@@ -326,7 +327,8 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     }
 }
 
-/// Extend a year, time or money match over a following "-N" into a range read with "to".
+/// Extend a year, time, money or date match over a following "-N" into a range read with
+/// "to" ("March 3-April 1": a date joins only another whole date).
 fn extend_range(cx: &Ctx<'_>, start: usize, m: Match) -> Match {
     // "between 2019-2021": the range is read "between … and …".
     let joiner = if cx
@@ -339,11 +341,35 @@ fn extend_range(cx: &Ctx<'_>, start: usize, m: Match) -> Match {
     };
     if !matches!(
         m.class,
-        Class::Year | Class::Decade | Class::Time | Class::Money
+        Class::Year | Class::Decade | Class::Time | Class::Money | Class::Date
     ) {
         return m;
     }
     let mut j = m.end;
+    // "the 2023/24 season", "2023/2024": a slash between consecutive years is a season
+    // or fiscal year, read like the hyphen ("twenty twenty-three to twenty-four").
+    if m.class == Class::Year && cx.is_punct(j, '/') {
+        if let (Some(d), Some(first)) = (cx.digits(j + 1), m.value) {
+            let next_is_glued = matches!(cx.kind(j + 2), Some(Kind::Word | Kind::Digits))
+                || (cx.punct(j + 2).is_some_and(|c| c == '/' || c == '-')
+                    && cx.digits(j + 3).is_some());
+            let tail = d.parse::<u32>().unwrap_or(0);
+            let consecutive = match d.len() {
+                2 => tail == (first + 1) % 100,
+                4 => tail == first + 1,
+                _ => false,
+            };
+            if consecutive && !next_is_glued {
+                let second = if d.len() == 2 {
+                    words::year_tail(tail)
+                } else {
+                    words::year_words(tail)
+                };
+                let spoken = format!("{} {joiner} {second}", m.spoken);
+                return Match::new(j + 2, spoken, Class::Year);
+            }
+        }
+    }
     let spaced_before = cx.is_space(j);
     if spaced_before {
         j += 1;

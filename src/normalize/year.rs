@@ -409,22 +409,34 @@ pub(crate) fn match_quarter(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     {
         return None;
     }
-    let (q, mut end, glued_year) = if let Some(d) = cx.digits(i) {
-        // "2Q22"
-        if d.len() != 1 || cx.word(i + 1) != Some("Q") {
+    let (q, mut end, glued_year, letter) = if let Some(d) = cx.digits(i) {
+        // "2Q22", "1H24"
+        let letter = cx.word(i + 1).filter(|l| matches!(*l, "Q" | "H"))?;
+        if d.len() != 1 {
             return None;
         }
         let yy = cx.digits(i + 2).filter(|y| y.len() == 2)?;
-        (d, i + 3, Some(yy))
+        (d, i + 3, Some(yy), letter)
     } else {
-        if cx.word(i) != Some("Q") {
-            return None;
-        }
+        let letter = cx.word(i).filter(|l| matches!(*l, "Q" | "H"))?;
         let d = cx.digits(i + 1).filter(|d| d.len() == 1)?;
-        (d, i + 2, None)
+        (d, i + 2, None, letter)
     };
     let q: usize = q.parse().ok()?;
-    let ord = QUARTERS.get(q.checked_sub(1)?)?;
+    // Halves: "H1 2024" → "the first half of twenty twenty-four". "H1" alone is too
+    // many other things (a heading, a visa), so a half needs its year.
+    let (ord, part) = if letter == "H" {
+        let year_follows = cx.is_space(end)
+            && cx
+                .digits(end + 1)
+                .is_some_and(|y| y.len() == 4 && (y.starts_with("19") || y.starts_with("20")));
+        if !(glued_year.is_some() || year_follows) {
+            return None;
+        }
+        (*QUARTERS.get(q.checked_sub(1)?).filter(|_| q <= 2)?, "half")
+    } else {
+        (*QUARTERS.get(q.checked_sub(1)?)?, "quarter")
+    };
     if matches!(cx.kind(end), Some(Kind::Word | Kind::Digits)) {
         return None;
     }
@@ -435,9 +447,9 @@ pub(crate) fn match_quarter(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         )
     });
     let mut spoken = if article {
-        format!("{ord} quarter")
+        format!("{ord} {part}")
     } else {
-        format!("the {ord} quarter")
+        format!("the {ord} {part}")
     };
     if let Some(yy) = glued_year {
         spoken.push_str(" of ");
