@@ -402,7 +402,8 @@ const QUARTERS: [&str; 4] = ["first", "second", "third", "fourth"];
 
 /// Fiscal quarters: "Q2" → "the second quarter", "Q3 2024" → "the third quarter of
 /// twenty twenty-four", "2Q22" → "the second quarter of twenty-two" (a two-digit year is
-/// said like the tail of a year).
+/// said like the tail of a year). Halves the same way with H and a year: "H1 2024",
+/// "1H24" → "the first half of …".
 pub(crate) fn match_quarter(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     if i.checked_sub(1)
         .is_some_and(|p| cx.word(p).is_some() || cx.digits(p).is_some())
