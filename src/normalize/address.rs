@@ -195,7 +195,7 @@ pub(crate) fn match_numbered(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let w = cx.word(i)?;
     let (abbr, said) = NUMBERED.iter().find(|(a, _)| *a == w)?;
     let short = abbr != said;
-    let k = if short && cx.is_punct(i + 1, '.') {
+    let mut k = if short && cx.is_punct(i + 1, '.') {
         i + 2
     } else {
         i + 1
@@ -205,7 +205,6 @@ pub(crate) fn match_numbered(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     }
     // "Flight BA 117", "Flight MH370": the airline's code is spelled before the number.
     let mut code = String::new();
-    let mut k = k;
     if *said == "Flight" {
         if let Some(c) = cx
             .word(k + 1)
