@@ -77,6 +77,8 @@ const FIXED: &[(&str, &str, bool)] = &[
     ("Approx", "Approximately", false),
     ("etc", "et cetera", false),
     ("ext", "extension", false),
+    ("qtr", "quarter", false),
+    ("Qtr", "Quarter", false),
     ("est", "established", false),
     ("Est", "Established", false),
     ("Mon", "Monday", false),
@@ -135,11 +137,31 @@ impl std::hash::Hasher for Fnv {
     }
 }
 
+/// The compass points of two and three letters ("NW", "SSE"), as words.
+fn compass_point(w: &str) -> Option<&'static str> {
+    Some(match w {
+        "NE" => "northeast",
+        "NW" => "northwest",
+        "SE" => "southeast",
+        "SW" => "southwest",
+        "NNE" => "north-northeast",
+        "NNW" => "north-northwest",
+        "ENE" => "east-northeast",
+        "ESE" => "east-southeast",
+        "SSE" => "south-southeast",
+        "SSW" => "south-southwest",
+        "WNW" => "west-northwest",
+        "WSW" => "west-southwest",
+        _ => return None,
+    })
+}
+
 /// Dotted letter abbreviations: letters, spoken.
 const DOTTED: &[(&[&str], &str)] = &[
     (&["i", "e"], "that is"),
     (&["e", "g"], "for example"),
     (&["a", "k", "a"], "also known as"),
+    (&["p", "a"], "per annum"),
 ];
 
 /// Dotted abbreviations that never end a sentence at their period, whatever follows.
@@ -179,7 +201,7 @@ const NUMBER_REF_WORDS: &[(&str, &str, &str)] = &[
 /// name ("Iliffe Books ltd", "Warner Bros"), "dept", and the British titles.
 const PERIOD_OPTIONAL: &[&str] = &[
     "Mr", "Mrs", "Ms", "Mt", "Ft", "Lt", "Sgt", "vs", "Ltd", "ltd", "LTD", "Bros", "bros", "Dept",
-    "dept", "Approx", "approx", "mr", "mrs", "Jr", "Sr", "jr", "sr", "etc",
+    "dept", "Approx", "approx", "mr", "mrs", "Jr", "Sr", "jr", "sr", "etc", "qtr", "Qtr",
 ];
 
 /// Whether the period right after `word` ("Adm", "Tue", "e.g", "U.S") is part of an
@@ -441,6 +463,30 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             .is_none_or(|n| n.starts_with(char::is_lowercase))
     {
         return Some(Match::new(i + 1, "O R".to_string(), Class::Cardinal));
+    }
+    // "winds from the NW", "NE winds of 40 mph": a compass point in a weather report.
+    if let Some(point) = compass_point(w) {
+        let from_the = cx
+            .prev_word(i)
+            .is_some_and(|p| p.eq_ignore_ascii_case("the"))
+            && i.checked_sub(2)
+                .and_then(|k| cx.prev_word(k))
+                .is_some_and(|p| {
+                    matches!(
+                        p.to_ascii_lowercase().as_str(),
+                        "from" | "to" | "toward" | "towards"
+                    )
+                });
+        let wind_after = cx
+            .next_word(i + 1)
+            .is_some_and(|n| matches!(n, "wind" | "winds" | "gusts" | "breeze" | "swell"));
+        if (from_the || wind_after) && !matches!(cx.kind(i + 1), Some(Kind::Word | Kind::Digits)) {
+            let mut said = point.to_string();
+            if starts_sentence(cx, i) {
+                said[..1].make_ascii_uppercase();
+            }
+            return Some(Match::new(i + 1, said, Class::Cardinal));
+        }
     }
     // "Ext. 204", "ext 12": a telephone extension, its number said like a room's.
     if matches!(w, "Ext" | "ext") {

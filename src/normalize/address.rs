@@ -543,6 +543,46 @@ pub(crate) fn match_state(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             }
         }
     }
+    // "hit Fla. and Ga. on Monday", "moved to Pa. in 1990": an AP state's abbreviation
+    // with its period after a preposition of place, or anywhere for the ones that are
+    // no English word or name ("Ill.", "Miss.", "Wash.", "Ore." need the place).
+    if cx.is_punct(i + 1, '.') && !cx.glued_before(i) {
+        let after_place_word = cx.prev_word(i).is_some_and(|p| {
+            matches!(
+                p,
+                "in" | "from" | "to" | "near" | "across" | "outside" | "of"
+            )
+        });
+        let unambiguous = matches!(
+            w,
+            "Ala"
+                | "Ariz"
+                | "Calif"
+                | "Colo"
+                | "Conn"
+                | "Fla"
+                | "Ga"
+                | "Kan"
+                | "Ky"
+                | "Md"
+                | "Mich"
+                | "Minn"
+                | "Neb"
+                | "Nev"
+                | "Okla"
+                | "Tenn"
+                | "Vt"
+                | "Wis"
+                | "Wyo"
+        );
+        if after_place_word || unambiguous {
+            if let Some((_, state)) = AP_STATES.iter().find(|(a, _)| *a == w) {
+                if !matches!(cx.kind(i + 2), Some(Kind::Word | Kind::Digits)) {
+                    return Some(Match::new(i + 2, (*state).to_string(), Class::Cardinal));
+                }
+            }
+        }
+    }
     // "the Mass. senator", "a Calif. law": an AP state's abbreviation as an
     // adjective, between an article and a lower-case noun.
     if cx.is_punct(i + 1, '.')

@@ -101,6 +101,10 @@ pub(crate) fn read_int(int: &str, grouped: bool) -> String {
 pub(crate) fn read_number(lit: &NumLit<'_>) -> String {
     let mut s = if lit.int.is_empty() {
         String::new()
+    } else if lit.grouped && lit.frac.is_some() {
+        // "4,500.25": in full, "four thousand five hundred point two five", not the
+        // round "forty-five hundred" of "4,500".
+        cardinal_digits(&lit.int).unwrap_or_else(|| digits_each(&lit.int))
     } else {
         read_int(&lit.int, lit.grouped)
     };
@@ -466,13 +470,19 @@ fn feet_and_inches(cx: &Ctx<'_>, lit: &NumLit<'_>, end: usize) -> Option<(String
     {
         return None;
     }
-    let d = cx.digits(end + 1).filter(|d| d.len() <= 2)?;
+    // "5'11\"", and with a space after the foot mark, "5' 4\"".
+    let at = if cx.is_space(end + 1) {
+        end + 2
+    } else {
+        end + 1
+    };
+    let d = cx.digits(at).filter(|d| d.len() <= 2)?;
     let n: u32 = d.parse().ok()?;
-    if n >= 12 || !matches!(cx.punct(end + 2), Some('"' | '″' | '”')) {
+    if n >= 12 || !matches!(cx.punct(at + 1), Some('"' | '″' | '”')) {
         return None;
     }
     let unit = if n == 1 { "inch" } else { "inches" };
-    Some((format!("{} {unit}", super::words::under_100(n)), end + 3))
+    Some((format!("{} {unit}", super::words::under_100(n)), at + 2))
 }
 
 /// "C" or "F" glued to the number ending at `end` and standing alone: the temperature

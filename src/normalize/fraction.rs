@@ -70,6 +70,11 @@ pub(crate) fn match_slash_pair(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         let spoken = format!("{} out of {}", read_int(a, false), read_int(b, false));
         return Some(Match::new(end, spoken, Class::Cardinal));
     }
+    // "odds of 7/2", "the odds are 3/1 on": fractional betting odds, "seven to two".
+    if !ord_suffix && odds_before(cx, i) {
+        let spoken = format!("{} to {}", read_int(a, false), read_int(b, false));
+        return Some(Match::new(end, spoken, Class::Cardinal));
+    }
     let mixed = cx.is_space(i.wrapping_sub(1))
         && i.checked_sub(2)
             .is_some_and(|p| cx.digits(p).is_some() && !cx.is_punct(p.wrapping_sub(1), '/'));
@@ -115,9 +120,56 @@ pub(crate) fn match_slash_pair(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         if let Some((u, e)) = super::measure::unit_tail(cx, end, false) {
             spoken.push_str(&u);
             end = e;
+        } else if cx.is_punct(end, '"')
+            && !cx.quote_open.get(end).copied().unwrap_or(true)
+            && !matches!(cx.kind(end + 1), Some(Kind::Word | Kind::Digits))
+        {
+            // `3/8"`, `1 1/2"`: inches, when no quotation is open for the mark to close;
+            // before a noun it describes, "inch" ("a 3/8" drill bit").
+            let noun = cx.next_word(end + 1).is_some_and(|n| {
+                n.chars().all(|c| c.is_ascii_lowercase())
+                    && !matches!(
+                        n,
+                        "and"
+                            | "or"
+                            | "of"
+                            | "in"
+                            | "to"
+                            | "is"
+                            | "was"
+                            | "long"
+                            | "wide"
+                            | "thick"
+                            | "deep"
+                            | "tall"
+                            | "high"
+                    )
+            });
+            spoken.push_str(match (noun, mixed) {
+                (true, _) => " inch",
+                (false, true) => " inches",
+                (false, false) => " of an inch",
+            });
+            end += 1;
         }
     }
     Some(Match::new(end, spoken, Class::Cardinal))
+}
+
+/// Whether "odds" stands up to three words before token `i` ("odds of 7/2", "the
+/// odds are 3/1", "odds were cut to 5/1").
+fn odds_before(cx: &Ctx<'_>, i: usize) -> bool {
+    let mut k = i;
+    for _ in 0..3 {
+        let Some(w) = cx.prev_word(k) else {
+            return false;
+        };
+        if w.eq_ignore_ascii_case("odds") {
+            return true;
+        }
+        k -= 2;
+    }
+    false
 }
 
 /// Whether "BP" or "pressure" comes up to three words before token `i` ("BP was",

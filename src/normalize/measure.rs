@@ -149,6 +149,7 @@ const UNITS: &[Unit] = &[
     u("wpm", "word per minute", "words per minute"),
     u("kmh", "kilometer per hour", "kilometers per hour"),
     u("kn", "knot", "knots"),
+    u("kts", "knots", "knots"),
     // Energy and power.
     u("W", "watt", "watts"),
     u("kW", "kilowatt", "kilowatts"),
@@ -178,6 +179,7 @@ const UNITS: &[Unit] = &[
     // Time.
     u("ms", "millisecond", "milliseconds"),
     u("sec", "second", "seconds"),
+    u("secs", "seconds", "seconds"),
     u("min", "minute", "minutes"),
     u("mins", "minutes", "minutes"),
     u("mo", "month", "months"),
@@ -200,6 +202,8 @@ const UNITS: &[Unit] = &[
     glued("pc", "percent", "percent"),
     // Sports tallies: "30 pts".
     u("pts", "points", "points"),
+    u("reb", "rebound", "rebounds"),
+    u("ast", "assist", "assists"),
     u("mln", "million", "million"),
     u("bln", "billion", "billion"),
     u("bn", "billion", "billion"),

@@ -84,13 +84,26 @@ fn speak(gs: &[Group<'_>]) -> String {
 }
 
 /// A North American number, as US broadcast copy reads it: digit by digit, zero as
-/// "oh" ("867-5309", "1-800-555-0199" → "one, eight oh oh, five five five, oh one nine
-/// nine").
+/// "oh" ("867-5309" → "eight six seven, five three oh nine"), but the toll-free and
+/// premium area codes as they are advertised, "1-800-555-0199" → "one eight hundred,
+/// five five five, oh one nine nine".
 fn speak_us(gs: &[Group<'_>]) -> String {
-    gs.iter()
-        .map(|g| digits_each(g.digits).replace("zero", "oh"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let mut out = String::new();
+    for (n, g) in gs.iter().enumerate() {
+        let area = n + 3 == gs.len();
+        let spoken = match g.digits {
+            "800" if area => "eight hundred".to_string(),
+            "900" if area => "nine hundred".to_string(),
+            d => digits_each(d).replace("zero", "oh"),
+        };
+        if n > 0 {
+            // "one eight hundred": the long-distance "1" runs into a spoken area code.
+            let runs_on = n == 1 && area && gs[0].digits == "1" && spoken.ends_with("hundred");
+            out.push_str(if runs_on { " " } else { ", " });
+        }
+        out.push_str(&spoken);
+    }
+    out
 }
 
 /// Words that announce a phone number a few words later ("call 867-5309", "Tel:

@@ -322,11 +322,21 @@ fn reads_as_year(cx: &Ctx<'_>, i: usize, end: usize, value: u32) -> bool {
         }
     }
     if let Some(w) = cx.next_word(end) {
-        if COUNT_NOUNS.iter().any(|q| q.eq_ignore_ascii_case(w)) {
+        if COUNT_NOUNS.iter().any(|q| q.eq_ignore_ascii_case(w)) && !as_early_as(cx, i) {
             return false;
         }
     }
     true
+}
+
+/// "as early as 1350", "as late as 1900", "as far back as 1200": a date, even before a
+/// noun that would make the number a count ("as early as 1350 people lived here").
+fn as_early_as(cx: &Ctx<'_>, i: usize) -> bool {
+    let word_at = |back: usize| i.checked_sub(back).and_then(|k| cx.prev_word(k));
+    word_at(0).is_some_and(|w| w.eq_ignore_ascii_case("as"))
+        && word_at(2)
+            .is_some_and(|w| matches!(w.to_ascii_lowercase().as_str(), "early" | "late" | "back"))
+        && word_at(4).is_some_and(|w| matches!(w.to_ascii_lowercase().as_str(), "as" | "far"))
 }
 
 /// A standalone 4-digit number 1100–2099 without a thousands comma, read as a year
