@@ -544,8 +544,8 @@ pub(crate) fn match_state(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         }
     }
     // "hit Fla. and Ga. on Monday", "moved to Pa. in 1990": an AP state's abbreviation
-    // with its period after a preposition of place, or anywhere for the ones that are
-    // no English word or name ("Ill.", "Miss.", "Wash.", "Ore." need the place).
+    // with its period after a preposition of place, or after any word for the ones that
+    // are no English word or name ("Ill.", "Miss.", "Wash.", "Ore." need the place).
     if cx.is_punct(i + 1, '.') && !cx.glued_before(i) {
         let after_place_word = cx.prev_word(i).is_some_and(|p| {
             matches!(
@@ -575,7 +575,8 @@ pub(crate) fn match_state(cx: &Ctx<'_>, i: usize) -> Option<Match> {
                 | "Wis"
                 | "Wyo"
         );
-        if after_place_word || unambiguous {
+        // Inside a sentence, after a word ("Ga. is" opening a line stays as written).
+        if after_place_word || (unambiguous && cx.prev_word(i).is_some()) {
             if let Some((_, state)) = AP_STATES.iter().find(|(a, _)| *a == w) {
                 if !matches!(cx.kind(i + 2), Some(Kind::Word | Kind::Digits)) {
                     return Some(Match::new(i + 2, (*state).to_string(), Class::Cardinal));
