@@ -759,15 +759,25 @@ fn range_or_score(cx: &Ctx<'_>, start: usize, end: usize) -> Option<(String, usi
     }
     // The last three words before it, in the same clause: "beat Barcelona 2-1", "the
     // vote was 9-0", "passed the bill 51-49".
+    // An abbreviation's period does not end the clause ("beat St. Paul 3-2").
     let mut ctx_before = false;
     let mut k = start;
     for _ in 0..3 {
-        let Some(w) = cx.prev_word(k) else { break };
+        let (w, back) = match cx.prev_word(k) {
+            Some(w) => (w, 2),
+            None if k >= 3 && cx.is_space(k - 1) && cx.is_punct(k - 2, '.') => {
+                match cx.word(k - 3) {
+                    Some(w) if super::abbrev::period_continues(w, false, cx.word(k)) => (w, 3),
+                    _ => break,
+                }
+            }
+            None => break,
+        };
         if TO_BEFORE.contains(&w.to_lowercase().as_str()) {
             ctx_before = true;
             break;
         }
-        k -= 2;
+        k -= back;
     }
     // "won 6-4, 6-3", "Scores: 3-2, 1-1": a pair after another pair in a list, or
     // after "score(s):".

@@ -515,6 +515,37 @@ fn say_month_day(cx: &Ctx<'_>, a: &str, b: &str) -> Option<String> {
     })
 }
 
+/// "10/1-10/15" → "October first to October fifteenth": a range of two month/day
+/// pairs. Two proper fractions with a small denominator ("1/2-3/4 inch") stay a
+/// range of fractions.
+pub(crate) fn match_month_day_range(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    if cx.glued_before(i) || !cx.is_punct(i + 1, '/') || !cx.punct(i + 3).is_some_and(is_dash) {
+        return None;
+    }
+    let pair = |k: usize| -> Option<(&str, &str)> {
+        let (a, b) = (cx.digits(k)?, cx.digits(k + 2)?);
+        (cx.is_punct(k + 1, '/') && a.len() <= 2 && b.len() <= 2).then_some((a, b))
+    };
+    let ((a, b), (c, d)) = (pair(i)?, pair(i + 4)?);
+    let after = i + 7;
+    if matches!(cx.kind(after), Some(Kind::Word | Kind::Digits))
+        || (matches!(cx.punct(after), Some('/' | '-' | '.' | ':'))
+            && cx.digits(after + 1).is_some())
+    {
+        return None;
+    }
+    let proper = |x: &str, y: &str| matches!((x.parse::<u32>(), y.parse::<u32>()), (Ok(x), Ok(y)) if x < y && y <= 16);
+    if proper(a, b) && proper(c, d) {
+        return None;
+    }
+    let spoken = format!(
+        "{} to {}",
+        say_month_day(cx, a, b)?,
+        say_month_day(cx, c, d)?
+    );
+    Some(Match::new(after, spoken, Class::Date))
+}
+
 /// "on 5/15", "until 12/31": a month and day without a year after a preposition of
 /// time, which no fraction follows ("on 1/2 of the days" stays a fraction).
 pub(crate) fn match_preposition_date(cx: &Ctx<'_>, i: usize) -> Option<Match> {

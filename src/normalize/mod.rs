@@ -280,6 +280,7 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             .or_else(|| year::match_quarter(cx, i))
             .or_else(|| year::match_fiscal_year(cx, i))
             .or_else(|| date::match_numeric(cx, i))
+            .or_else(|| date::match_month_day_range(cx, i))
             .or_else(|| date::match_preposition_date(cx, i))
             .or_else(|| date::match_day_month(cx, i))
             .or_else(|| time::match_wire_time(cx, i))
