@@ -175,7 +175,7 @@ const MONTH_ABBREVS: &[&str] = &[
 /// References that continue only before a number ("No. 12", "Vol. 3", "fig. 2").
 const NUMBER_REFS: &[&str] = &[
     "no", "nos", "fig", "figs", "vol", "vols", "pp", "p", "ch", "sec", "art", "para", "ps", "bldg",
-    "eq", "eqs", "cat", "ext", "rt", "rte", "apt", "rm",
+    "eq", "eqs", "cat", "ext", "rt", "rte", "apt", "rm", "pt",
 ];
 
 /// Of those, the ones read out before a number, with or without a period ("Vol. 3" →
@@ -195,6 +195,7 @@ const NUMBER_REF_WORDS: &[(&str, &str, &str)] = &[
     ("eqs", "equations", "equations"),
     ("art", "article", "articles"),
     ("arts", "articles", "articles"),
+    ("pt", "part", "parts"),
 ];
 
 /// Abbreviations that are read also without their period: company suffixes after a
@@ -224,8 +225,12 @@ pub fn period_continues(word: &str, after_name: bool, next: Option<&str>) -> boo
     if DOTTED_KEEP.contains(&lower.as_str()) || MONTH_ABBREVS.contains(&word) {
         return true;
     }
-    if NUMBER_REFS.contains(&lower.as_str()) {
-        return next.is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit()));
+    // "No. 12", "pt. 2": a reference continues before its number; otherwise the word
+    // may still be a title ("Sec. Blinken", "Pt. Reyes"), asked below.
+    if NUMBER_REFS.contains(&lower.as_str())
+        && next.is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit()))
+    {
+        return true;
     }
     let dotted = lower.replace('.', "");
     if lower.contains('.') && DOTTED.iter().any(|(letters, _)| letters.concat() == dotted) {
@@ -686,8 +691,9 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         .iter()
         .find(|(a, _, _)| a.eq_ignore_ascii_case(w))
         .filter(|_| not_all_caps)
-        // "Sec. Blinken" is a title: only a number after makes it a section.
-        .filter(|_| w != "Sec" || cx.digits(i + 3).is_some() || cx.digits(i + 2).is_some())
+        // "Sec. Blinken", "Pt. Reyes" are a title and a place: only a number after
+        // makes them a section and a part.
+        .filter(|_| cx.digits(i + 3).is_some() || cx.digits(i + 2).is_some())
     {
         let start = if cx.is_punct(i + 1, '.') {
             i + 2

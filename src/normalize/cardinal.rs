@@ -634,6 +634,7 @@ const TO_BEFORE: &[&str] = &[
     "rejected",
     "vote",
     "voted",
+    "ruled",
     "between",
     "pp",
     "pages",

@@ -204,6 +204,7 @@ const UNITS: &[Unit] = &[
     u("pts", "points", "points"),
     u("reb", "rebound", "rebounds"),
     u("ast", "assist", "assists"),
+    u("rds", "rounds", "rounds"),
     u("mln", "million", "million"),
     u("bln", "billion", "billion"),
     u("bn", "billion", "billion"),

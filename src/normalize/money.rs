@@ -418,6 +418,14 @@ fn scale_at(cx: &Ctx<'_>, end: usize) -> Option<(&'static str, usize)> {
     let ends = match cx.tok(after) {
         None => true,
         Some(t) if t.kind == Kind::Punct => !cx.is_punct(after, '\''),
+        // "lost $2 m last year": the longer abbreviations, and "m", also before a
+        // lower-case word.
+        Some(t) if t.kind == Kind::Space => {
+            matches!(w, "m" | "mn" | "mln" | "bn" | "tn")
+                && cx
+                    .word(after + 1)
+                    .is_some_and(|n| n.starts_with(char::is_lowercase))
+        }
         _ => false,
     };
     ends.then_some((found, after))
@@ -634,6 +642,9 @@ mod tests {
         assert_eq!(n("USD 5 million"), "five million U S dollars");
         assert_eq!(n("CHF 100"), "one hundred Swiss francs");
         assert_eq!(n("¥30 b"), "thirty billion yen");
-        assert_eq!(n("$5 m away"), "five dollars m away");
+        // A spaced "m" before a lower-case word is the scale too ("lost $2 m last
+        // year"); before a capital or a digit it is left alone.
+        assert_eq!(n("$5 m away"), "five million dollars away");
+        assert_eq!(n("$5 m Smith"), "five dollars m Smith");
     }
 }

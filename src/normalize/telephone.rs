@@ -258,6 +258,26 @@ pub(crate) fn match_telephone(cx: &Ctx<'_>, i: usize) -> Option<Match> {
 /// "call 911", "dial 311", "text 988": emergency and service numbers after a calling
 /// verb, read digit by digit.
 fn emergency_number(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    // "9-1-1", "9-8-8": the number spelled out with hyphens, said digit by digit.
+    let spelled: Option<String> = (0..3)
+        .map(|k| {
+            let d = cx.digits(i + 2 * k).filter(|d| d.len() == 1)?;
+            (k == 2 || cx.is_punct(i + 2 * k + 1, '-')).then_some(d)
+        })
+        .collect();
+    if let Some(d) = spelled.filter(|d| matches!(d.as_str(), "911" | "999" | "988" | "112")) {
+        // Or a won-lost-tied record ("went 9-1-1", "a 9-1-1 record").
+        let record = cx
+            .prev_word(i)
+            .is_some_and(|p| matches!(p, "went" | "record" | "go" | "goes" | "finished"))
+            || cx.next_word(i + 5).is_some_and(|n| n == "record");
+        if !cx.glued_before(i) && clean_end(cx, i + 5) {
+            // A record is said with its hyphens: "nine-one-one".
+            let said = digits_each(&d);
+            let said = if record { said.replace(' ', "-") } else { said };
+            return Some(Match::new(i + 5, said, Class::Cardinal));
+        }
+    }
     let d = cx.digits(i).filter(|d| {
         matches!(
             *d,
