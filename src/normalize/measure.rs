@@ -73,6 +73,7 @@ const UNITS: &[Unit] = &[
         ..len("in", "inch", "inches")
     },
     len("yd", "yard", "yards"),
+    len("yds", "yards", "yards"),
     u("nm", "nanometer", "nanometers"),
     u("µm", "micrometer", "micrometers"),
     // SI prefixes on the base units: micro written with the Greek mu (μ, U+03BC) as
@@ -205,6 +206,10 @@ const UNITS: &[Unit] = &[
     u("reb", "rebound", "rebounds"),
     u("ast", "assist", "assists"),
     u("rds", "rounds", "rounds"),
+    // Box scores in the plural only: "2 TD passes" is an adjective the tallies miss.
+    u("HRs", "home runs", "home runs"),
+    u("TDs", "touchdowns", "touchdowns"),
+    u("INTs", "interceptions", "interceptions"),
     u("mln", "million", "million"),
     u("bln", "billion", "billion"),
     u("bn", "billion", "billion"),
