@@ -159,44 +159,22 @@ pub(crate) fn match_slash_pair(cx: &Ctx<'_>, i: usize) -> Option<Match> {
 /// Whether "odds" stands up to three words before token `i` ("odds of 7/2", "the
 /// odds are 3/1", "odds were cut to 5/1").
 fn odds_before(cx: &Ctx<'_>, i: usize) -> bool {
-    let mut k = i;
-    for _ in 0..3 {
-        let Some(w) = cx.prev_word(k) else {
-            return false;
-        };
-        if w.eq_ignore_ascii_case("odds") {
-            return true;
-        }
-        k -= 2;
-    }
-    false
+    cx.word_within(i, 3, |w| w.eq_ignore_ascii_case("odds"))
 }
 
 /// Whether "BP" or "pressure" comes up to three words before token `i` ("BP was",
 /// "blood pressure of", "pressure at").
 fn pressure_before(cx: &Ctx<'_>, i: usize) -> bool {
-    let mut k = i;
-    for _ in 0..3 {
-        let Some(w) = cx.prev_word(k) else {
-            return false;
-        };
-        if matches!(w, "BP" | "bp") || w.eq_ignore_ascii_case("pressure") {
-            return true;
-        }
-        k -= 2;
-    }
-    false
+    cx.word_within(i, 3, |w| {
+        matches!(w, "BP" | "bp") || w.eq_ignore_ascii_case("pressure")
+    })
 }
 
 /// Whether a word of marking comes up to three words before token `i` ("rated it",
 /// "gave the film", "a score of", "scored").
 fn rating_before(cx: &Ctx<'_>, i: usize) -> bool {
-    let mut k = i;
-    for _ in 0..3 {
-        let Some(w) = cx.prev_word(k) else {
-            return false;
-        };
-        if matches!(
+    cx.word_within(i, 3, |w| {
+        matches!(
             w.to_ascii_lowercase().as_str(),
             "rated"
                 | "rates"
@@ -209,12 +187,8 @@ fn rating_before(cx: &Ctx<'_>, i: usize) -> bool {
                 | "graded"
                 | "marks"
                 | "stars"
-        ) {
-            return true;
-        }
-        k -= 2;
-    }
-    false
+        )
+    })
 }
 
 /// Unicode vulgar fractions: (character, numerator, denominator).

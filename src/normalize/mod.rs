@@ -175,6 +175,21 @@ impl<'a> Ctx<'a> {
         }
         self.word(s.checked_sub(1)?)
     }
+    /// Whether one of the `n` words just before token `i`, each one space from the
+    /// next, satisfies `is` ("odds" in "the odds are 3/1").
+    pub fn word_within(&self, i: usize, n: usize, is: impl Fn(&str) -> bool) -> bool {
+        let mut k = i;
+        for _ in 0..n {
+            let Some(w) = self.prev_word(k) else {
+                return false;
+            };
+            if is(w) {
+                return true;
+            }
+            k -= 2;
+        }
+        false
+    }
     /// Whether "a" or "an" is the word just before token `i` ("a $5 fee", "a 5 kg bag").
     pub fn after_article(&self, i: usize) -> bool {
         self.prev_word(i)
