@@ -734,6 +734,18 @@ fn range_or_score(cx: &Ctx<'_>, start: usize, end: usize) -> Option<(String, usi
     {
         return None;
     }
+    // "the 1-2 punch", "a 1-2 finish": the idiom "one-two".
+    if dash == '-'
+        && cx.digits(start) == Some("1")
+        && second.int == "2"
+        && second.frac.is_none()
+        && start + 1 == end
+        && cx
+            .next_word(after)
+            .is_some_and(|n| matches!(n, "punch" | "finish" | "combination" | "combo"))
+    {
+        return Some(("-two".to_string(), after));
+    }
     // "a 50-50 split": even odds, "fifty-fifty".
     if dash == '-'
         && second.int == "50"

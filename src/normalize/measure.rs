@@ -552,6 +552,8 @@ pub(crate) fn unit_after(cx: &Ctx<'_>, j: usize, one: bool) -> Option<(String, u
                 | "mins"
                 | "mo"
                 | "mos"
+                | "yr"
+                | "yrs"
                 | "sec"
                 | "secs"
                 | "tbsp"
@@ -817,6 +819,12 @@ pub(crate) fn after_number(cx: &Ctx<'_>, end: usize, one: bool) -> Option<(Strin
             }
         }
         return Some((said, e));
+    }
+    // "gusts of 60+ mph": "sixty plus miles per hour".
+    if cx.is_punct(end, '+') {
+        if let Some((u, e)) = unit_tail(cx, end + 1, false) {
+            return Some((format!(" plus{u}"), e));
+        }
     }
     if cx.is_space(end) {
         if let Some(s) = cx.word(end + 1).filter(|w| SCALES.contains(w)) {
