@@ -108,6 +108,7 @@ const MODIFIED_NOUNS: &[&str] = &[
     "fee",
     "bond",
     "bailout",
+    "bail",
     "tranche",
     "grant",
     "order",

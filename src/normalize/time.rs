@@ -270,6 +270,34 @@ pub(crate) fn match_time(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     if h > 24 || (meridiem.is_some() && h > 12) {
         return None;
     }
+    // "swam it in 1:55.3", "a time of 3:59.4": a race time, minutes and seconds with
+    // tenths, after a word that announces it.
+    let race = || {
+        cx.word_within(i, 2, |w| {
+            matches!(
+                w.to_ascii_lowercase().as_str(),
+                "in" | "of" | "ran" | "swam" | "clocked" | "timed" | "record" | "finished" | "lap"
+            )
+        })
+    };
+    if let (true, Some(m), None, None) = (colon, minutes, seconds, &meridiem) {
+        if let Some(f) = cx.digits(end + 1).filter(|f| f.len() <= 3 && race()) {
+            let runs_on = matches!(cx.kind(end + 2), Some(Kind::Word | Kind::Digits))
+                || (cx
+                    .punct(end + 2)
+                    .is_some_and(|p| matches!(p, ':' | '.' | ','))
+                    && cx.digits(end + 3).is_some());
+            if cx.is_punct(end, '.') && !runs_on {
+                let spoken = format!(
+                    "{} {} point {} seconds",
+                    unit(h, "minute"),
+                    under_100(m),
+                    super::words::digits_each(f)
+                );
+                return Some(Match::new(end + 2, spoken, Class::Time));
+            }
+        }
+    }
     // "10:30.5" or "1:34:2": part of something else.
     let continues = cx.punct(end).is_some_and(|p| matches!(p, ':' | '.' | ','));
     if meridiem.is_none() && continues && cx.digits(end + 1).is_some() {

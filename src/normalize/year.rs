@@ -451,12 +451,18 @@ pub(crate) fn match_quarter(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     if matches!(cx.kind(end), Some(Kind::Word | Kind::Digits)) {
         return None;
     }
-    let article = cx.prev_word(i).is_some_and(|w| {
-        matches!(
-            w.to_ascii_lowercase().as_str(),
-            "the" | "a" | "its" | "their"
-        )
-    });
+    // A determiner or a possessive ("the company's Q1 revenue") already before it.
+    let possessive = i >= 3
+        && cx.is_space(i - 1)
+        && matches!(cx.word(i - 2), Some("s"))
+        && matches!(cx.punct(i - 3), Some('\'' | '’'));
+    let article = possessive
+        || cx.prev_word(i).is_some_and(|w| {
+            matches!(
+                w.to_ascii_lowercase().as_str(),
+                "the" | "a" | "its" | "their" | "his" | "her" | "our" | "your" | "this" | "each"
+            )
+        });
     let mut spoken = if article {
         format!("{ord} {part}")
     } else {
