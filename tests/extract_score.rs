@@ -32,6 +32,7 @@ const FIXTURES: &[&str] = &[
     "modal-open",
     "paywall",
     "react-streaming",
+    "related-wrapper",
     "substack",
     "teaser-articles",
     "windows-1251",
@@ -93,6 +94,24 @@ fn the_story_article_is_read_without_the_teaser_articles_after_it() {
     reads_as_expected(
         "teaser-articles",
         &["More from Transport", "bus lanes", "ferry"],
+    );
+}
+
+/// A block named for related links (Consumer Reports's
+/// `rel-article-wrapper`) that also holds the next paragraphs of the story:
+/// the paragraphs are read, the links box beside them is not, and a
+/// related-posts block with excerpts and a comments section stay out.
+#[test]
+fn story_paragraphs_inside_a_related_links_wrapper_are_read() {
+    reads_as_expected(
+        "related-wrapper",
+        &[
+            "More on Repairs",
+            "Save Money",
+            "tire gauges",
+            "advisor",
+            "Copyright",
+        ],
     );
 }
 

@@ -1012,7 +1012,8 @@ impl SkipRules {
             || heads_related_links(el, self)
             || (is_furniture_name(&names)
                 && !is_heading_anchor(name, &names)
-                && !self.is_unique_pull_quote(el, &names))
+                && !self.is_unique_pull_quote(el, &names)
+                && !self.wraps_prose(el))
             || (matches!(name, "ul" | "ol") && is_link_list(el, self.links(el)))
             || (matches!(name, "div" | "section") && is_link_block(self.links(el)))
             || (name == "p" && is_link_line(self.links(el)))
@@ -1022,6 +1023,31 @@ impl SkipRules {
         } else {
             Verdict::Keep
         }
+    }
+
+    /// Whether a block named as furniture is, or wraps, a block of the
+    /// story's own prose: three or more paragraphs of unlinked sentences of
+    /// its own, or in a child block (Consumer Reports's
+    /// `rel-article-wrapper`, ids and all named "related articles", holds
+    /// the related links box and then the next paragraphs of the story).
+    /// Its children are then weighed one by one, so the links box still
+    /// goes; a furniture ancestor (a comments section) still skips it all.
+    fn wraps_prose(&self, el: ElementRef<'_>) -> bool {
+        let prose = |block: ElementRef<'_>| {
+            block
+                .children()
+                .filter_map(ElementRef::wrap)
+                .filter(|p| p.value().name() == "p" && is_prose_paragraph(*p, self.links(*p)))
+                .count()
+                >= 3
+        };
+        let is_block = |e: ElementRef<'_>| matches!(e.value().name(), "div" | "section");
+        is_block(el)
+            && (prose(el)
+                || el
+                    .children()
+                    .filter_map(ElementRef::wrap)
+                    .any(|child| is_block(child) && prose(child)))
     }
 
     /// A pull quote repeats a line of the story in large type and is not
@@ -1253,6 +1279,16 @@ fn heads_related_links(el: ElementRef<'_>, skip: &SkipRules) -> bool {
 
 /// A `<div>` of three or more links and (almost) nothing else: teaser cards
 /// and menus built without a list.
+/// A paragraph of sentences: long enough, ending as a sentence ends, and
+/// mostly not link text.
+fn is_prose_paragraph(p: ElementRef<'_>, stats: LinkStats) -> bool {
+    let text: String = p.text().collect();
+    let text = text.trim();
+    text.chars().count() >= 80
+        && text.ends_with(['.', '!', '?', '"', '\u{201d}', ')'])
+        && stats.linked * 5 < stats.total.max(1)
+}
+
 fn is_link_block(stats: LinkStats) -> bool {
     let LinkStats {
         total,
