@@ -72,6 +72,12 @@ const FIXED: &[(&str, &str, bool)] = &[
     ("Intl", "International", true),
     ("Natl", "National", true),
     ("Mfg", "Manufacturing", false),
+    ("Div", "Division", false),
+    ("Cav", "Cavalry", false),
+    ("Inf", "Infantry", false),
+    ("Regt", "Regiment", false),
+    ("Bn", "Battalion", false),
+    ("Bde", "Brigade", false),
     ("vs", "versus", false),
     ("approx", "approximately", false),
     ("Approx", "Approximately", false),
@@ -367,6 +373,66 @@ fn mid_sentence(cx: &Ctx<'_>, end: usize, spoken: &str) -> Match {
     Match::new(end, spoken.to_string(), Class::Cardinal)
 }
 
+/// Letter-slash shorthands (`w/`, `w/o`, `c/o`, `a/k/a`, `P/E`) with what is
+/// said for them; `w/` alone needs a word after it.
+const SLASHED: &[(&[&str], &str)] = &[
+    (&["w", "o"], "without"),
+    (&["c", "o"], "care of"),
+    (&["a", "k", "a"], "also known as"),
+    (&["P", "E"], "P E"),
+    (&["w"], "with"),
+];
+
+fn slashed_shorthand(cx: &Ctx<'_>, i: usize, w: &str) -> Option<Match> {
+    if !cx.is_punct(i + 1, '/') {
+        return None;
+    }
+    for (letters, said) in SLASHED {
+        if !letters[0].eq_ignore_ascii_case(w) {
+            continue;
+        }
+        // The letters joined by slashes, the last one followed by a slash only
+        // for "w/".
+        let mut j = i;
+        let mut whole = true;
+        for (k, letter) in letters.iter().enumerate().skip(1) {
+            let at = i + 2 * k;
+            if !(cx.is_punct(at - 1, '/')
+                && cx.word(at).is_some_and(|l| l.eq_ignore_ascii_case(letter)))
+            {
+                whole = false;
+                break;
+            }
+            j = at;
+        }
+        if !whole {
+            continue;
+        }
+        let mut end = j + 1;
+        if letters.len() == 1 {
+            // "w/ a hood", "w/cheese": a word follows, glued or spaced.
+            end += 1;
+            let next = if cx.is_space(end) { end + 1 } else { end };
+            if !matches!(cx.kind(next), Some(Kind::Word | Kind::Digits)) {
+                continue;
+            }
+        } else if cx.is_punct(end, '/') || matches!(cx.kind(end), Some(Kind::Word | Kind::Digits)) {
+            continue;
+        }
+        // "P/E" is upper-case as written; the rest lower-case.
+        let case_ok = if *said == "P E" {
+            w == "P" && cx.word(j) == Some("E")
+        } else {
+            w.chars().all(char::is_lowercase)
+        };
+        if !case_ok {
+            continue;
+        }
+        return Some(Match::new(end, said.to_string(), Class::Cardinal));
+    }
+    None
+}
+
 /// Abbreviations and titles at token `i`.
 pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let w = cx.word(i)?;
@@ -456,6 +522,11 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         {
             return Some(Match::new(i + 3, format!("{p} on {p}"), Class::Cardinal));
         }
+    }
+    // "w/ a hood", "c/o the school", "a P/E of 25": the slashed shorthands of
+    // listings and market copy, read as their words.
+    if let Some(m) = slashed_shorthand(cx, i, w) {
+        return Some(m);
     }
     // "the OR nurse", "rushed to the OR": the operating room, not the word "or".
     if w == "OR"
@@ -768,8 +839,58 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     if w == "Sec" && end == i + 2 && cx.next_word(end) == Some("of") {
         return Some(mid_sentence(cx, end, spoken));
     }
+    // "the U.S. Sen. from Ohio", "a state Rep. who": an office named after the
+    // country or state is the title without a name after it.
+    if title
+        && matches!(w, "Sen" | "Rep" | "Gov" | "Atty")
+        && end == i + 2
+        && (cx
+            .prev_word(i)
+            .is_some_and(|p| matches!(p, "US" | "state" | "State"))
+            || (i >= 5
+                && cx.is_space(i - 1)
+                && cx.is_punct(i - 2, '.')
+                && cx.word(i - 3) == Some("S")
+                && cx.is_punct(i - 4, '.')
+                && cx.word(i - 5) == Some("U")))
+    {
+        return Some(mid_sentence(cx, end, spoken));
+    }
     if title {
         return before_name(cx, end, spoken);
+    }
+    // "the Co. Commissioner", "Co. Rd. 12": before a county office or road
+    // "Co." is the county, not a company.
+    if w == "Co"
+        && end == i + 2
+        && cx.next_word(end).is_some_and(|n| {
+            matches!(
+                n,
+                "Commissioner"
+                    | "Commissioners"
+                    | "Commission"
+                    | "Sheriff"
+                    | "Judge"
+                    | "Clerk"
+                    | "Attorney"
+                    | "Court"
+                    | "Board"
+                    | "Jail"
+                    | "Fair"
+                    | "Fairgrounds"
+                    | "Schools"
+                    | "Road"
+                    | "Rd"
+                    | "Coroner"
+                    | "Treasurer"
+                    | "Assessor"
+                    | "Council"
+                    | "Legislature"
+                    | "Executive"
+            )
+        })
+    {
+        return Some(mid_sentence(cx, end, "County"));
     }
     // "est. 1850" is "established"; "est. 40,000" and "an est. 40" are "estimated".
     if matches!(w, "est" | "Est") {
@@ -811,7 +932,21 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     {
         return Some(mid_sentence(cx, end, "approximate"));
     }
-    if matches!(w, "vs" | "approx" | "Approx" | "ext" | "est" | "Est") {
+    // Military units ("1st Cav. Div.") run on into the unit's next word.
+    if matches!(
+        w,
+        "vs" | "approx"
+            | "Approx"
+            | "ext"
+            | "est"
+            | "Est"
+            | "Cav"
+            | "Inf"
+            | "Div"
+            | "Regt"
+            | "Bn"
+            | "Bde"
+    ) {
         return Some(mid_sentence(cx, end, spoken));
     }
     // "Jones Bros. Inc.", "Smith Co. Ltd.": a company suffix before another is inside

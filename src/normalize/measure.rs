@@ -561,6 +561,9 @@ pub(crate) fn unit_after(cx: &Ctx<'_>, j: usize, one: bool) -> Option<(String, u
                 | "gal"
                 | "qt"
                 | "pt"
+                | "pts"
+                | "reb"
+                | "ast"
                 | "cu"
                 | "sq"
         )
