@@ -758,6 +758,46 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     }
     // "Vol. 3", "Fig 2", "vols. 3-4": a reference before a number.
     let not_all_caps = w.chars().skip(1).all(char::is_lowercase);
+    // "Vol. II", "Ch. XII": an abbreviated reference with its period before a
+    // Roman numeral, read as the number ("volume two").
+    if let Some(&(_, one, _)) = NUMBER_REF_WORDS
+        .iter()
+        .find(|(a, _, _)| {
+            matches!(*a, "vol" | "ch" | "ps" | "sec" | "para") && a.eq_ignore_ascii_case(w)
+        })
+        .filter(|_| not_all_caps && cx.is_punct(i + 1, '.') && cx.is_space(i + 2))
+    {
+        if let Some(value) = cx
+            .word(i + 3)
+            .filter(|n| n.len() > 1 || matches!(*n, "I" | "V" | "X"))
+            .and_then(super::roman::parse_roman)
+            .filter(|_| !matches!(cx.kind(i + 4), Some(Kind::Word | Kind::Digits)))
+        {
+            let mut end = i + 4;
+            // "Vol. II. of the history": the numeral's own period.
+            if cx.is_punct(end, '.')
+                && (matches!(cx.punct(end + 1), Some(',' | ';' | ')'))
+                    || cx
+                        .next_word(end + 1)
+                        .is_some_and(|n| n.starts_with(char::is_lowercase)))
+            {
+                end += 1;
+            }
+            let said = if starts_sentence(cx, i) {
+                let mut c = one.chars();
+                c.next().map_or_else(String::new, |f| {
+                    f.to_uppercase().collect::<String>() + c.as_str()
+                })
+            } else {
+                one.to_string()
+            };
+            return Some(Match::new(
+                end,
+                format!("{said} {}", super::words::cardinal_u64(value)),
+                Class::Cardinal,
+            ));
+        }
+    }
     if let Some(&(_, one, many)) = NUMBER_REF_WORDS
         .iter()
         .find(|(a, _, _)| a.eq_ignore_ascii_case(w))

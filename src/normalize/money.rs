@@ -490,6 +490,56 @@ fn say_amount(lit: &NumLit<'_>, cur: &Currency, adjective: bool) -> String {
 }
 
 /// Dollar, pound, euro, yen… amounts written with a currency symbol.
+/// Pre-decimal British money in old books and history copy: "£3 10s. 6d." →
+/// "… ten shillings and six pence", "2s. 6d." → "two shillings and six pence".
+/// A shilling amount ("10s.") needs a pound amount just before it or pence
+/// just after; pence alone ("6d.") only follow shillings.
+pub(crate) fn match_shillings(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    let amount = |at: usize, letter: &str| -> Option<u32> {
+        let d = cx.digits(at)?;
+        if d.len() > 2 || cx.word(at + 1) != Some(letter) || !cx.is_punct(at + 2, '.') {
+            return None;
+        }
+        d.parse().ok()
+    };
+    let shillings = amount(i, "s")?;
+    if cx.glued_before(i) {
+        return None;
+    }
+    let pence = cx
+        .is_space(i + 3)
+        .then(|| amount(i + 4, "d"))
+        .flatten()
+        .filter(|d| *d < 12);
+    let after_pounds = i >= 3
+        && cx.is_space(i - 1)
+        && cx.digits(i - 2).is_some()
+        && (cx.is_punct(i - 3, '£')
+            || (i >= 4 && cx.is_punct(i - 3, ',') && cx.digits(i - 4).is_some()));
+    if shillings >= 20 || !(after_pounds || pence.is_some()) {
+        return None;
+    }
+    let count = |n: u32, one: &str, many: &str| {
+        let word = if n == 1 { one } else { many };
+        format!("{} {word}", super::words::cardinal_u64(u64::from(n)))
+    };
+    let mut spoken = count(shillings, "shilling", "shillings");
+    let mut end = i + 3;
+    if let Some(d) = pence {
+        spoken.push_str(" and ");
+        spoken.push_str(&count(d, "penny", "pence"));
+        end = i + 7;
+    }
+    // The last period is the abbreviation's unless the sentence ends there.
+    let sentence_ends = cx
+        .next_word(end)
+        .is_none_or(|n| n.starts_with(char::is_uppercase));
+    if sentence_ends {
+        end -= 1;
+    }
+    Some(Match::new(end, spoken, Class::Money))
+}
+
 pub(crate) fn match_money(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     // "US$5": the "US" prefix belongs to the amount.
     let (us, sym_at) = match cx.word(i) {

@@ -174,9 +174,22 @@ pub(crate) fn match_roman(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         return None;
     }
     let value = parse_roman(w)?;
+    // "Henry V. was crowned", "George III., was ill": the old style's period
+    // after a numeral that the sentence goes on after is the numeral's own.
+    let end = if cx.is_punct(i + 1, '.')
+        && (matches!(cx.punct(i + 2), Some(',' | ';' | ')'))
+            || (cx.is_space(i + 2)
+                && cx
+                    .word(i + 3)
+                    .is_some_and(|n| n.starts_with(char::is_lowercase))))
+    {
+        i + 2
+    } else {
+        i + 1
+    };
     let prev = cx.prev_word(i)?;
     if COUNTED.contains(&prev.to_lowercase().as_str()) {
-        return Some(Match::new(i + 1, cardinal_u64(value), Class::Cardinal));
+        return Some(Match::new(end, cardinal_u64(value), Class::Cardinal));
     }
     let name = {
         let mut cs = prev.chars();
@@ -194,7 +207,7 @@ pub(crate) fn match_roman(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         return None;
     }
     let spoken = format!("the {}", ordinalize(&cardinal_u64(value)));
-    Some(Match::new(i + 1, spoken, Class::Cardinal))
+    Some(Match::new(end, spoken, Class::Cardinal))
 }
 
 #[cfg(test)]

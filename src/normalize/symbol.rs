@@ -45,6 +45,14 @@ pub(crate) fn match_symbol(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             .is_some_and(|p| matches!(p, '.' | '@' | ':' | '/' | '_'))
             && cx.word(j + 1).is_some()
     };
+    // "pens, paper, &c.": the old way of writing "et cetera".
+    if c == '&'
+        && cx.word(i + 1) == Some("c")
+        && cx.is_punct(i + 2, '.')
+        && !i.checked_sub(1).is_some_and(|p| cx.word(p).is_some())
+    {
+        return Some(Match::new(i + 3, "et cetera".to_string(), Class::Cardinal));
+    }
     if c == '+' && cx.is_punct(i + 1, '+') && !alnum(cx, Some(i + 2)) && !glued_on(i + 2) {
         // "C++", "g++".
         return Some(Match::new(i + 2, "plus plus".to_string(), Class::Cardinal));

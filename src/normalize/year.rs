@@ -548,6 +548,55 @@ pub(crate) fn match_era(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     Some(Match::new(end, format!("{number} {era}"), Class::Year))
 }
 
+/// "AD 1066", "A.D. 1066": the era written before the year, read as written
+/// with the number as a year ("A D ten sixty-six").
+pub(crate) fn match_era_before(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    if i.checked_sub(1).is_some_and(|p| {
+        matches!(cx.kind(p), Some(Kind::Word | Kind::Digits)) || cx.is_punct(p, '.')
+    }) {
+        return None;
+    }
+    let j = match cx.word(i)? {
+        "AD" => i + 1,
+        "A" if cx.is_punct(i + 1, '.')
+            && cx.word(i + 2) == Some("D")
+            && cx.is_punct(i + 3, '.') =>
+        {
+            i + 4
+        }
+        _ => return None,
+    };
+    if !cx.is_space(j) {
+        return None;
+    }
+    let d = cx.digits(j + 1)?;
+    if d.len() > 4
+        || d.starts_with('0')
+        || matches!(cx.kind(j + 2), Some(Kind::Word | Kind::Digits))
+    {
+        return None;
+    }
+    // "AD 1066", not "AD 1,000 users" or "AD 3.5".
+    if matches!(cx.punct(j + 2), Some(',' | '.')) && cx.digits(j + 3).is_some() {
+        return None;
+    }
+    let value: u32 = d.parse().ok()?;
+    let number = if d.len() >= 3 {
+        if d.len() == 3 && !value.is_multiple_of(100) {
+            format!(
+                "{} {}",
+                super::words::digit_word(value / 100),
+                year_tail(value % 100)
+            )
+        } else {
+            year_words(value)
+        }
+    } else {
+        super::words::cardinal_u64(u64::from(value))
+    };
+    Some(Match::new(j + 2, format!("A D {number}"), Class::Year))
+}
+
 /// "FY2024", "FY 2025", "FY24": a fiscal year, "fiscal year twenty twenty-four",
 /// "fiscal twenty-four".
 pub(crate) fn match_fiscal_year(cx: &Ctx<'_>, i: usize) -> Option<Match> {
