@@ -49,7 +49,7 @@ pub(crate) fn match_symbol(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     if c == '&'
         && cx.word(i + 1) == Some("c")
         && cx.is_punct(i + 2, '.')
-        && !i.checked_sub(1).is_some_and(|p| cx.word(p).is_some())
+        && i.checked_sub(1).is_none_or(|p| cx.word(p).is_none())
     {
         return Some(Match::new(i + 3, "et cetera".to_string(), Class::Cardinal));
     }
