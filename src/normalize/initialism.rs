@@ -105,13 +105,21 @@ fn glued_to_word(cx: &Ctx<'_>, i: usize) -> bool {
     i.checked_sub(1).is_some_and(|p| cx.word(p).is_some())
 }
 
+/// Letters apart, a plural "s" kept on its letter with an apostrophe: "DVDs"
+/// → "D V D's", as engines say "D's" ("deez") but "Ds" as "dee-ess".
 pub(crate) fn spell(w: &str) -> String {
     let mut out = String::new();
+    let mut prev = None;
     for c in w.chars() {
-        if !out.is_empty() && c != 's' {
-            out.push(' ');
+        if c == 's' && prev.is_some_and(|p: char| p.is_ascii_uppercase()) {
+            out.push_str("'s");
+        } else {
+            if !out.is_empty() && c != 's' {
+                out.push(' ');
+            }
+            out.push(c);
         }
-        out.push(c);
+        prev = Some(c);
     }
     out
 }
@@ -280,7 +288,7 @@ pub(crate) fn match_initialism(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         {
             return Some(Match::new(
                 i + 1,
-                format!("{}s", spell(caps)),
+                format!("{}'s", spell(caps)),
                 Class::Cardinal,
             ));
         }
