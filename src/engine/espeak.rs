@@ -113,8 +113,9 @@ impl Engine for EspeakEngine {
             kind: Some(super::EngineKind::Espeak),
             accepts_ipa: false,
             fingerprint: format!(
-                "espeak-ng {ESPEAK_NG_VERSION}|{}|{SAMPLE_RATE}|{DEFAULT_WPM}",
-                self.language
+                "espeak-ng {ESPEAK_NG_VERSION}|{}|{SAMPLE_RATE}|{DEFAULT_WPM}|{}",
+                self.language,
+                super::letters::TEXT_PREP
             ),
         }
     }
@@ -128,7 +129,7 @@ impl Engine for EspeakEngine {
             .build()
             .map_err(|e| EngineError::Synthesis(e.to_string()))?;
         let (samples, rate) = engine
-            .synth(text)
+            .synth(&super::letters::respell_letter_a(text))
             .map_err(|e| EngineError::Synthesis(e.to_string()))?;
         Ok(Pcm::from_i16(rate, &samples))
     }

@@ -196,6 +196,7 @@ pub(crate) mod digest;
 #[cfg(feature = "espeak")]
 pub mod espeak;
 mod http;
+pub mod letters;
 pub mod openai;
 #[cfg(feature = "piper")]
 pub mod phonemize;

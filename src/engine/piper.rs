@@ -556,11 +556,12 @@ impl Engine for PiperEngine {
                 Err(_) => format!("unreadable:{}", p.display()),
             };
             format!(
-                "piper|model={}|config={}|phonemizer=narrator-{}+espeak-ng-{}",
+                "piper|model={}|config={}|phonemizer=narrator-{}+espeak-ng-{}|{}",
                 hash(&self.model),
                 hash(&self.config_path),
                 env!("CARGO_PKG_VERSION"),
                 super::espeak::ESPEAK_NG_VERSION,
+                super::letters::TEXT_PREP,
             )
         });
         super::EngineIdentity {
@@ -582,7 +583,8 @@ impl Engine for PiperEngine {
     fn synthesize(&self, text: &str, settings: &SynthesisSettings) -> Result<Pcm, EngineError> {
         let scales = self.scales(settings)?;
         let speaker = self.speaker(settings)?;
-        let sentences = self.phonemizer.phonemize(text)?;
+        let text = super::letters::respell_letter_a(text);
+        let sentences = self.phonemizer.phonemize(&text)?;
         let sentence_audio = |phonemes: &Vec<String>| -> Result<Vec<f32>, EngineError> {
             let (ids, missing) = phoneme_ids(phonemes, &self.voice.phoneme_id_map)?;
             if !missing.is_empty() {

@@ -241,6 +241,7 @@ impl PiperHttpEngine {
                 "speaking rate {rate} must be a positive number"
             )));
         }
+        let text = super::letters::respell_letter_a(text);
         let mut body = serde_json::json!({ "text": text });
         // Only override the voice's timing when asked to: the server may have been
         // started with its own --length-scale.
@@ -310,8 +311,12 @@ impl Engine for PiperHttpEngine {
             // [[ ipa ]] blocks as raw phonemes.
             accepts_ipa: true,
             fingerprint: format!(
-                "piper-http|{}|{}|{}|{}",
-                self.synthesize_url, self.voice, self.sample_rate, self.length_scale
+                "piper-http|{}|{}|{}|{}|{}",
+                self.synthesize_url,
+                self.voice,
+                self.sample_rate,
+                self.length_scale,
+                super::letters::TEXT_PREP
             ),
         }
     }
