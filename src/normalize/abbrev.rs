@@ -253,6 +253,16 @@ pub fn period_continues(word: &str, after_name: bool, next: Option<&str>) -> boo
     fixed(word).is_some()
 }
 
+/// Words that follow a clock's "PM" ("4 PM Eastern", "PM Monday"): never a name.
+fn is_clock_word(w: &str) -> bool {
+    weekday(w).is_some()
+        || matches!(
+            w,
+            "Eastern" | "Central" | "Mountain" | "Pacific" | "Today" | "Tonight" | "Tomorrow"
+        )
+        || super::date::MONTHS.contains(&w)
+}
+
 /// A day of the week, abbreviated or in full ("Mon", "Tues", "Friday"): its name.
 fn weekday(w: &str) -> Option<&'static str> {
     const DAYS: &[&str] = &[
@@ -349,6 +359,17 @@ fn after_period(cx: &Ctx<'_>, i: usize, period_optional: bool) -> Option<usize> 
     }
     let alone = cx.tok(i + 1).is_none() || cx.is_space(i + 1) || cx.is_punct(i + 1, ',');
     (period_optional && alone).then_some(i + 1)
+}
+
+/// Whether "&"/"and" and another title follow the title ending at `end` ("Mr. &
+/// Mrs. Smith", "Dr. and Mrs. Jones"): the two share the name after them.
+fn joined_title(cx: &Ctx<'_>, end: usize) -> bool {
+    cx.is_space(end)
+        && (cx.is_punct(end + 1, '&') || cx.word(end + 1) == Some("and"))
+        && cx.is_space(end + 2)
+        && cx
+            .word(end + 3)
+            .is_some_and(|t| matches!(t, "Mr" | "Mrs" | "Ms" | "Dr"))
 }
 
 /// A title before a name: consume the space too, so the period is not read as the end
@@ -540,6 +561,56 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     {
         return Some(Match::new(i + 1, "O R".to_string(), Class::Cardinal));
     }
+    // "the PM said", "former PM Boris Johnson": the prime minister, not the
+    // afternoon (which follows a number, "4 PM").
+    if w == "PM"
+        && !matches!(cx.kind(i + 1), Some(Kind::Word | Kind::Digits))
+        && !cx.is_punct(i + 1, '-')
+        && i.checked_sub(2).is_none_or(|p| cx.digits(p).is_none())
+    {
+        let before = cx.prev_word(i);
+        let office = before.is_some_and(|p| {
+            matches!(
+                p,
+                "the"
+                    | "The"
+                    | "former"
+                    | "Former"
+                    | "deputy"
+                    | "Deputy"
+                    | "acting"
+                    | "interim"
+                    | "British"
+                    | "UK"
+                    | "Indian"
+                    | "Israeli"
+                    | "Australian"
+                    | "Canadian"
+                    | "Japanese"
+                    | "Pakistani"
+                    | "Italian"
+                    | "Spanish"
+                    | "Thai"
+                    | "Dutch"
+                    | "Irish"
+                    | "Hungarian"
+                    | "Polish"
+                    | "Greek"
+                    | "Ukrainian"
+            )
+        });
+        let name_follows = cx
+            .next_word(i + 1)
+            .is_some_and(|n| n.len() > 2 && capitalized(n) && !is_clock_word(n))
+            && before.is_none_or(|p| !matches!(p, "at" | "by" | "until" | "from" | "to"));
+        if office || name_follows {
+            return Some(Match::new(
+                i + 1,
+                "Prime Minister".to_string(),
+                Class::Cardinal,
+            ));
+        }
+    }
     // "winds from the NW", "NE winds of 40 mph": a compass point in a weather report.
     if let Some(point) = compass_point(w) {
         let from_the = cx
@@ -685,6 +756,10 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
                 && matches!(cx.word(i - 3), Some("Jr" | "Sr")))
             // "5th St.", "42nd St": an ordinal street name.
             || ordinal_ends_before(cx, i);
+        // "Ste. 200", "Ste 4B": a suite before its number.
+        if w == "Ste" && cx.is_space(end) && cx.digits(end + 1).is_some() {
+            return Some(Match::new(end + 1, "Suite".to_string(), Class::Cardinal));
+        }
         let (title, place) = match w {
             "Dr" => ("Doctor", "Drive"),
             "dr" => ("doctor", "Drive"),
@@ -747,6 +822,9 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             return before_name(cx, end, title);
         }
         if !after_name {
+            if w == "Dr" && joined_title(cx, end) {
+                return Some(Match::new(end + 1, title.to_string(), Class::Cardinal));
+            }
             if let Some(m) = before_name(cx, end, title) {
                 return Some(m);
             }
@@ -841,6 +919,32 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         let spoken = format!("{} {}", cap(one), read_number(&a));
         return Some(Match::new(a.end, spoken, Class::Cardinal));
     }
+    // "pop. 5,000": a place's population before its number; "(b. 1950)", "(d.
+    // 2001)": born and died before a year, in a life's dates.
+    if matches!(w, "pop" | "Pop" | "b" | "d")
+        && cx.is_punct(i + 1, '.')
+        && cx.is_space(i + 2)
+        && cx.digits(i + 3).is_some()
+    {
+        let said = match w {
+            "pop" => Some("population"),
+            "Pop" => Some("Population"),
+            _ => {
+                let year = cx
+                    .digits(i + 3)
+                    .is_some_and(|d| (3..=4).contains(&d.len()) && !d.starts_with('0'))
+                    && !matches!(cx.kind(i + 4), Some(Kind::Word | Kind::Digits))
+                    && !(matches!(cx.punct(i + 4), Some(',' | '.')) && cx.digits(i + 5).is_some());
+                let opened = i.checked_sub(1).is_some_and(|p| cx.is_punct(p, '('))
+                    || (i >= 2 && cx.is_space(i - 1) && cx.is_punct(i - 2, ','))
+                    || (i >= 2 && cx.is_space(i - 1) && cx.is_punct(i - 2, ';'));
+                (year && opened).then_some(if w == "b" { "born" } else { "died" })
+            }
+        };
+        if let Some(said) = said {
+            return Some(Match::new(i + 3, said.to_string(), Class::Cardinal));
+        }
+    }
     // "Roe v. Wade", "Apple v. Samsung": a case between two names.
     if w == "v"
         && cx.is_punct(i + 1, '.')
@@ -897,6 +1001,9 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         return Some(mid_sentence(cx, end, spoken));
     }
     if title {
+        if matches!(w, "Mr" | "Mrs" | "Ms") && joined_title(cx, end) {
+            return Some(Match::new(end + 1, spoken.to_string(), Class::Cardinal));
+        }
         return before_name(cx, end, spoken);
     }
     // "the Co. Commissioner", "Co. Rd. 12": before a county office or road

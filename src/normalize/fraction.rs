@@ -26,7 +26,32 @@ pub(crate) fn match_slash_pair(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let after_slash = i
         .checked_sub(1)
         .is_some_and(|p| cx.is_punct(p, '/') || cx.is_punct(p, '.'));
-    if cx.glued_before(i) || after_slash || !cx.is_punct(i + 1, '/') {
+    if cx.glued_before(i) || after_slash {
+        return None;
+    }
+    // "rated 4.5/5", "scored 8.5/10": a mark with a decimal out of a whole.
+    if cx.is_punct(i + 1, '.') && cx.is_punct(i + 3, '/') {
+        let (frac, whole) = (cx.digits(i + 2)?, cx.digits(i + 4)?);
+        let (x, y): (f64, u32) = (format!("{a}.{frac}").parse().ok()?, whole.parse().ok()?);
+        let glued = matches!(cx.kind(i + 5), Some(Kind::Word | Kind::Digits))
+            || (matches!(cx.punct(i + 5), Some('/' | '.' | ',')) && cx.digits(i + 6).is_some());
+        if frac.len() <= 2
+            && matches!(y, 5 | 10 | 20 | 100)
+            && x <= f64::from(y)
+            && !glued
+            && (rating_before(cx, i) || cx.next_word(i + 5) == Some("stars"))
+        {
+            let spoken = format!(
+                "{} point {} out of {}",
+                read_int(a, false),
+                super::words::digits_each(frac),
+                read_int(whole, false)
+            );
+            return Some(Match::new(i + 5, spoken, Class::Cardinal));
+        }
+        return None;
+    }
+    if !cx.is_punct(i + 1, '/') {
         return None;
     }
     let b = cx.digits(i + 2)?;

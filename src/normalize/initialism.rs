@@ -468,6 +468,62 @@ const MAKER_COUNTS: &[&str] = &[
     "years",
 ];
 
+/// Names before a version number whose ".0" is said "point oh" ("Web 2.0", "USB
+/// 3.0", "version 4.0"), as their users say it.
+const VERSIONED: &[&str] = &[
+    "Web",
+    "web",
+    "version",
+    "Version",
+    "USB",
+    "Bluetooth",
+    "HTTP",
+    "HTML",
+    "Industry",
+    "Wi-Fi",
+    "Android",
+    "iOS",
+    "Windows",
+    "Firefox",
+    "Chrome",
+    "Python",
+    "Java",
+    "OAuth",
+    "Office",
+    "Gen",
+    "Mac",
+    "OS",
+    "DDR",
+    "PCIe",
+    "Thunderbolt",
+    "HDMI",
+    "Lightning",
+    "v",
+];
+
+/// "Web 2.0", "USB 3.0", "a 4.0 GPA": a version or grade point average ending in
+/// ".0", its zero said "oh".
+pub(crate) fn match_version(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    let whole = cx.digits(i)?;
+    if whole.len() > 2 || !cx.is_punct(i + 1, '.') || cx.digits(i + 2) != Some("0") {
+        return None;
+    }
+    if matches!(cx.kind(i + 3), Some(Kind::Word | Kind::Digits))
+        || (cx.is_punct(i + 3, '.') && cx.digits(i + 4).is_some())
+    {
+        return None;
+    }
+    let named = cx.prev_word(i).is_some_and(|p| VERSIONED.contains(&p));
+    let gpa = cx
+        .next_word(i + 3)
+        .is_some_and(|n| matches!(n, "GPA" | "grade"));
+    if !(named || gpa) || cx.glued_before(i) {
+        return None;
+    }
+    let n = super::words::cardinal_digits(whole)?;
+    Some(Match::new(i + 3, format!("{n} point oh"), Class::Cardinal))
+}
+
 /// "a Boeing 787", "the Boeing 737-800", "Boeing 747s", "Nokia 3310": a maker's name,
 /// one space, then the model number, read the way its maker and buyers say it.
 pub(crate) fn match_maker_model(cx: &Ctx<'_>, i: usize) -> Option<Match> {

@@ -728,7 +728,7 @@ fn degrees_after(cx: &Ctx<'_>, j: usize, one: bool) -> Option<(String, usize)> {
         j
     };
     if !matches!(cx.punct(k), Some('°' | 'º')) {
-        return None;
+        return spaced_scale(cx, j, k, one);
     }
     let mut s = String::from(if one { " degree" } else { " degrees" });
     let mut end = k + 1;
@@ -749,6 +749,87 @@ fn degrees_after(cx: &Ctx<'_>, j: usize, one: bool) -> Option<(String, usize)> {
         return None;
     }
     Some((s, end))
+}
+
+/// "it was 20 C in Paris", "highs of 85 F": a scale letter one space after a
+/// temperature without its degree sign, read as degrees where the words around it
+/// speak of the weather (a verb or preposition of temperature before the number, and
+/// no word glued after the letter).
+fn spaced_scale(cx: &Ctx<'_>, j: usize, k: usize, one: bool) -> Option<(String, usize)> {
+    if k != j + 1 {
+        return None;
+    }
+    let scale = match cx.word(k)? {
+        "C" => "Celsius",
+        "F" => "Fahrenheit",
+        _ => return None,
+    };
+    if matches!(cx.kind(k + 1), Some(Kind::Word | Kind::Digits))
+        || matches!(cx.punct(k + 1), Some('-' | '/' | '&' | '\''))
+        || (cx.is_punct(k + 1, '.') && cx.word(k + 2).is_some())
+    {
+        return None;
+    }
+    // The number's first token, then the word before it.
+    let mut start = j;
+    while let Some(p) = start.checked_sub(1) {
+        if cx.digits(p).is_some() || matches!(cx.punct(p), Some('.' | ',' | '-' | '−')) {
+            start = p;
+        } else {
+            break;
+        }
+    }
+    let number: String = (start..j)
+        .filter_map(|t| cx.tok(t))
+        .map(|t| t.text)
+        .collect();
+    let value: f64 = number.replace(',', "").replace('−', "-").parse().ok()?;
+    if !(-90.0..=140.0).contains(&value) {
+        return None;
+    }
+    let weather = cx.prev_word(start).is_some_and(|w| {
+        matches!(
+            w.to_ascii_lowercase().as_str(),
+            "was"
+                | "is"
+                | "of"
+                | "at"
+                | "hit"
+                | "hits"
+                | "reached"
+                | "reach"
+                | "reaching"
+                | "around"
+                | "about"
+                | "near"
+                | "highs"
+                | "lows"
+                | "high"
+                | "low"
+                | "below"
+                | "above"
+                | "minus"
+                | "topped"
+                | "to"
+                | "fell"
+                | "rose"
+                | "dropped"
+                | "climbed"
+                | "soared"
+                | "plunged"
+                | "hitting"
+                | "touched"
+                | "under"
+                | "over"
+                | "exceeding"
+                | "exceeded"
+        )
+    });
+    if !weather {
+        return None;
+    }
+    let deg = if one { "degree" } else { "degrees" };
+    Some((format!(" {deg} {scale}"), k + 1))
 }
 
 const SCALES: &[&str] = &["thousand", "million", "billion", "trillion"];

@@ -289,6 +289,7 @@ fn match_at(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         Kind::Digits => address::match_address(cx, i)
             .or_else(|| measure::match_radio_frequency(cx, i))
             .or_else(|| initialism::match_maker_model(cx, i))
+            .or_else(|| initialism::match_version(cx, i))
             .or_else(|| telephone::match_telephone(cx, i))
             .or_else(|| telephone::match_card_digits(cx, i))
             .or_else(|| money::match_shillings(cx, i))
