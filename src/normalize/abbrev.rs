@@ -635,6 +635,22 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
             return Some(Match::new(i + 1, said, Class::Cardinal));
         }
     }
+    // "Tel. 555-0100", "tel: (212) 555-0148": the telephone before its number.
+    if matches!(w, "Tel" | "tel" | "TEL") {
+        let at = if matches!(cx.punct(i + 1), Some('.' | ':')) {
+            i + 2
+        } else {
+            i + 1
+        };
+        if cx.is_space(at)
+            && (cx.digits(at + 1).is_some()
+                || (cx.is_punct(at + 1, '(') && cx.digits(at + 2).is_some())
+                || (cx.is_punct(at + 1, '+') && cx.digits(at + 2).is_some()))
+        {
+            let said = if w == "tel" { "telephone" } else { "Telephone" };
+            return Some(Match::new(at + 1, format!("{said} "), Class::Cardinal));
+        }
+    }
     // "Ext. 204", "ext 12": a telephone extension, its number said like a room's.
     if matches!(w, "Ext" | "ext") {
         let at = if cx.is_punct(i + 1, '.') {

@@ -413,6 +413,7 @@ const MAKERS: &[&str] = &[
     "Boeing",
     "Airbus",
     "Xbox",
+    "Office",
     "Lexus",
     "Infiniti",
     "Acura",

@@ -575,7 +575,14 @@ pub(crate) fn unit_after(cx: &Ctx<'_>, j: usize, one: bool) -> Option<(String, u
         || cx
             .next_word(end)
             .is_some_and(|n| ADJ_NOUNS.contains(&n.to_lowercase().as_str()))
-        || (after_article(cx, j) && noun_follows(cx, end));
+        || (after_article(cx, j) && noun_follows(cx, end))
+        // "the 3 nm process", "its 2 TB drive": after a determiner, before a noun
+        // (not a participle or adverb: "the 5 km separating them").
+        || (after_determiner(cx, j)
+            && noun_follows(cx, end)
+            && cx.next_word(end).is_some_and(|n| {
+                !(n.ends_with("ing") || n.ends_with("ed") || n.ends_with("ly"))
+            }));
     let name = if one || adjectival { u.one } else { u.many };
     let mut spoken = format!("{prefix}{name}");
 
@@ -607,6 +614,19 @@ fn number_start(cx: &Ctx<'_>, j: usize) -> usize {
 fn after_article(cx: &Ctx<'_>, j: usize) -> bool {
     let s = number_start(cx, j);
     s < j && cx.after_article(s)
+}
+
+/// Whether a determiner other than "a"/"an" comes just before the number ending at
+/// `j` ("the 3 nm process").
+fn after_determiner(cx: &Ctx<'_>, j: usize) -> bool {
+    let s = number_start(cx, j);
+    s < j
+        && cx.prev_word(s).is_some_and(|w| {
+            matches!(
+                w.to_ascii_lowercase().as_str(),
+                "the" | "this" | "that" | "its" | "their" | "his" | "her" | "our" | "your" | "each"
+            )
+        })
 }
 
 /// Whether a word that gives a size comes just before the number at `start`
