@@ -790,14 +790,13 @@ fn spaced_scale(cx: &Ctx<'_>, j: usize, k: usize, one: bool) -> Option<(String, 
     {
         return None;
     }
-    // The number's first token, then the word before it.
-    let mut start = j;
-    while let Some(p) = start.checked_sub(1) {
-        if cx.digits(p).is_some() || matches!(cx.punct(p), Some('.' | ',' | '-' | '−')) {
-            start = p;
-        } else {
-            break;
-        }
+    // The number's first token (with its sign), then the word before it.
+    let mut start = number_start(cx, j);
+    if start
+        .checked_sub(1)
+        .is_some_and(|p| matches!(cx.punct(p), Some('-' | '−')))
+    {
+        start -= 1;
     }
     let number: String = (start..j)
         .filter_map(|t| cx.tok(t))
