@@ -990,3 +990,35 @@ fn a_pull_quote_that_repeats_the_story_is_skipped_but_a_unique_one_is_read() {
     );
     assert!(all.contains("Join local networking groups"), "{all}");
 }
+
+#[test]
+fn an_introduction_deep_in_a_header_named_section_is_read_but_not_a_comment() {
+    // A listicle's introduction set in `section.listicle-header > div > div >
+    // div.listicle-intro` is the story's opening; the wrappers between name
+    // no furniture. A comment three levels into a comments list stays out.
+    let intro = "<p>So you have decided to give the spare room a refresh, but it is hard to know where to begin with it all.</p>\
+         <p>In the past few years a handful of online services has appeared, offering advice at a fraction of the usual price.</p>\
+         <p>Most of them start with a questionnaire about your style and budget, then match you with a designer who sends a plan.</p>";
+    let slide = |n: &str| {
+        format!(
+            "<section><h2>The {n} service</h2>\
+             <p>The {n} service starts with a style quiz, asks about the room, and lets you pick a designer from a list.</p>\
+             <p>Its pricing has two tiers, a small package for finishing touches and a full package with plans and renderings.</p>\
+             <p>Reviewers liked the speed of it, though some said the shopping lists leaned on a few expensive brands.</p></section>"
+        )
+    };
+    let slides: String = ["first", "second", "third", "fourth"].map(slide).concat();
+    let page = format!(
+        r#"<html><body><div class="listicle-container"><section class="listicle-header"><div><div><div class="listicle-intro">{intro}</div></div></div></section>{slides}</div>
+        <div class="comments"><div><div class="comment-list"><div class="comment-body">
+        <p>I tried the first service last spring and the designer never answered my messages after the first week, sadly.</p>
+        <p>The second one was better, although the shopping list was full of things that were out of stock by the time I ordered.</p>
+        <p>Would anyone recommend a service that works for a rented flat where nothing can be painted or drilled into the walls?</p>
+        </div></div></div></div></body></html>"#
+    );
+    let all = texts(&extract_ok(&html(&page), &ExtractOptions::default())).join("\n");
+    assert!(all.contains("give the spare room a refresh"), "{all}");
+    assert!(all.contains("match you with a designer"), "{all}");
+    assert!(all.contains("The fourth service starts"), "{all}");
+    assert!(!all.contains("never answered my messages"), "{all}");
+}

@@ -1047,7 +1047,33 @@ impl SkipRules {
                 || el
                     .children()
                     .filter_map(ElementRef::wrap)
-                    .any(|child| is_block(child) && prose(child)))
+                    .any(|child| is_block(child) && (prose(child) || self.prose_below(child, 3))))
+    }
+
+    /// Whether three or more prose paragraphs stand together in a block up
+    /// to `depth` levels of plain wrappers below `el` (a listicle's
+    /// `listicle-header` section holds its introduction in `div > div >
+    /// div.listicle-intro`). Only wrappers whose class and id name no
+    /// furniture are gone through, so a comment in a comments list is not
+    /// reached.
+    fn prose_below(&self, el: ElementRef<'_>, depth: usize) -> bool {
+        depth > 0
+            && el.children().filter_map(ElementRef::wrap).any(|child| {
+                let e = child.value();
+                let mut names: String = e.classes().map(|c| normalize_name(c) + " ").collect();
+                names.push_str(&normalize_name(e.id().unwrap_or("")));
+                matches!(e.name(), "div" | "section")
+                    && !is_furniture_name(&names)
+                    && (child
+                        .children()
+                        .filter_map(ElementRef::wrap)
+                        .filter(|p| {
+                            p.value().name() == "p" && is_prose_paragraph(*p, self.links(*p))
+                        })
+                        .count()
+                        >= 3
+                        || self.prose_below(child, depth - 1))
+            })
     }
 
     /// A pull quote repeats a line of the story in large type and is not
