@@ -186,6 +186,9 @@ const NUMBERED: &[(&str, &str)] = &[
     ("Pier", "Pier"),
     // Tax forms: "Form 1040" → "ten forty", "Form 1099".
     ("Form", "Form"),
+    // Ballot measures: "Prop. 22", "Proposition 209" → "two oh nine".
+    ("Prop", "Proposition"),
+    ("Proposition", "Proposition"),
 ];
 
 /// "Hwy 101", "Room 1204", "Flight 370", "Apt. 4B": a number naming a road, room or
@@ -246,6 +249,47 @@ pub(crate) fn match_numbered(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     {
         return None;
     }
+    Some(Match::new(end, spoken, Class::Cardinal))
+}
+
+/// Letters of a bill in a legislature: the House's "H.R." and "H.B.", a state
+/// Senate's or Assembly's "S.B.", "A.B.", "S.F.", "H.F.".
+const BILLS: &[&str] = &["HR", "HB", "SB", "AB", "SF", "HF"];
+
+/// "H.R. 2617", "HR 1", "SB 1047": a bill's letters spelled and its number said like a
+/// house number ("H R twenty-six seventeen", "S B ten forty-seven").
+pub(crate) fn match_bill(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    let w = cx.word(i)?;
+    let (letters, k) = if BILLS.contains(&w) {
+        (w.to_string(), i + 1)
+    } else if w.len() == 1
+        && cx.is_punct(i + 1, '.')
+        && cx.word(i + 2).is_some_and(|b| b.len() == 1)
+        && cx.is_punct(i + 3, '.')
+    {
+        let pair = format!("{w}{}", cx.word(i + 2)?);
+        (pair, i + 4)
+    } else {
+        return None;
+    };
+    if !BILLS.contains(&letters.as_str()) || !cx.is_space(k) {
+        return None;
+    }
+    let d = cx
+        .digits(k + 1)
+        .filter(|d| d.len() <= 4 && !d.starts_with('0'))?;
+    let end = k + 2;
+    if matches!(cx.kind(end), Some(Kind::Word | Kind::Digits))
+        || (matches!(cx.punct(end), Some('-' | '.' | ',' | '/' | ':'))
+            && cx.digits(end + 1).is_some())
+    {
+        return None;
+    }
+    let spoken = format!(
+        "{} {}",
+        super::initialism::spell(&letters),
+        house_number(d)?
+    );
     Some(Match::new(end, spoken, Class::Cardinal))
 }
 

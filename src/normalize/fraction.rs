@@ -141,6 +141,31 @@ pub(crate) fn match_slash_pair(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         None => format!("{} {}", read_int(a, false), read_int(b, false)),
     };
     let (mut spoken, mut end) = (spoken, end);
+    // "1/2 cup" → "half a cup", "3/4 tsp" → "three quarters of a teaspoon", "1/2 hour"
+    // → "half an hour": a fraction of one measure, said as a newsreader does.
+    if denom.is_some() && !mixed && !compound && !ord_suffix && !determiner_before(cx, i) {
+        let unit = super::measure::unit_tail(cx, end, true).or_else(|| {
+            let n = cx.word(end + 1).filter(|n| MEASURE_NOUNS.contains(n))?;
+            (cx.is_space(end)
+                && !matches!(cx.kind(end + 2), Some(Kind::Word | Kind::Digits))
+                && !cx.is_punct(end + 2, '-'))
+            .then(|| (format!(" {n}"), end + 2))
+        });
+        if let Some((u, e)) = unit {
+            let u = u.trim_start();
+            let article = if u.starts_with(['a', 'e', 'i', 'o', 'u']) || u.starts_with("hour") {
+                "an"
+            } else {
+                "a"
+            };
+            let spoken = match denom {
+                _ if x == 1 && y == 2 => format!("half {article} {u}"),
+                Some((one, _)) if x == 1 => format!("a {one} of {article} {u}"),
+                _ => format!("{spoken} of {article} {u}"),
+            };
+            return Some(Match::new(e, spoken, Class::Cardinal));
+        }
+    }
     if denom.is_some() {
         if let Some((u, e)) = super::measure::unit_tail(cx, end, false) {
             spoken.push_str(&u);
@@ -179,6 +204,45 @@ pub(crate) fn match_slash_pair(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         }
     }
     Some(Match::new(end, spoken, Class::Cardinal))
+}
+
+/// Nouns of a measure that a fraction before them takes as "of a": "1/2 cup" → "half
+/// a cup", "1/4 teaspoon", "1/2 dozen".
+const MEASURE_NOUNS: &[&str] = &[
+    "cup",
+    "inch",
+    "mile",
+    "pound",
+    "ounce",
+    "gallon",
+    "acre",
+    "percent",
+    "teaspoon",
+    "tablespoon",
+    "stick",
+    "pint",
+    "quart",
+    "dozen",
+    "hour",
+    "day",
+    "minute",
+    "second",
+    "glass",
+    "loaf",
+    "lemon",
+    "lime",
+    "onion",
+    "page",
+];
+
+/// Whether "a", "an" or "the" stands just before token `i` ("a 1/2 cup serving"):
+/// the fraction then describes a noun and keeps its plain reading.
+fn determiner_before(cx: &Ctx<'_>, i: usize) -> bool {
+    i >= 2
+        && cx.is_space(i - 1)
+        && cx
+            .word(i - 2)
+            .is_some_and(|w| matches!(w.to_ascii_lowercase().as_str(), "a" | "an" | "the"))
 }
 
 /// Whether "odds" stands up to three words before token `i` ("odds of 7/2", "the

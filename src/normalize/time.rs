@@ -114,6 +114,37 @@ fn two_digits(cx: &Ctx<'_>, i: usize, max: u32) -> Option<u32> {
     (v <= max).then_some(v)
 }
 
+/// A model's or map's scale written like a clock: "a 1:50 scale model", "1:24-scale",
+/// "at a scale of 1:25" are "one to fifty", never a time.
+pub(crate) fn match_scale(cx: &Ctx<'_>, i: usize) -> Option<Match> {
+    if cx.glued_before(i) || cx.digits(i)? != "1" || !cx.is_punct(i + 1, ':') {
+        return None;
+    }
+    let b = cx
+        .digits(i + 2)
+        .filter(|b| b.len() <= 9 && !b.starts_with('0'))?;
+    let end = i + 3;
+    let word_at = |k: usize| cx.word(k).map(str::to_ascii_lowercase);
+    let scale_after = (cx.is_space(end) || cx.is_punct(end, '-'))
+        && word_at(end + 1).is_some_and(|w| w == "scale");
+    let scale_before = i >= 2 && cx.is_space(i - 1) && {
+        let w = word_at(i - 2);
+        w.as_deref() == Some("scale")
+            || (w.as_deref() == Some("of")
+                && i >= 4
+                && cx.is_space(i - 3)
+                && word_at(i - 4).as_deref() == Some("scale"))
+    };
+    if !(scale_after || scale_before)
+        || matches!(cx.kind(end), Some(Kind::Word | Kind::Digits))
+        || (matches!(cx.punct(end), Some(':' | '.' | ',' | '/')) && cx.digits(end + 1).is_some())
+    {
+        return None;
+    }
+    let spoken = format!("one to {}", read_int(b, true));
+    Some(Match::new(end, spoken, Class::Cardinal))
+}
+
 /// A ratio or odds: a number, a colon and one digit, which no clock reading has ("a 3:1
 /// ratio" → "three to one", "16:9", "2:8"). A decimal after it ("3:1.5") or more
 /// colons ("1:2:3") are left alone.
@@ -352,6 +383,13 @@ mod tests {
     #[test]
     fn ratios() {
         assert_eq!(n("a 3:1 ratio"), "a three to one ratio");
+        assert_eq!(n("a 1:50 scale model"), "a one to fifty scale model");
+        assert_eq!(n("a 1:24-scale car"), "a one to twenty-four-scale car");
+        assert_eq!(
+            n("at a scale of 1:25."),
+            "at a scale of one to twenty-five."
+        );
+        assert_eq!(n("at 1:50 today"), "at one fifty today");
         assert_eq!(n("16:9 screens"), "sixteen to nine screens");
         assert_eq!(n("1:2:3"), "one:two:three");
         assert_eq!(n("3:1.5"), "three:one point five");
