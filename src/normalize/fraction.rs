@@ -143,7 +143,15 @@ pub(crate) fn match_slash_pair(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let (mut spoken, mut end) = (spoken, end);
     // "1/2 cup" → "half a cup", "3/4 tsp" → "three quarters of a teaspoon", "1/2 hour"
     // → "half an hour": a fraction of one measure, said as a newsreader does.
-    if denom.is_some() && !mixed && !compound && !ord_suffix && !determiner_before(cx, i) {
+    if denom.is_some()
+        && !mixed
+        && !compound
+        && !ord_suffix
+        && !cx.after_article(i)
+        && !cx
+            .prev_word(i)
+            .is_some_and(|w| w.eq_ignore_ascii_case("the"))
+    {
         let unit = super::measure::unit_tail(cx, end, true).or_else(|| {
             let n = cx.word(end + 1).filter(|n| MEASURE_NOUNS.contains(n))?;
             (cx.is_space(end)
@@ -234,16 +242,6 @@ const MEASURE_NOUNS: &[&str] = &[
     "onion",
     "page",
 ];
-
-/// Whether "a", "an" or "the" stands just before token `i` ("a 1/2 cup serving"):
-/// the fraction then describes a noun and keeps its plain reading.
-fn determiner_before(cx: &Ctx<'_>, i: usize) -> bool {
-    i >= 2
-        && cx.is_space(i - 1)
-        && cx
-            .word(i - 2)
-            .is_some_and(|w| matches!(w.to_ascii_lowercase().as_str(), "a" | "an" | "the"))
-}
 
 /// Whether "odds" stands up to three words before token `i` ("odds of 7/2", "the
 /// odds are 3/1", "odds were cut to 5/1").

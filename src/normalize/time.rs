@@ -124,17 +124,11 @@ pub(crate) fn match_scale(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         .digits(i + 2)
         .filter(|b| b.len() <= 9 && !b.starts_with('0'))?;
     let end = i + 3;
-    let word_at = |k: usize| cx.word(k).map(str::to_ascii_lowercase);
-    let scale_after = (cx.is_space(end) || cx.is_punct(end, '-'))
-        && word_at(end + 1).is_some_and(|w| w == "scale");
-    let scale_before = i >= 2 && cx.is_space(i - 1) && {
-        let w = word_at(i - 2);
-        w.as_deref() == Some("scale")
-            || (w.as_deref() == Some("of")
-                && i >= 4
-                && cx.is_space(i - 3)
-                && word_at(i - 4).as_deref() == Some("scale"))
-    };
+    let scale = |w: Option<&str>| w.is_some_and(|w| w.eq_ignore_ascii_case("scale"));
+    let scale_after =
+        scale(cx.next_word(end)) || (cx.is_punct(end, '-') && scale(cx.word(end + 1)));
+    let scale_before =
+        scale(cx.prev_word(i)) || (cx.prev_word(i) == Some("of") && scale(cx.prev_word(i - 2)));
     if !(scale_after || scale_before)
         || matches!(cx.kind(end), Some(Kind::Word | Kind::Digits))
         || (matches!(cx.punct(end), Some(':' | '.' | ',' | '/')) && cx.digits(end + 1).is_some())
