@@ -987,27 +987,7 @@ impl SkipRules {
         if matches!(name, "form" | "header") {
             return Verdict::Furniture;
         }
-        let mut names = String::new();
-        for class in e.classes() {
-            let class = normalize_name(class);
-            match furniture_stem(&class) {
-                Some((stem, rest)) if self.framework_stems.contains(stem) => names.push_str(rest),
-                _ => names.push_str(&class),
-            }
-            names.push(' ');
-        }
-        if let Some(id) = e.id() {
-            names.push_str(id);
-            names.push(' ');
-        }
-        // Component names of React-built sites (`data-component="byline-block"`).
-        for attr in ["data-component", "data-testid"] {
-            if let Some(v) = e.attr(attr) {
-                names.push_str(v);
-                names.push(' ');
-            }
-        }
-        let names = normalize_name(&names);
+        let names = self.names_of(e);
         let furniture = (!self.opts.read_captions && has_word(&names, "caption"))
             || heads_related_links(el, self)
             || (is_furniture_name(&names)
@@ -1025,6 +1005,43 @@ impl SkipRules {
         }
     }
 
+    /// The names an element goes by, normalized: its classes (a framework's
+    /// stem taken off where the page names every block with it), its id and
+    /// the component names of React-built sites (`data-component="byline-block"`).
+    fn names_of(&self, e: &scraper::node::Element) -> String {
+        let mut names = String::new();
+        for class in e.classes() {
+            let class = normalize_name(class);
+            match furniture_stem(&class) {
+                Some((stem, rest)) if self.framework_stems.contains(stem) => names.push_str(rest),
+                _ => names.push_str(&class),
+            }
+            names.push(' ');
+        }
+        if let Some(id) = e.id() {
+            names.push_str(id);
+            names.push(' ');
+        }
+        for attr in ["data-component", "data-testid"] {
+            if let Some(v) = e.attr(attr) {
+                names.push_str(v);
+                names.push(' ');
+            }
+        }
+        normalize_name(&names)
+    }
+
+    /// Whether three or more paragraphs of unlinked sentences stand as
+    /// children of `block`.
+    fn holds_prose(&self, block: ElementRef<'_>) -> bool {
+        block
+            .children()
+            .filter_map(ElementRef::wrap)
+            .filter(|p| p.value().name() == "p" && is_prose_paragraph(*p, self.links(*p)))
+            .count()
+            >= 3
+    }
+
     /// Whether a block named as furniture is, or wraps, a block of the
     /// story's own prose: three or more paragraphs of unlinked sentences of
     /// its own, or in a child block (Consumer Reports's
@@ -1033,21 +1050,12 @@ impl SkipRules {
     /// Its children are then weighed one by one, so the links box still
     /// goes; a furniture ancestor (a comments section) still skips it all.
     fn wraps_prose(&self, el: ElementRef<'_>) -> bool {
-        let prose = |block: ElementRef<'_>| {
-            block
-                .children()
-                .filter_map(ElementRef::wrap)
-                .filter(|p| p.value().name() == "p" && is_prose_paragraph(*p, self.links(*p)))
-                .count()
-                >= 3
-        };
         let is_block = |e: ElementRef<'_>| matches!(e.value().name(), "div" | "section");
         is_block(el)
-            && (prose(el)
-                || el
-                    .children()
-                    .filter_map(ElementRef::wrap)
-                    .any(|child| is_block(child) && (prose(child) || self.prose_below(child, 3))))
+            && (self.holds_prose(el)
+                || el.children().filter_map(ElementRef::wrap).any(|child| {
+                    is_block(child) && (self.holds_prose(child) || self.prose_below(child, 3))
+                }))
     }
 
     /// Whether three or more prose paragraphs stand together in a block up
@@ -1059,20 +1067,9 @@ impl SkipRules {
     fn prose_below(&self, el: ElementRef<'_>, depth: usize) -> bool {
         depth > 0
             && el.children().filter_map(ElementRef::wrap).any(|child| {
-                let e = child.value();
-                let mut names: String = e.classes().map(|c| normalize_name(c) + " ").collect();
-                names.push_str(&normalize_name(e.id().unwrap_or("")));
-                matches!(e.name(), "div" | "section")
-                    && !is_furniture_name(&names)
-                    && (child
-                        .children()
-                        .filter_map(ElementRef::wrap)
-                        .filter(|p| {
-                            p.value().name() == "p" && is_prose_paragraph(*p, self.links(*p))
-                        })
-                        .count()
-                        >= 3
-                        || self.prose_below(child, depth - 1))
+                matches!(child.value().name(), "div" | "section")
+                    && !is_furniture_name(&self.names_of(child.value()))
+                    && (self.holds_prose(child) || self.prose_below(child, depth - 1))
             })
     }
 
