@@ -1055,6 +1055,18 @@ pub(crate) fn match_abbrev(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     {
         return Some(mid_sentence(cx, end, "County"));
     }
+    // "Orange Co., Calif.", "Erie Co., N.Y.": after a place and before its
+    // state, "Co." is the county.
+    if w == "Co"
+        && end == i + 2
+        && cx.prev_word(i).is_some_and(capitalized)
+        && cx.is_punct(end, ',')
+        && cx.is_space(end + 1)
+        && super::address::state_at(cx, end + 2)
+            .is_some_and(|(state, _)| cx.word(end + 2) != Some(state))
+    {
+        return Some(Match::new(end, "County".to_string(), Class::Cardinal));
+    }
     // "est. 1850" is "established"; "est. 40,000" and "an est. 40" are "estimated".
     if matches!(w, "est" | "Est") {
         let year = cx

@@ -440,7 +440,7 @@ fn dotted_state(
 /// A state at token `k` as a party label writes it: AP style with its period
 /// ("Calif."), dotted ("N.Y."), a postal code ("TX") or the name itself ("Texas",
 /// "New York"). Its name and the index past it.
-fn state_at(cx: &Ctx<'_>, k: usize) -> Option<(&'static str, usize)> {
+pub(crate) fn state_at(cx: &Ctx<'_>, k: usize) -> Option<(&'static str, usize)> {
     let w = cx.word(k)?;
     if let Some(&(_, _, state)) = dotted_state(cx, k) {
         return Some((state, k + 4));
@@ -567,6 +567,18 @@ fn titled_name_before(cx: &Ctx<'_>, open: usize) -> bool {
     false
 }
 
+/// The place word before the comma at `comma`: the word itself, or a county's
+/// "Co." or a township's "Twp." after it ("Orange Co., Calif.").
+fn place_before<'a>(cx: &Ctx<'a>, comma: usize) -> Option<&'a str> {
+    let p = comma.checked_sub(1)?;
+    if cx.is_punct(p, '.') {
+        return cx
+            .word(p.checked_sub(1)?)
+            .filter(|w| matches!(*w, "Co" | "Twp"));
+    }
+    cx.word(p)
+}
+
 pub(crate) fn match_state(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     let w = cx.word(i)?;
     // Only after ", " and in capitals ("PA", "Calif.", "N.Y."): checked before the
@@ -657,7 +669,7 @@ pub(crate) fn match_state(cx: &Ctx<'_>, i: usize) -> Option<Match> {
         if !(cx.is_space(i - 1) && cx.is_punct(comma, ',')) {
             return None;
         }
-        cx.word(comma.checked_sub(1)?).filter(|p| capitalized(p))?;
+        place_before(cx, comma).filter(|p| capitalized(p))?;
         if matches!(cx.kind(i + 4), Some(Kind::Word | Kind::Digits)) {
             return None;
         }
@@ -673,7 +685,7 @@ pub(crate) fn match_state(cx: &Ctx<'_>, i: usize) -> Option<Match> {
     if !(cx.is_space(i - 1) && cx.is_punct(comma, ',')) {
         return None;
     }
-    let place = cx.word(comma.checked_sub(1)?)?;
+    let place = place_before(cx, comma)?;
     if !capitalized(place) {
         return None;
     }

@@ -245,6 +245,130 @@ const PER_ONLY: &[(&str, &str)] = &[
 /// Nouns counted in millions after a spaced "m" ("2 m people").
 const COUNT_NOUNS: &[&str] = &["people", "children", "men", "women", "staff", "police"];
 
+/// Words before a number with a glued "m" that count people or money, not
+/// meters ("a population of 1.2m", "raised 5m", "viewers rose to 3m").
+const COUNT_CONTEXT: &[&str] = &[
+    "population",
+    "populations",
+    "inhabitants",
+    "residents",
+    "people",
+    "viewers",
+    "users",
+    "subscribers",
+    "customers",
+    "members",
+    "visitors",
+    "passengers",
+    "downloads",
+    "votes",
+    "voters",
+    "fans",
+    "followers",
+    "raised",
+    "raise",
+    "raising",
+    "worth",
+    "budget",
+    "revenue",
+    "revenues",
+    "profit",
+    "profits",
+    "sales",
+    "sold",
+    "valued",
+    "valuation",
+    "funding",
+    "fine",
+    "fined",
+    "paid",
+    "deal",
+    "salary",
+    "bonus",
+];
+
+/// Words after a glued "m" that make it meters whatever came before ("3m
+/// above sea level", "2m tall").
+fn is_measure_next(w: &str) -> bool {
+    matches!(
+        w,
+        "tall"
+            | "high"
+            | "higher"
+            | "deep"
+            | "deeper"
+            | "long"
+            | "longer"
+            | "wide"
+            | "thick"
+            | "short"
+            | "away"
+            | "above"
+            | "below"
+            | "apart"
+            | "across"
+            | "underground"
+            | "underwater"
+            | "behind"
+            | "ahead"
+    )
+}
+
+/// Whether the words before the number at `start` count people or money
+/// (`COUNT_CONTEXT`) before any that measures a distance ("swam", "jumped").
+fn counts_before(cx: &Ctx<'_>, start: usize) -> bool {
+    let mut k = start;
+    for _ in 0..5 {
+        let Some(w) = cx.prev_word(k) else {
+            return false;
+        };
+        let w = w.to_ascii_lowercase();
+        if MEASURING.contains(&w.as_str()) {
+            return false;
+        }
+        if COUNT_CONTEXT.contains(&w.as_str()) {
+            return true;
+        }
+        k -= 2;
+    }
+    false
+}
+
+/// Words that measure a distance or a size before a number of meters.
+const MEASURING: &[&str] = &[
+    "swam",
+    "swim",
+    "swims",
+    "ran",
+    "run",
+    "runs",
+    "jumped",
+    "jump",
+    "jumps",
+    "threw",
+    "throw",
+    "walked",
+    "climbed",
+    "dived",
+    "fell",
+    "tall",
+    "high",
+    "deep",
+    "long",
+    "wide",
+    "sprint",
+    "metres",
+    "meters",
+    "height",
+    "depth",
+    "length",
+    "width",
+    "distance",
+    "measuring",
+    "measures",
+    "measured",
+];
+
 /// Words that may follow a spaced one-letter unit ("15 m wide", "100 m and 200 m").
 const MEASURE_NEXT: &[&str] = &[
     "deep",
@@ -487,6 +611,10 @@ pub(crate) fn unit_after(cx: &Ctx<'_>, j: usize, one: bool) -> Option<(String, u
                 .word(k + 3)
                 .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_lowercase())))
             || (cx.sentence_period(k + 2) == "." && size_word_before(cx, number_start(cx, j))));
+    // "1 pt of cream", "2 pts of water": a pint of something, not a point.
+    if matches!(w, "pt" | "pts") && join != Join::Hyphen && cx.next_word(k + 1) == Some("of") {
+        return Some((if one { "pint" } else { "pints" }.to_string(), k + 1));
+    }
     let u = find_unit(w, join == Join::Glued || dotted_inch)?;
     let mut end = k + 1;
     let mut prefix = "";
@@ -862,6 +990,15 @@ fn scale_before_noun(cx: &Ctx<'_>, end: usize) -> Option<(&'static str, usize)> 
         "k" | "K" if k == end => "thousand",
         _ => return None,
     };
+    // "a population of 1.2m", "raised 5m last year": a glued "m" with no counted
+    // noun after it is the scale when the words before count people or money.
+    if scale == "million"
+        && k == end
+        && !cx.next_word(k + 1).is_some_and(is_measure_next)
+        && counts_before(cx, number_start(cx, end))
+    {
+        return Some((scale, k + 1));
+    }
     let next = cx.next_word(k + 1)?;
     // "The 10K starts at nine", "a 5K run": after an article a glued K names the race,
     // and the plural-looking word after it may be a verb; only a count noun decides.
